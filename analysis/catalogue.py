@@ -15,7 +15,15 @@ from analysis.errors import AnalysisError
 
 CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "data" / "indicators.toml"
 DIRECTIONS = (-1, 0, 1)
-DENOMINATORS = ("inwoners", "huishoudens", "woningen", "jongeren", "oppervlakte", "som", "geen")
+DENOMINATORS = (
+    "inwoners",
+    "huishoudens",
+    "woningen",
+    "jongeren",
+    "oppervlakte",
+    "som",
+    "geen",
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,8 @@ class Indicator:
             return "–"
         if self.unit in ("aantal", "klasse"):
             return format_number(value, 0)
+        if self.unit == "× € 1.000":
+            return f"€ {format_number(value * 1000, 0)}"
         text = format_number(value, 1)
         return f"{text}%" if self.unit == "%" else f"{text} {self.unit}"
 
@@ -85,7 +95,9 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise AnalysisError(f"De indicatorcatalogus {path.name} is niet te lezen: {exc}") from exc
+        raise AnalysisError(
+            f"De indicatorcatalogus {path.name} is niet te lezen: {exc}"
+        ) from exc
     themes = dict(raw.get("themes", {}))
     indicators: dict[str, Indicator] = {}
     for entry in raw.get("indicator", []):
@@ -95,7 +107,9 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
         try:
             ind = Indicator(**entry)
         except TypeError as exc:
-            raise AnalysisError(f"Indicator {entry.get('id', '?')} in de catalogus: {exc}") from exc
+            raise AnalysisError(
+                f"Indicator {entry.get('id', '?')} in de catalogus: {exc}"
+            ) from exc
         problems = []
         if ind.id in indicators:
             problems.append("komt twee keer voor")
@@ -106,11 +120,16 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
         if ind.denominator not in DENOMINATORS:
             problems.append(f"onbekende noemer '{ind.denominator}'")
         if problems:
-            raise AnalysisError(f"Indicator '{ind.id}' in de catalogus: " + "; ".join(problems))
+            raise AnalysisError(
+                f"Indicator '{ind.id}' in de catalogus: " + "; ".join(problems)
+            )
         indicators[ind.id] = ind
     for ind in indicators.values():
-        if ind.derive and not {ind.derive.get("numerator"), ind.derive.get("denominator")} <= set(
-            indicators
-        ):
-            raise AnalysisError(f"Indicator '{ind.id}' wordt berekend uit onbekende indicatoren.")
+        if ind.derive and not {
+            ind.derive.get("numerator"),
+            ind.derive.get("denominator"),
+        } <= set(indicators):
+            raise AnalysisError(
+                f"Indicator '{ind.id}' wordt berekend uit onbekende indicatoren."
+            )
     return Catalogue(themes=themes, indicators=indicators)

@@ -18,7 +18,14 @@ from analysis.errors import AnalysisError
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "data" / "demo"
 DEMO_ID = "demo"
-AREA_COLUMNS = ["buurtcode", "buurtnaam", "wijkcode", "wijknaam", "gemeentecode", "gemeentenaam"]
+AREA_COLUMNS = [
+    "buurtcode",
+    "buurtnaam",
+    "wijkcode",
+    "wijknaam",
+    "gemeentecode",
+    "gemeentenaam",
+]
 VALUE_COLUMNS = ["buurtcode", "jaar", "indicator", "waarde", "status"]
 
 
@@ -92,7 +99,9 @@ def load_dataset(dataset_id: str, catalogue: Catalogue | None = None) -> Dataset
     """Load a dataset by id; raises AnalysisError with a Dutch message when it is unknown."""
     if dataset_id != DEMO_ID:
         known = ", ".join(d.id for d in list_datasets())
-        raise AnalysisError(f"Dataset '{dataset_id}' bestaat niet. Beschikbaar: {known}.")
+        raise AnalysisError(
+            f"Dataset '{dataset_id}' bestaat niet. Beschikbaar: {known}."
+        )
     catalogue = catalogue or load_catalogue()
     buurten = gpd.read_file(DEMO_DIR / "buurten.geojson")[AREA_COLUMNS + ["geometry"]]
     values = pd.read_csv(
@@ -129,15 +138,24 @@ def add_derived(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
         num, den = ind.derive["numerator"], ind.derive["denominator"]
         parts = values[values["indicator"].isin([num, den])]
         table = parts.pivot_table(
-            index=["buurtcode", "jaar"], columns="indicator", values="waarde", dropna=False
+            index=["buurtcode", "jaar"],
+            columns="indicator",
+            values="waarde",
+            dropna=False,
         )
-        reasons = parts[parts["indicator"] == num].set_index(["buurtcode", "jaar"])["status"]
+        reasons = parts[parts["indicator"] == num].set_index(["buurtcode", "jaar"])[
+            "status"
+        ]
         if num not in table or den not in table:
             continue
-        ratio = table[num] / table[den].where(table[den] > 0) * ind.derive.get("factor", 1)
+        ratio = (
+            table[num] / table[den].where(table[den] > 0) * ind.derive.get("factor", 1)
+        )
         rows = pd.DataFrame({"waarde": ratio.round(1)}).reset_index()
         rows["indicator"] = ind.id
         rows["status"] = reasons.reindex(ratio.index).fillna("").to_numpy()
-        rows.loc[rows["waarde"].isna() & (rows["status"] == ""), "status"] = "niet beschikbaar"
+        rows.loc[rows["waarde"].isna() & (rows["status"] == ""), "status"] = (
+            "niet beschikbaar"
+        )
         derived.append(rows[VALUE_COLUMNS])
     return pd.concat([values, *derived], ignore_index=True)

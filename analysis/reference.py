@@ -58,12 +58,17 @@ def weighted_reference(wide: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame
         else:
             w = weights(wide, ind.denominator)
             if w is None:
-                w, basis = pd.Series(1.0, index=values.index), "ongewogen gemiddelde (noemer ontbreekt)"
+                w, basis = (
+                    pd.Series(1.0, index=values.index),
+                    "ongewogen gemiddelde (noemer ontbreekt)",
+                )
             else:
                 basis = f"gewogen naar {ind.denominator}"
             used = values.notna() & w.notna() & (w > 0)
             total = w[used].sum()
-            value = (values[used] * w[used]).sum() / total if total > 0 else float("nan")
+            value = (
+                (values[used] * w[used]).sum() / total if total > 0 else float("nan")
+            )
         rows[ind.id] = {
             "value": float(value),
             "buurten": int(used.sum()),

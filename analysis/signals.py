@@ -13,7 +13,14 @@ from analysis.catalogue import Catalogue, format_number
 
 SIGNALS = ("kracht", "gemiddeld", "aandacht")
 SIGNAL_COLUMNS = [
-    "buurtcode", "indicator", "theme", "value", "reference", "difference", "signal", "reason",
+    "buurtcode",
+    "indicator",
+    "theme",
+    "value",
+    "reference",
+    "difference",
+    "signal",
+    "reason",
 ]
 
 
@@ -70,9 +77,7 @@ def buurt_signals(
         signal = pd.Series("gemiddeld", index=values.index, dtype=object)
         signal[better > margin] = "kracht"
         signal[better < -margin] = "aandacht"
-        reason = [
-            _reason(ind, v, ref, s) for v, s in zip(values, signal)
-        ]
+        reason = [_reason(ind, v, ref, s) for v, s in zip(values, signal)]
         frame = pd.DataFrame(
             {
                 "buurtcode": values.index,
@@ -88,7 +93,9 @@ def buurt_signals(
         missing = values.isna().to_numpy()
         small = too_small.to_numpy() & ~missing
         frame.loc[missing, "signal"] = None
-        frame.loc[missing, "reason"] = status[ind.id].to_numpy()[missing] if ind.id in status else "ontbreekt"
+        frame.loc[missing, "reason"] = (
+            status[ind.id].to_numpy()[missing] if ind.id in status else "ontbreekt"
+        )
         frame.loc[small, "signal"] = None
         frame.loc[small, "reason"] = f"minder dan {rule.min_inwoners} inwoners"
         frames.append(frame)
@@ -113,7 +120,10 @@ def theme_picture(signals: pd.DataFrame) -> pd.DataFrame:
     """Per buurt × theme: how many indicators say kracht and how many say aandacht."""
     counted = signals[signals["signal"].isin(["kracht", "aandacht"])]
     table = counted.pivot_table(
-        index=["buurtcode", "theme"], columns="signal", values="indicator", aggfunc="count",
+        index=["buurtcode", "theme"],
+        columns="signal",
+        values="indicator",
+        aggfunc="count",
         fill_value=0,
     )
     return table.reindex(columns=["kracht", "aandacht"], fill_value=0).reset_index()

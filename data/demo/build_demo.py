@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,62 +31,102 @@ YEARS = (2022, 2023)
 # (name, inhabitants in the latest year, ses -1 poor..+1 rich, age -1 young..+1 old,
 #  family 0..1 share of families, density 0 rural..1 inner city).
 WIJKEN = [
-    ("01", "Centrum", (0, 0), [
-        ("Binnenstad", 2150, 0.1, -0.2, 0.1, 1.0),
-        ("Marktkwartier", 1640, 0.3, 0.0, 0.2, 0.95),
-        ("Kerkbuurt", 1180, 0.4, 0.4, 0.3, 0.85),
-        ("Stationsbuurt", 2480, -0.3, -0.5, 0.2, 0.9),
-        ("Vestingwal", 960, 0.6, 0.5, 0.3, 0.8),
-        ("Lange Gracht", 1370, 0.2, 0.1, 0.3, 0.85),
-    ]),
-    ("02", "Havenkwartier", (1900, -900), [
-        ("Oude Haven", 3120, -0.9, -0.1, 0.5, 0.8),
-        ("Werfbuurt", 2640, -0.8, -0.4, 0.7, 0.75),
-        ("Sluiskwartier", 1890, -0.5, 0.1, 0.4, 0.7),
-        ("Kanaalbuurt", 2210, -0.6, 0.0, 0.5, 0.7),
-        ("Zuiderkade", 1460, -0.2, 0.2, 0.3, 0.65),
-    ]),
-    ("03", "Bloemenwijk", (-1700, -1200), [
-        ("Rozenbuurt", 2380, -0.5, 0.8, 0.2, 0.6),
-        ("Tulpenbuurt", 2050, -0.3, 0.7, 0.3, 0.6),
-        ("Seringenbuurt", 1720, -0.2, 0.6, 0.3, 0.55),
-        ("Dahliabuurt", 1930, -0.4, 0.5, 0.4, 0.6),
-        ("Irisbuurt", 1560, 0.0, 0.6, 0.3, 0.5),
-        ("Lavendelhof", 640, 0.1, 1.0, 0.0, 0.5),
-    ]),
-    ("04", "De Akkers", (-2200, 700), [
-        ("Korenakker", 2760, -0.1, -0.2, 0.8, 0.5),
-        ("Haverakker", 2490, 0.0, -0.1, 0.8, 0.45),
-        ("Vlasakker", 2120, -0.4, -0.3, 0.8, 0.5),
-        ("Gerstakker", 1980, 0.2, 0.0, 0.7, 0.45),
-        ("De Hooiberg", 1310, 0.3, 0.2, 0.6, 0.4),
-        ("Akkerpark", 880, 0.4, 0.3, 0.5, 0.35),
-    ]),
-    ("05", "Vaartzicht", (600, 2300), [
-        ("Vaartzicht-Noord", 3480, 0.5, -0.8, 1.0, 0.4),
-        ("Vaartzicht-Zuid", 3150, 0.4, -0.7, 0.9, 0.45),
-        ("Waterrijk", 2270, 0.7, -0.6, 0.9, 0.35),
-        ("Libellebuurt", 1840, 0.3, -0.7, 1.0, 0.4),
-        ("Rietkraag", 410, 0.6, -0.9, 1.0, 0.3),
-    ]),
-    ("06", "Molenkwartier", (-400, -2400), [
-        ("Molenbuurt", 2230, 0.0, 0.1, 0.5, 0.55),
-        ("Korenmolen", 1870, 0.1, 0.2, 0.5, 0.5),
-        ("Zaagmolen", 1650, -0.1, 0.0, 0.6, 0.5),
-        ("Molenplas", 1420, 0.3, 0.3, 0.5, 0.45),
-        ("Watermolen", 1190, 0.2, 0.1, 0.6, 0.45),
-    ]),
-    ("07", "Villapark", (2200, 1300), [
-        ("Parkrand", 1520, 0.8, 0.5, 0.5, 0.35),
-        ("Beukenlaan", 1180, 0.9, 0.6, 0.5, 0.3),
-        ("Eikenhof", 990, 1.0, 0.7, 0.4, 0.25),
-        ("Lindenhof", 860, 0.9, 0.8, 0.3, 0.25),
-    ]),
-    ("08", "Buitengebied", (4300, 2600), [
-        ("Buurtschap De Hoeve", 365, 0.3, 0.4, 0.6, 0.05),
-        ("Polder Noord", 150, 0.4, 0.3, 0.6, 0.02),
-        ("Bedrijventerrein De Vaart", 25, -0.2, -0.3, 0.1, 0.1),
-    ]),
+    (
+        "01",
+        "Centrum",
+        (0, 0),
+        [
+            ("Binnenstad", 2150, 0.1, -0.2, 0.1, 1.0),
+            ("Marktkwartier", 1640, 0.3, 0.0, 0.2, 0.95),
+            ("Kerkbuurt", 1180, 0.4, 0.4, 0.3, 0.85),
+            ("Stationsbuurt", 2480, -0.3, -0.5, 0.2, 0.9),
+            ("Vestingwal", 960, 0.6, 0.5, 0.3, 0.8),
+            ("Lange Gracht", 1370, 0.2, 0.1, 0.3, 0.85),
+        ],
+    ),
+    (
+        "02",
+        "Havenkwartier",
+        (1900, -900),
+        [
+            ("Oude Haven", 3120, -0.9, -0.1, 0.5, 0.8),
+            ("Werfbuurt", 2640, -0.8, -0.4, 0.7, 0.75),
+            ("Sluiskwartier", 1890, -0.5, 0.1, 0.4, 0.7),
+            ("Kanaalbuurt", 2210, -0.6, 0.0, 0.5, 0.7),
+            ("Zuiderkade", 1460, -0.2, 0.2, 0.3, 0.65),
+        ],
+    ),
+    (
+        "03",
+        "Bloemenwijk",
+        (-1700, -1200),
+        [
+            ("Rozenbuurt", 2380, -0.5, 0.8, 0.2, 0.6),
+            ("Tulpenbuurt", 2050, -0.3, 0.7, 0.3, 0.6),
+            ("Seringenbuurt", 1720, -0.2, 0.6, 0.3, 0.55),
+            ("Dahliabuurt", 1930, -0.4, 0.5, 0.4, 0.6),
+            ("Irisbuurt", 1560, 0.0, 0.6, 0.3, 0.5),
+            ("Lavendelhof", 640, 0.1, 1.0, 0.0, 0.5),
+        ],
+    ),
+    (
+        "04",
+        "De Akkers",
+        (-2200, 700),
+        [
+            ("Korenakker", 2760, -0.1, -0.2, 0.8, 0.5),
+            ("Haverakker", 2490, 0.0, -0.1, 0.8, 0.45),
+            ("Vlasakker", 2120, -0.4, -0.3, 0.8, 0.5),
+            ("Gerstakker", 1980, 0.2, 0.0, 0.7, 0.45),
+            ("De Hooiberg", 1310, 0.3, 0.2, 0.6, 0.4),
+            ("Akkerpark", 880, 0.4, 0.3, 0.5, 0.35),
+        ],
+    ),
+    (
+        "05",
+        "Vaartzicht",
+        (600, 2300),
+        [
+            ("Vaartzicht-Noord", 3480, 0.5, -0.8, 1.0, 0.4),
+            ("Vaartzicht-Zuid", 3150, 0.4, -0.7, 0.9, 0.45),
+            ("Waterrijk", 2270, 0.7, -0.6, 0.9, 0.35),
+            ("Libellebuurt", 1840, 0.3, -0.7, 1.0, 0.4),
+            ("Rietkraag", 410, 0.6, -0.9, 1.0, 0.3),
+        ],
+    ),
+    (
+        "06",
+        "Molenkwartier",
+        (-400, -2400),
+        [
+            ("Molenbuurt", 2230, 0.0, 0.1, 0.5, 0.55),
+            ("Korenmolen", 1870, 0.1, 0.2, 0.5, 0.5),
+            ("Zaagmolen", 1650, -0.1, 0.0, 0.6, 0.5),
+            ("Molenplas", 1420, 0.3, 0.3, 0.5, 0.45),
+            ("Watermolen", 1190, 0.2, 0.1, 0.6, 0.45),
+        ],
+    ),
+    (
+        "07",
+        "Villapark",
+        (2200, 1300),
+        [
+            ("Parkrand", 1520, 0.8, 0.5, 0.5, 0.35),
+            ("Beukenlaan", 1180, 0.9, 0.6, 0.5, 0.3),
+            ("Eikenhof", 990, 1.0, 0.7, 0.4, 0.25),
+            ("Lindenhof", 860, 0.9, 0.8, 0.3, 0.25),
+        ],
+    ),
+    (
+        "08",
+        "Buitengebied",
+        (4300, 2600),
+        [
+            ("Buurtschap De Hoeve", 365, 0.3, 0.4, 0.6, 0.05),
+            ("Polder Noord", 150, 0.4, 0.3, 0.6, 0.02),
+            ("Bedrijventerrein De Vaart", 25, -0.2, -0.3, 0.1, 0.1),
+        ],
+    ),
 ]
 # Rietkraag is new-build: it had this many inhabitants in the first year, and no amenities yet.
 NEW_BUILD = {"Rietkraag": 85}
@@ -134,7 +175,9 @@ def sample_seeds(cell: Polygon, n: int, rng: np.random.Generator) -> list[Point]
             if cell.buffer(-60).contains(p):
                 candidates.append(p)
         seeds.append(
-            max(candidates, key=lambda c: min((c.distance(s) for s in seeds), default=0))
+            max(
+                candidates, key=lambda c: min((c.distance(s) for s in seeds), default=0)
+            )
         )
     for _ in range(4):  # Lloyd: move each seed to its cell's centroid for rounder cells
         seeds = [c.centroid for c in voronoi_cells(seeds, cell)]
@@ -151,7 +194,7 @@ def build_geometry(rng: np.random.Generator) -> list[dict]:
         seeds = sample_seeds(wcell, len(profiles), rng)
         # Number buurten from the north-west, as people read a map.
         seeds.sort(key=lambda p: (-round(p.y / 400), p.x))
-        for i, (seed, cell) in enumerate(zip(seeds, voronoi_cells(seeds, wcell)), 1):
+        for i, (_seed, cell) in enumerate(zip(seeds, voronoi_cells(seeds, wcell)), 1):
             name, inw, ses, age, family, density = profiles[i - 1]
             buurten.append(
                 {
@@ -159,10 +202,23 @@ def build_geometry(rng: np.random.Generator) -> list[dict]:
                     "buurtnaam": name,
                     "wijkcode": f"WK9999{wcode}",
                     "wijknaam": wname,
-                    "geometry_rd": shapely.set_precision(cell, 0.01),
-                    "profile": dict(inw=inw, ses=ses, age=age, family=family, density=density),
+                    "geometry_rd": cell,
+                    "profile": dict(
+                        inw=inw, ses=ses, age=age, family=family, density=density
+                    ),
                 }
             )
+    return shared_edges(buurten)
+
+
+def shared_edges(buurten: list[dict]) -> list[dict]:
+    """Rebuild the cells from one noded set of lines, on a 1 cm grid, so that neighbours
+    share exactly the same vertices (no slivers or gaps once coordinates are rounded)."""
+    lines = shapely.union_all([b["geometry_rd"].boundary for b in buurten], grid_size=0.01)
+    faces = list(shapely.polygonize(list(lines.geoms)).geoms)
+    assert len(faces) == len(buurten), "the tiling should give one face per buurt"
+    for b in buurten:
+        b["geometry_rd"] = max(faces, key=lambda f: f.intersection(b["geometry_rd"]).area)
     return buurten
 
 
@@ -174,15 +230,23 @@ def buurt_statistics(b: dict, year: int, rng: np.random.Generator) -> dict[str, 
     """Plausible KWB-style figures for one buurt and year, driven by its profile."""
     p = b["profile"]
     ses, age, fam, dens = p["ses"], p["age"], p["family"], p["density"]
-    inw = p["inw"] if year == YEARS[-1] else NEW_BUILD.get(b["buurtnaam"], p["inw"] / 1.012)
+    inw = (
+        p["inw"]
+        if year == YEARS[-1]
+        else NEW_BUILD.get(b["buurtnaam"], p["inw"] / 1.012)
+    )
     noise = lambda s: rng.normal(0, s)  # noqa: E731
     area_ha = b["geometry_rd"].area / 10_000
-    hh_size = np.clip(2.15 + 0.55 * fam - 0.35 * age - 0.4 * dens + noise(0.06), 1.4, 3.2)
+    hh_size = np.clip(
+        2.15 + 0.55 * fam - 0.35 * age - 0.4 * dens + noise(0.06), 1.4, 3.2
+    )
     households = inw / hh_size
     pct_kids = np.clip(14 + 9 * fam - 4 * age - 3 * dens + noise(1.2), 3, 30)
     pct_young = np.clip(11 + 6 * dens * (age < 0) - 2 * age + noise(1.0), 4, 30)
     pct_old = np.clip(18 + 11 * age - 2 * fam + noise(1.5), 3, 45)
-    income = np.clip(31 + 9.5 * ses + noise(1.2), 18, 60) * (1.045 if year == 2023 else 1)
+    income = np.clip(31 + 9.5 * ses + noise(1.2), 18, 60) * (
+        1.045 if year == 2023 else 1
+    )
     low_income = np.clip(8.5 - 6.5 * ses + 2 * dens + noise(0.8), 1.0, 25)
     bijstand_rate = np.clip(22 - 19 * ses + 8 * dens + noise(3), 1, 80)
     rental = np.clip(42 - 32 * ses + 22 * dens - 8 * fam + noise(4), 3, 95)
@@ -206,18 +270,24 @@ def buurt_statistics(b: dict, year: int, rng: np.random.Generator) -> dict[str, 
         "pct_65_plus": _r(pct_old, 1),
         "aantal_huishoudens": _r(households, 5),
         "woningvoorraad": _r(households * rng.uniform(1.01, 1.05), 5),
-        "pct_eenpersoonshuishoudens": _r(np.clip(100 * (2.6 - hh_size) / 1.4 + 18, 5, 85), 1),
+        "pct_eenpersoonshuishoudens": _r(
+            np.clip(100 * (2.6 - hh_size) / 1.4 + 18, 5, 85), 1
+        ),
         "pct_huishoudens_met_kinderen": _r(np.clip(12 + 38 * fam - 8 * age, 3, 60), 1),
         "gem_huishoudensgrootte": _r(hh_size, 0.1),
         "bevolkingsdichtheid": _r(inw / (area_ha / 100), 1),
         "gem_inkomen_per_inwoner": _r(income, 0.1),
         "pct_huishoudens_laag_inkomen": _r(low_income, 0.1),
-        "pct_huishoudens_sociaal_minimum": _r(np.clip(low_income * 0.95 + noise(0.5), 0.8, 25), 0.1),
+        "pct_huishoudens_sociaal_minimum": _r(
+            np.clip(low_income * 0.95 + noise(0.5), 0.8, 25), 0.1
+        ),
         "personen_bijstand": _r(inw * bijstand_rate / 1000, 10),
         "gem_woz_waarde": _r(woz, 1),
         "pct_huurwoningen": _r(rental, 1),
         "pct_corporatiewoningen": _r(rental * np.clip(0.75 - 0.3 * ses, 0.2, 0.95), 1),
-        "pct_eengezinswoningen": _r(np.clip(70 + 20 * fam - 55 * dens + noise(4), 2, 98), 1),
+        "pct_eengezinswoningen": _r(
+            np.clip(70 + 20 * fam - 55 * dens + noise(4), 2, 98), 1
+        ),
         "pct_jongeren_jeugdzorg": _r(jeugdzorg, 0.1),
         "aantal_jongeren_jeugdzorg": _r(jongeren * jeugdzorg / 100, 5),
         "wmo_clienten_per_1000": _r(wmo, 1),
@@ -229,7 +299,15 @@ def buurt_statistics(b: dict, year: int, rng: np.random.Generator) -> dict[str, 
         "afstand_basisschool": _r(school, 0.1),
         "omgevingsadressendichtheid": _r(oad, 1),
         "mate_stedelijkheid": float(
-            1 if oad >= 2500 else 2 if oad >= 1500 else 3 if oad >= 1000 else 4 if oad >= 500 else 5
+            1
+            if oad >= 2500
+            else 2
+            if oad >= 1500
+            else 3
+            if oad >= 1000
+            else 4
+            if oad >= 500
+            else 5
         ),
     }
 
@@ -238,16 +316,28 @@ def buurt_statistics(b: dict, year: int, rng: np.random.Generator) -> dict[str, 
 # KWB "toelichting"): everything but size and location below 50 inhabitants; income and
 # education below 200 inhabitants; counts of clients below 10 (and their percentage).
 ALWAYS_PUBLISHED = {
-    "aantal_inwoners", "aantal_huishoudens", "woningvoorraad", "bevolkingsdichtheid", "omgevingsadressendichtheid",
-    "mate_stedelijkheid", "afstand_huisarts", "afstand_supermarkt", "afstand_basisschool",
+    "aantal_inwoners",
+    "aantal_huishoudens",
+    "woningvoorraad",
+    "bevolkingsdichtheid",
+    "omgevingsadressendichtheid",
+    "mate_stedelijkheid",
+    "afstand_huisarts",
+    "afstand_supermarkt",
+    "afstand_basisschool",
 }
 INCOME_LIKE = {
-    "gem_inkomen_per_inwoner", "pct_huishoudens_laag_inkomen",
-    "pct_huishoudens_sociaal_minimum", "pct_laag_opgeleid",
+    "gem_inkomen_per_inwoner",
+    "pct_huishoudens_laag_inkomen",
+    "pct_huishoudens_sociaal_minimum",
+    "pct_laag_opgeleid",
 }
 SMALL_COUNTS = {
     "personen_bijstand": ["personen_bijstand"],
-    "aantal_jongeren_jeugdzorg": ["aantal_jongeren_jeugdzorg", "pct_jongeren_jeugdzorg"],
+    "aantal_jongeren_jeugdzorg": [
+        "aantal_jongeren_jeugdzorg",
+        "pct_jongeren_jeugdzorg",
+    ],
     "aantal_wmo_clienten": ["aantal_wmo_clienten", "wmo_clienten_per_1000"],
 }
 AMENITIES = {"afstand_huisarts", "afstand_supermarkt", "afstand_basisschool"}
@@ -269,19 +359,25 @@ def suppression(stats: dict[str, float], buurtnaam: str, year: int) -> dict[str,
     return reasons
 
 
-def write_geometry(buurten: list[dict]) -> None:
+def write_geometry(buurten: list[dict], out: Path) -> None:
     features = []
     for b in buurten:
-        geom = shapely.set_precision(shapely.transform(b["geometry_rd"], rd_to_wgs84), 1e-6)
+        geom = shapely.set_precision(
+            shapely.transform(b["geometry_rd"], rd_to_wgs84), 1e-6
+        )
         props = {k: b[k] for k in ("buurtcode", "buurtnaam", "wijkcode", "wijknaam")}
         props |= {"gemeentecode": GEMEENTE[0], "gemeentenaam": GEMEENTE[1]}
-        features.append({"type": "Feature", "properties": props, "geometry": mapping(geom)})
+        features.append(
+            {"type": "Feature", "properties": props, "geometry": mapping(geom)}
+        )
     collection = {"type": "FeatureCollection", "features": features}
     text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
-    (HERE / "buurten.geojson").write_text(text.replace('{"type":"Feature"', '\n{"type":"Feature"'))
+    (out / "buurten.geojson").write_text(
+        text.replace('{"type":"Feature"', '\n{"type":"Feature"')
+    )
 
 
-def write_statistics(buurten: list[dict], rng: np.random.Generator) -> None:
+def write_statistics(buurten: list[dict], rng: np.random.Generator, out: Path) -> None:
     rows = []
     for year in YEARS:
         for b in buurten:
@@ -289,8 +385,10 @@ def write_statistics(buurten: list[dict], rng: np.random.Generator) -> None:
             reasons = suppression(stats, b["buurtnaam"], year)
             for indicator, value in stats.items():
                 status = reasons.get(indicator, "")
-                rows.append([b["buurtcode"], year, indicator, "" if status else value, status])
-    with open(HERE / "kerncijfers.csv", "w", newline="", encoding="utf-8") as f:
+                rows.append(
+                    [b["buurtcode"], year, indicator, "" if status else value, status]
+                )
+    with open(out / "kerncijfers.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["buurtcode", "jaar", "indicator", "waarde", "status"])
         w.writerows(rows)
@@ -299,7 +397,11 @@ def write_statistics(buurten: list[dict], rng: np.random.Generator) -> None:
 def read_source(name: str) -> list[list[str]]:
     """Hand-written records: one per line, fields separated by ' | ', '#' starts a comment."""
     lines = (HERE / name).read_text(encoding="utf-8").splitlines()
-    return [[f.strip() for f in ln.split(" | ")] for ln in lines if ln.strip() and not ln.startswith("#")]
+    return [
+        [f.strip() for f in ln.split(" | ")]
+        for ln in lines
+        if ln.strip() and not ln.startswith("#")
+    ]
 
 
 def point_in(poly: Polygon, rng: np.random.Generator) -> Point:
@@ -316,10 +418,10 @@ def lonlat(p: Point) -> tuple[float, float]:
     return round(lon, 6), round(lat, 6)
 
 
-def write_stories(buurten: list[dict], rng: np.random.Generator) -> None:
+def write_stories(buurten: list[dict], rng: np.random.Generator, out: Path) -> None:
     by_name = {b["buurtnaam"]: b for b in buurten}
     start = date(2024, 1, 8)
-    out = []
+    records = []
     for i, (buurt, kind, themes, source, voice, title, text) in enumerate(
         read_source("stories_source.txt"), 1
     ):
@@ -330,47 +432,117 @@ def write_stories(buurten: list[dict], rng: np.random.Generator) -> None:
         if rng.random() < 0.35:
             lon, lat = lonlat(point_in(b["geometry_rd"], rng))
         created = f"{day.isoformat()}T{int(rng.integers(9, 21)):02d}:{int(rng.integers(0, 60)):02d}:00"
-        out.append(
-            [f"demo-{i:03d}", b["buurtcode"], kind, themes.replace(",", ";"), title.strip("-"), text,
-             source, voice, day.isoformat(), lon, lat, "ja", created, created]
+        records.append(
+            [
+                f"demo-{i:03d}",
+                b["buurtcode"],
+                kind,
+                themes.replace(",", ";"),
+                title.strip("-"),
+                text,
+                source,
+                voice,
+                day.isoformat(),
+                lon,
+                lat,
+                "ja",
+                created,
+                created,
+            ]
         )
-    with open(HERE / "stories.csv", "w", newline="", encoding="utf-8") as f:
+    with open(out / "stories.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "buurtcode", "kind", "themes", "title", "text", "source", "voice",
-                    "date", "lon", "lat", "consent", "created", "updated"])
-        w.writerows(out)
+        w.writerow(
+            [
+                "id",
+                "buurtcode",
+                "kind",
+                "themes",
+                "title",
+                "text",
+                "source",
+                "voice",
+                "date",
+                "lon",
+                "lat",
+                "consent",
+                "created",
+                "updated",
+            ]
+        )
+        w.writerows(records)
 
 
-def write_initiatives(buurten: list[dict], rng: np.random.Generator) -> None:
+def write_initiatives(buurten: list[dict], rng: np.random.Generator, out: Path) -> None:
     by_name = {b["buurtnaam"]: b for b in buurten}
-    out = []
+    records = []
     for i, rec in enumerate(read_source("initiatives_source.txt"), 1):
-        (name, served, themes, groups, phase, initiator, role, support, ladder, start, desc) = rec
+        (
+            name,
+            served,
+            themes,
+            groups,
+            phase,
+            initiator,
+            role,
+            support,
+            ladder,
+            start,
+            desc,
+        ) = rec
         served_codes = [by_name[s.strip()]["buurtcode"] for s in served.split(",")]
         home = by_name[served.split(",")[0].strip()]
         lon, lat = lonlat(point_in(home["geometry_rd"], rng))
-        out.append(
-            [f"demo-i{i:02d}", name, desc, ";".join(served_codes), themes.replace(",", ";"),
-             groups.replace(",", ";"), phase, initiator, role, support.replace(",", ";"),
-             ladder.strip("-"), lon, lat, start]
+        records.append(
+            [
+                f"demo-i{i:02d}",
+                name,
+                desc,
+                ";".join(served_codes),
+                themes.replace(",", ";"),
+                groups.replace(",", ";"),
+                phase,
+                initiator,
+                role,
+                support.replace(",", ";"),
+                ladder.strip("-"),
+                lon,
+                lat,
+                start,
+            ]
         )
-    with open(HERE / "initiatives.csv", "w", newline="", encoding="utf-8") as f:
+    with open(out / "initiatives.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "name", "description", "buurtcodes", "themes", "target_groups",
-                    "phase", "initiator", "wijkteam_role", "support", "ladder", "lon", "lat",
-                    "start_date"])
-        w.writerows(out)
+        w.writerow(
+            [
+                "id",
+                "name",
+                "description",
+                "buurtcodes",
+                "themes",
+                "target_groups",
+                "phase",
+                "initiator",
+                "wijkteam_role",
+                "support",
+                "ladder",
+                "lon",
+                "lat",
+                "start_date",
+            ]
+        )
+        w.writerows(records)
 
 
-def main() -> None:
+def main(out: Path = HERE) -> None:
     rng = np.random.default_rng(SEED)
     buurten = build_geometry(rng)
-    write_geometry(buurten)
-    write_statistics(buurten, rng)
-    write_stories(buurten, rng)
-    write_initiatives(buurten, rng)
-    print(f"{len(buurten)} buurten written to {HERE}")
+    write_geometry(buurten, out)
+    write_statistics(buurten, rng, out)
+    write_stories(buurten, rng, out)
+    write_initiatives(buurten, rng, out)
+    print(f"{len(buurten)} buurten written to {out}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)

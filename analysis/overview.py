@@ -1,0 +1,81 @@
+"""The gemeente at a glance: strongest krachten and zorgen per theme, and where to start.
+
+Joins statistical signals (tellen) with story counts (vertellen) per theme and per buurt.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def story_counts(stories: pd.DataFrame) -> pd.DataFrame:
+    """Stories per buurt × theme × kind (a story with two themes counts for both)."""
+    exploded = stories[["buurtcode", "kind", "themes"]].explode("themes")
+    exploded = exploded.rename(columns={"themes": "theme"}).dropna(subset=["theme"])
+    return (
+        exploded.groupby(["buurtcode", "theme", "kind"])
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+
+
+def theme_summary(
+    signals: pd.DataFrame, stories: pd.DataFrame, themes: dict[str, str]
+) -> pd.DataFrame:
+    """Per theme: buurten with a statistical kracht / aandacht, and kracht / zorg / droom stories.
+
+    Returns a frame indexed by theme id (all themes, in catalogue order) with the columns
+    `label`, `buurten_kracht`, `buurten_aandacht`, `kracht`, `zorg`, `droom`.
+    """
+    flagged = signals[signals["signal"].isin(["kracht", "aandacht"])]
+    buurten = (
+        flagged.groupby(["theme", "signal"])["buurtcode"]
+        .nunique()
+        .unstack(fill_value=0)
+        .reindex(columns=["kracht", "aandacht"], fill_value=0)
+        .add_prefix("buurten_")
+    )
+    told = (
+        story_counts(stories)
+        .pivot_table(
+            index="theme", columns="kind", values="n", aggfunc="sum", fill_value=0
+        )
+        .reindex(columns=["kracht", "zorg", "droom"], fill_value=0)
+    )
+    table = pd.DataFrame({"label": pd.Series(themes)}).join(buurten).join(told)
+    return table.fillna(0).astype({c: int for c in table.columns if c != "label"})
+
+
+def where_to_start(
+    signals: pd.DataFrame, stories: pd.DataFrame, buurten: pd.DataFrame, n: int = 5
+) -> pd.DataFrame:
+    """The buurten where figures and stories together point at most concerns.
+
+    Score = indicators with *aandacht* + zorg stories. Each row names the theme that carries
+    most of that score. Ties go to the buurt with more inhabitants' stories overall.
+    """
+    need = (
+        signals[signals["signal"] == "aandacht"].groupby(["buurtcode", "theme"]).size()
+    )
+    counts = story_counts(stories)
+    zorg = counts[counts["kind"] == "zorg"].groupby(["buurtcode", "theme"])["n"].sum()
+    per_theme = pd.DataFrame({"aandacht": need, "zorgen": zorg}).fillna(0)
+    per_theme["score"] = per_theme["aandacht"] + per_theme["zorgen"]
+    per_buurt = per_theme.groupby(level="buurtcode")[
+        ["aandacht", "zorgen", "score"]
+    ].sum()
+    top_theme = (
+        per_theme["score"].groupby(level="buurtcode").idxmax().map(lambda key: key[1])
+    )
+    per_buurt["thema"] = top_theme
+    per_buurt["verhalen"] = (
+        counts.groupby("buurtcode")["n"].sum().reindex(per_buurt.index).fillna(0)
+    )
+    per_buurt = per_buurt.join(
+        buurten.set_index("buurtcode")[["buurtnaam", "wijknaam"]]
+    )
+    per_buurt = per_buurt.sort_values(["score", "verhalen"], ascending=False).head(n)
+    return per_buurt.astype(
+        {"aandacht": int, "zorgen": int, "score": int}
+    ).reset_index()

@@ -1,0 +1,160 @@
+"""Kaart: any catalogue indicator per buurt on a map; click a buurt for its key figures."""
+
+import html
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from analysis.signals import SignalRule
+from ui.maps import choropleth, legend_items, quantile_classes
+from ui.state import (
+    cached_initiatives,
+    cached_signals,
+    cached_stories,
+    catalogue,
+    current_dataset,
+    synced_choice,
+)
+
+cat = catalogue()
+data = current_dataset()
+codes = data.buurten["buurtcode"].tolist()
+names = dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
+indicator_ids = list(cat.indicators)
+years = [str(y) for y in data.years]
+
+synced_choice(
+    "indicator", indicator_ids, "pct_huishoudens_laag_inkomen", "kaart_indicator"
+)
+synced_choice("jaar", years, years[-1], "kaart_jaar")
+if "kaart_buurt" not in st.session_state:
+    wanted = st.query_params.get("buurt")
+    st.session_state["kaart_buurt"] = wanted if wanted in codes else None
+
+st.title("Kaart")
+controls = st.columns([5, 2, 2], vertical_alignment="bottom")
+indicator_id = controls[0].selectbox(
+    "Indicator", indicator_ids, format_func=cat.option_label, key="kaart_indicator"
+)
+year = int(controls[1].selectbox("Jaar", years, key="kaart_jaar"))
+basemap = controls[2].toggle(
+    "Straatkaart",
+    value=False,
+    key="kaart_achtergrond",
+    help="Een straatkaart onder de buurten. Heeft internet nodig; zonder internet blijft de achtergrond wit.",
+)
+st.query_params["indicator"] = indicator_id
+st.query_params["jaar"] = str(year)
+
+ind = cat[indicator_id]
+wide = data.wide(year)
+values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
+classes = quantile_classes(values)
+selected = st.session_state["kaart_buurt"]
+
+map_col, side_col = st.columns([3, 2], gap="medium")
+with map_col:
+    fmap = choropleth(
+        data.buurten,
+        values,
+        ind,
+        classes,
+        selected=selected,
+        base_url=st.get_option("server.baseUrlPath") or "",
+        basemap=basemap,
+    )
+    state = st_folium(
+        fmap,
+        key="kaart_map",
+        height=580,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+    )
+    clicked = (
+        ((state or {}).get("last_active_drawing") or {})
+        .get("properties", {})
+        .get("buurtcode")
+    )
+    if clicked in codes and clicked != st.session_state.get("kaart_last_click"):
+        st.session_state["kaart_last_click"] = clicked
+        st.session_state["kaart_buurt"] = clicked
+        st.rerun()
+
+with side_col:
+    st.markdown(f"**{html.escape(ind.label)}** ({ind.unit}), {year}")
+    legend = "".join(
+        f'<div style="display:flex;align-items:center;gap:.5rem;margin:.15rem 0">'
+        f'<span style="display:inline-block;width:1.6rem;height:1rem;background:{colour};'
+        f'border:1px solid #4d4d4d"></span><span>{html.escape(label)}</span></div>'
+        for colour, label in legend_items(
+            classes, ind, int(values.reindex(codes).isna().sum())
+        )
+    )
+    st.markdown(f'<div class="legend">{legend}</div>', unsafe_allow_html=True)
+    st.caption(
+        f"Vijf klassen met ongeveer evenveel buurten (kwantielen). {ind.definition} Bron: {ind.source}, {year}."
+    )
+
+    chosen = st.selectbox(
+        "Buurt",
+        [None, *codes],
+        key="kaart_buurt",
+        format_func=lambda c: (
+            "Kies een buurt of klik op de kaart" if c is None else names[c]
+        ),
+    )
+    if chosen:
+        st.query_params["buurt"] = chosen
+    else:
+        st.query_params.pop("buurt", None)
+
+    if chosen:
+        row = data.buurten.set_index("buurtcode").loc[chosen]
+        st.subheader(row["buurtnaam"])
+        st.caption(f"Wijk {row['wijknaam']} · {chosen}")
+        reference, signals = cached_signals(data.info.id, year)
+        status = data.status(year).loc[chosen]
+        sig = signals[signals["buurtcode"] == chosen].set_index("indicator")
+        key_ids = [i.id for i in cat.indicators.values() if i.key]
+        if indicator_id not in key_ids:
+            key_ids.insert(0, indicator_id)
+        table = pd.DataFrame(
+            {
+                "Indicator": [cat[i].label for i in key_ids],
+                "Buurt": [
+                    cat[i].format(wide.at[chosen, i])
+                    if i in wide and pd.notna(wide.at[chosen, i])
+                    else status.get(i, "niet beschikbaar")
+                    for i in key_ids
+                ],
+                "Gemeente": [
+                    cat[i].format(reference.at[i, "value"])
+                    if i in reference.index
+                    else "–"
+                    for i in key_ids
+                ],
+                "Signaal": [
+                    (sig.at[i, "signal"] or "–") if i in sig.index else "–"
+                    for i in key_ids
+                ],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(SignalRule().sentence())
+        if data.info.id == "demo":
+            stories = cached_stories(data.info.id)
+            told = stories[stories["buurtcode"] == chosen]["kind"].value_counts()
+            inits = cached_initiatives(data.info.id)
+            serving = inits[
+                inits["buurtcodes"].map(lambda c: chosen in c)
+                & (inits["phase"] != "gestopt")
+            ]
+            st.markdown(
+                f"**Verhalen:** {told.get('kracht', 0)} krachten, {told.get('zorg', 0)} zorgen, "
+                f"{told.get('droom', 0)} dromen · **Initiatieven:** {len(serving)}"
+            )
+    else:
+        st.caption(
+            "Klik op een buurt op de kaart, of kies er een hierboven, voor de belangrijkste cijfers."
+        )

@@ -1,0 +1,139 @@
+"""Overzicht: the gemeente at a glance — headline figures, krachten, zorgen, where to start."""
+
+import streamlit as st
+
+from analysis.catalogue import format_number
+from analysis.errors import AnalysisError
+from analysis.overview import theme_summary, where_to_start
+from analysis.signals import SignalRule
+from ui.state import (
+    cached_initiatives,
+    cached_signals,
+    cached_stories,
+    catalogue,
+    current_dataset,
+    fictional_banner,
+)
+
+cat = catalogue()
+data = current_dataset()
+year = data.years[-1]
+try:
+    stories = cached_stories(data.info.id)
+    initiatives = cached_initiatives(data.info.id)
+except AnalysisError as exc:
+    st.error(str(exc))
+    st.stop()
+reference, signals = cached_signals(data.info.id, year)
+
+st.title(data.gemeentenaam)
+st.markdown(
+    "**Wijkanalyse: wat gaat goed en wat behoeft aandacht?** Cijfers van het CBS (*tellen*) naast "
+    "de verhalen van bewoners en professionals (*vertellen*), per buurt."
+)
+fictional_banner(data)
+
+n_wijken = data.buurten["wijkcode"].nunique()
+cols = st.columns(5)
+cols[0].metric("Inwoners", format_number(reference.at["aantal_inwoners", "value"], 0))
+cols[1].metric("Buurten", f"{len(data.buurten)}", help=f"In {n_wijken} wijken.")
+low = cat["pct_huishoudens_laag_inkomen"]
+cols[2].metric(
+    "Laag inkomen",
+    low.format(reference.at[low.id, "value"]),
+    help="Huishoudens met een laag inkomen. Gewogen naar het aantal huishoudens per buurt, niet het gemiddelde van de buurtpercentages.",
+)
+cols[3].metric(
+    "Verhalen", f"{len(stories)}", help="Krachten, zorgen en dromen van bewoners."
+)
+cols[4].metric(
+    "Initiatieven",
+    f"{(initiatives['phase'] != 'gestopt').sum()}",
+    help="Bewonersinitiatieven en ontmoetingsplekken die niet gestopt zijn.",
+)
+st.caption(
+    f"Cijfers: {data.info.source}, {year}. Verhalen en initiatieven: {len(stories)} en {len(initiatives)} vastgelegd."
+)
+
+summary = theme_summary(signals, stories, cat.themes)
+counted = {i.theme for i in cat.indicators.values() if i.has_signal}
+
+
+def figures(row, kind: str, phrase: str) -> str:
+    """What the figures say for a theme, or that this theme has no figures with a direction."""
+    if row.name not in counted:
+        return "geen cijfers met een goede of slechte richting"
+    return f"{row[kind]} buurten {phrase}"
+
+
+left, right = st.columns(2)
+with left:
+    st.subheader(":material/thumb_up: Sterkste krachten")
+    st.caption(
+        "Thema's waar de meeste buurten er in de cijfers duidelijk goed voor staan, en waar bewoners de meeste krachten vertellen."
+    )
+    top = summary.assign(score=summary["buurten_kracht"] + summary["kracht"]).nlargest(
+        3, "score"
+    )
+    for _, row in top.iterrows():
+        st.markdown(
+            f"**{row['label']}** — {figures(row, 'buurten_kracht', 'sterk in de cijfers')}; "
+            f"{row['kracht']} verhalen over krachten"
+        )
+with right:
+    st.subheader(":material/warning: Grootste zorgen")
+    st.caption(
+        "Thema's waar de meeste buurten in de cijfers aandacht vragen, en waar bewoners de meeste zorgen vertellen."
+    )
+    top = summary.assign(score=summary["buurten_aandacht"] + summary["zorg"]).nlargest(
+        3, "score"
+    )
+    for _, row in top.iterrows():
+        st.markdown(
+            f"**{row['label']}** — {figures(row, 'buurten_aandacht', 'vragen aandacht in de cijfers')}; "
+            f"{row['zorg']} verhalen over zorgen"
+        )
+
+st.subheader(":material/flag: Waar beginnen?")
+st.caption(
+    "De buurten waar cijfers en verhalen samen de meeste zorgen aanwijzen: het aantal cijfers met "
+    "'aandacht' plus het aantal zorgverhalen. Klik op een buurt om hem op de kaart te zien."
+)
+start = where_to_start(signals, stories, data.buurten)
+start["kaart"] = "kaart?gemeente=" + data.info.id + "&buurt=" + start["buurtcode"]
+start["thema"] = start["thema"].map(cat.themes)
+st.dataframe(
+    start[["buurtnaam", "wijknaam", "aandacht", "zorgen", "thema", "kaart"]],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "buurtnaam": "Buurt",
+        "wijknaam": "Wijk",
+        "aandacht": st.column_config.NumberColumn(
+            "Cijfers met aandacht",
+            help="Indicatoren waarop de buurt duidelijk slechter scoort dan de gemeente.",
+        ),
+        "zorgen": st.column_config.NumberColumn("Zorgverhalen"),
+        "thema": "Meest genoemd thema",
+        "kaart": st.column_config.LinkColumn(
+            "Op de kaart", display_text="Bekijk op de kaart"
+        ),
+    },
+)
+st.caption(SignalRule().sentence())
+
+with st.expander("Alle thema's"):
+    st.dataframe(
+        summary.rename(
+            columns={
+                "label": "Thema",
+                "buurten_kracht": "Buurten sterk (cijfers)",
+                "buurten_aandacht": "Buurten aandacht (cijfers)",
+                "kracht": "Krachtverhalen",
+                "zorg": "Zorgverhalen",
+                "droom": "Dromen",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,1 @@
+"""Resident stories and citizen initiatives: the model, and (for now) the demo records."""

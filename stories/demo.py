@@ -1,0 +1,32 @@
+"""Read the demo gemeente's stories and initiatives from `data/demo/` (read-only).
+
+Lists (themes, buurtcodes, support) are stored ';'-separated and returned as Python lists.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.datasets import DEMO_DIR
+
+LIST_COLUMNS = ("themes", "buurtcodes", "target_groups", "support")
+
+
+def _read(name: str) -> pd.DataFrame:
+    frame = pd.read_csv(DEMO_DIR / name, dtype=str, keep_default_na=False)
+    for col in LIST_COLUMNS:
+        if col in frame:
+            frame[col] = frame[col].map(lambda s: [p for p in s.split(";") if p])
+    for col in ("lon", "lat"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    return frame
+
+
+def demo_stories() -> pd.DataFrame:
+    """One row per story: id, buurtcode, kind, themes (list), title, text, source, voice, date…"""
+    return _read("stories.csv")
+
+
+def demo_initiatives() -> pd.DataFrame:
+    """One row per initiative: id, name, description, buurtcodes (list), themes (list), phase…"""
+    return _read("initiatives.csv")

@@ -1,0 +1,33 @@
+"""The vocabulary of stories and initiatives, with the Dutch labels the UI shows.
+
+Themes are shared with the indicators and live in the catalogue (`data/indicators.toml`).
+"""
+
+KINDS = {"kracht": "Kracht", "zorg": "Zorg", "droom": "Droom"}
+SOURCES = (
+    "gesprek",
+    "werksessie",
+    "enquête",
+    "wijkteam-signaal",
+    "sociale media",
+    "anders",
+)
+VOICES = ("bewoner", "professional", "ondernemer", "organisatie")
+PHASES = ("idee", "opstart", "actief", "gestopt")
+ROLES = ("initiëren", "stimuleren", "versterken", "geen")
+TARGET_GROUPS = (
+    "kinderen",
+    "jongeren",
+    "gezinnen",
+    "ouderen",
+    "nieuwkomers",
+    "iedereen",
+)
+LADDER = (
+    "bezoeker",
+    "deelnemer",
+    "ondersteuner",
+    "kartrekker",
+    "coördinator",
+    "wijkverbinder",
+)

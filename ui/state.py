@@ -1,0 +1,100 @@
+"""Shared Streamlit state: cached loaders, URL-synced choices and the sidebar.
+
+Choices a user would share (gemeente, indicator, buurt, jaar) live in `st.query_params`, so a
+copied URL reproduces the view; every page loads what it needs through these loaders.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.catalogue import Catalogue, load_catalogue
+from analysis.datasets import DEMO_ID, Dataset, list_datasets, load_dataset
+from analysis.errors import AnalysisError
+from analysis.reference import weighted_reference
+from analysis.signals import SignalRule, buurt_signals
+from stories.demo import demo_initiatives, demo_stories
+
+
+def catalogue() -> Catalogue:
+    try:
+        return load_catalogue()
+    except AnalysisError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+@st.cache_data(max_entries=4, show_spinner="Gegevens laden…")
+def cached_dataset(dataset_id: str) -> Dataset:
+    return load_dataset(dataset_id)
+
+
+@st.cache_data(max_entries=8)
+def cached_signals(dataset_id: str, year: int):
+    """Reference values and signals of one dataset and year."""
+    data, cat = cached_dataset(dataset_id), load_catalogue()
+    wide = data.wide(year)
+    reference = weighted_reference(wide, cat)
+    return reference, buurt_signals(
+        wide, data.status(year), reference, cat, SignalRule()
+    )
+
+
+@st.cache_data(max_entries=4)
+def cached_stories(dataset_id: str):
+    if dataset_id != DEMO_ID:
+        raise AnalysisError("Voor deze gemeente zijn nog geen verhalen vastgelegd.")
+    return demo_stories()
+
+
+@st.cache_data(max_entries=4)
+def cached_initiatives(dataset_id: str):
+    if dataset_id != DEMO_ID:
+        raise AnalysisError("Voor deze gemeente zijn nog geen initiatieven vastgelegd.")
+    return demo_initiatives()
+
+
+def synced_choice(param: str, options: list[str], default: str, key: str) -> None:
+    """Seed widget `key` from the URL once, so a shared link opens the same view."""
+    if key not in st.session_state:
+        wanted = st.query_params.get(param)
+        st.session_state[key] = wanted if wanted in options else default
+
+
+def sidebar() -> Dataset:
+    """The shared sidebar: which gemeente (dataset) is shown. Returns the loaded dataset."""
+    infos = {d.id: d for d in list_datasets()}
+    synced_choice("gemeente", list(infos), DEMO_ID, "sidebar_gemeente")
+    with st.sidebar:
+        chosen = st.selectbox(
+            "Gemeente",
+            list(infos),
+            format_func=lambda i: infos[i].name,
+            key="sidebar_gemeente",
+            help="Welke gemeente je bekijkt. Echte gemeenten komen hier te staan zodra ze zijn ingeladen.",
+        )
+        if infos[chosen].fictional:
+            st.caption(
+                "**Fictief.** Voorbeeldstad bestaat niet: cijfers, verhalen en initiatieven zijn "
+                "verzonnen om het dashboard te laten zien."
+            )
+    st.query_params["gemeente"] = chosen
+    try:
+        return cached_dataset(chosen)
+    except AnalysisError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def current_dataset() -> Dataset:
+    """The dataset chosen in the sidebar (app.py renders the sidebar before every page)."""
+    return cached_dataset(st.session_state.get("sidebar_gemeente", DEMO_ID))
+
+
+def fictional_banner(data: Dataset) -> None:
+    if data.info.fictional:
+        st.info(
+            "**Let op: fictieve gemeente.** Voorbeeldstad en alle cijfers, verhalen en initiatieven "
+            "hier zijn verzonnen, om te laten zien hoe het dashboard werkt.",
+            icon=":material/info:",
+        )
