@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.catalogue import Catalogue, format_number
+from analysis.catalogue import Catalogue, Indicator, format_number
 
 SIGNALS = ("kracht", "gemiddeld", "aandacht")
 SIGNAL_COLUMNS = [
@@ -77,7 +77,20 @@ def buurt_signals(
         signal = pd.Series("gemiddeld", index=values.index, dtype=object)
         signal[better > margin] = "kracht"
         signal[better < -margin] = "aandacht"
-        reason = [_reason(ind, v, ref, s) for v, s in zip(values, signal)]
+        reasons = (
+            status[ind.id] if ind.id in status else pd.Series("", index=values.index)
+        )
+        signals, why = [], []
+        for code, value in values.items():
+            if pd.isna(value):
+                signals.append(None)
+                why.append(reasons.get(code) or "niet beschikbaar")
+            elif too_small[code]:
+                signals.append(None)
+                why.append(f"minder dan {rule.min_inwoners} inwoners")
+            else:
+                signals.append(signal[code])
+                why.append(_reason(ind, value, ref, signal[code]))
         frame = pd.DataFrame(
             {
                 "buurtcode": values.index,
@@ -86,27 +99,17 @@ def buurt_signals(
                 "value": values.to_numpy(),
                 "reference": ref,
                 "difference": diff.to_numpy(),
-                "signal": signal.to_numpy(),
-                "reason": reason,
+                "signal": pd.Series(signals, dtype=object),
+                "reason": why,
             }
         )
-        missing = values.isna().to_numpy()
-        small = too_small.to_numpy() & ~missing
-        frame.loc[missing, "signal"] = None
-        frame.loc[missing, "reason"] = (
-            status[ind.id].to_numpy()[missing] if ind.id in status else "ontbreekt"
-        )
-        frame.loc[small, "signal"] = None
-        frame.loc[small, "reason"] = f"minder dan {rule.min_inwoners} inwoners"
         frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=SIGNAL_COLUMNS)
     return pd.concat(frames, ignore_index=True)[SIGNAL_COLUMNS]
 
 
-def _reason(ind, value: float, ref: float, signal: str) -> str:
-    if pd.isna(value):
-        return ""
+def _reason(ind: Indicator, value: float, ref: float, signal: str) -> str:
     verdict = {
         "kracht": "duidelijk beter dan gemiddeld",
         "aandacht": "duidelijk slechter dan gemiddeld",

@@ -14,9 +14,11 @@ from ui.state import (
     cached_stories,
     catalogue,
     current_dataset,
+    require_entry,
     synced_choice,
 )
 
+require_entry()
 cat = catalogue()
 data = current_dataset()
 codes = data.buurten["buurtcode"].tolist()

@@ -13,8 +13,10 @@ from ui.state import (
     catalogue,
     current_dataset,
     fictional_banner,
+    require_entry,
 )
 
+require_entry()
 cat = catalogue()
 data = current_dataset()
 year = data.years[-1]
@@ -114,7 +116,10 @@ st.dataframe(
             help="Indicatoren waarop de buurt duidelijk slechter scoort dan de gemeente.",
         ),
         "zorgen": st.column_config.NumberColumn("Zorgverhalen"),
-        "thema": "Meest genoemd thema",
+        "thema": st.column_config.TextColumn(
+            "Belangrijkste thema",
+            help="Het thema met de meeste cijfers met aandacht plus zorgverhalen.",
+        ),
         "kaart": st.column_config.LinkColumn(
             "Op de kaart", display_text="Bekijk op de kaart"
         ),

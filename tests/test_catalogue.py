@@ -13,10 +13,14 @@ def test_catalogue_has_what_the_dashboard_needs(catalogue: Catalogue):
     for ind in catalogue.indicators.values():
         assert ind.label and ind.definition and ind.source and ind.unit, ind.id
     # Real CBS files are read through these names (see shared/data/cbs/README.md).
-    assert "HuishoudensMetEenLaagInkomen" in catalogue["pct_huishoudens_laag_inkomen"].odata
-    assert "percentage_huishoudens_met_laag_inkomen" in catalogue[
-        "pct_huishoudens_laag_inkomen"
-    ].gpkg
+    assert (
+        "HuishoudensMetEenLaagInkomen"
+        in catalogue["pct_huishoudens_laag_inkomen"].odata
+    )
+    assert (
+        "percentage_huishoudens_met_laag_inkomen"
+        in catalogue["pct_huishoudens_laag_inkomen"].gpkg
+    )
     assert catalogue["aantal_inwoners"].wbk == ("AANT_INW",)
 
 
@@ -70,7 +74,10 @@ source = "s"
         ('theme = "sport"\ndirection = 1\ndenominator = "inwoners"', "onbekend thema"),
         ('theme = "jeugd"\ndirection = 2\ndenominator = "inwoners"', "richting"),
         ('theme = "jeugd"\ndirection = 1\ndenominator = "auto"', "onbekende noemer"),
-        ('theme = "jeugd"\ndirection = 1\ndenominator = "inwoners"\ncolour = 1', "colour"),
+        (
+            'theme = "jeugd"\ndirection = 1\ndenominator = "inwoners"\ncolour = 1',
+            "colour",
+        ),
     ],
 )
 def test_broken_catalogue_is_reported_in_dutch(tmp_path, extra, message):
@@ -81,7 +88,10 @@ def test_broken_catalogue_is_reported_in_dutch(tmp_path, extra, message):
 
 
 def test_duplicate_indicator_is_refused(tmp_path):
-    entry = BASE.split("[[indicator]]")[1] + 'theme = "jeugd"\ndirection = 1\ndenominator = "som"\n'
+    entry = (
+        BASE.split("[[indicator]]")[1]
+        + 'theme = "jeugd"\ndirection = 1\ndenominator = "som"\n'
+    )
     path = tmp_path / "indicators.toml"
     path.write_text(BASE.split("[[indicator]]")[0] + ("[[indicator]]" + entry) * 2)
     with pytest.raises(AnalysisError, match="twee keer"):

@@ -136,12 +136,11 @@ def choropleth(
     layer = gpd.GeoDataFrame(
         {
             "buurtcode": buurten["buurtcode"].to_numpy(),
-            "buurtnaam": [html.escape(n) for n in buurten["buurtnaam"]],
-            "waarde": [
-                indicator.format(v)
-                if not pd.isna(v)
-                else "geen cijfer (geheim of niet beschikbaar)"
-                for v in aligned
+            # One short line ("Oude Haven: 15,4%"), so the tooltip fits near the map's edge.
+            "tooltip": [
+                f"{html.escape(name)}: "
+                + (indicator.format(v) if not pd.isna(v) else "geen cijfer")
+                for name, v in zip(buurten["buurtnaam"], aligned)
             ],
             "kleur": [classes.colour(v) for v in aligned],
         },
@@ -165,10 +164,6 @@ def choropleth(
         name="Buurten",
         style_function=style,
         highlight_function=lambda _: {"weight": 3, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["buurtnaam", "waarde"],
-            aliases=["Buurt", indicator.label],
-            sticky=False,
-        ),
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=False),
     ).add_to(m)
     return m

@@ -7,6 +7,7 @@ copied URL reproduces the view; every page loads what it needs through these loa
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from analysis.catalogue import Catalogue, load_catalogue
 from analysis.datasets import DEMO_ID, Dataset, list_datasets, load_dataset
@@ -14,6 +15,19 @@ from analysis.errors import AnalysisError
 from analysis.reference import weighted_reference
 from analysis.signals import SignalRule, buurt_signals
 from stories.demo import demo_initiatives, demo_stories
+
+
+def require_entry() -> None:
+    """Make sure the page runs inside app.py's navigation, not on its own.
+
+    Streamlit starts every server in its legacy mode for apps with a `pages/` folder and only
+    leaves it once `st.navigation` has run. So when the very first visit after a (re)start is a
+    deep link such as /kaart, the page would run without app.py: no page config, no sidebar,
+    the folder listed as menu. Leave that mode and run again, this time through app.py.
+    """
+    if not st.session_state.get("_entry_ran"):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def catalogue() -> Catalogue:
@@ -63,6 +77,7 @@ def synced_choice(param: str, options: list[str], default: str, key: str) -> Non
 
 def sidebar() -> Dataset:
     """The shared sidebar: which gemeente (dataset) is shown. Returns the loaded dataset."""
+    st.session_state["_entry_ran"] = True
     infos = {d.id: d for d in list_datasets()}
     synced_choice("gemeente", list(infos), DEMO_ID, "sidebar_gemeente")
     with st.sidebar:

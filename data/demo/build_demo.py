@@ -214,11 +214,15 @@ def build_geometry(rng: np.random.Generator) -> list[dict]:
 def shared_edges(buurten: list[dict]) -> list[dict]:
     """Rebuild the cells from one noded set of lines, on a 1 cm grid, so that neighbours
     share exactly the same vertices (no slivers or gaps once coordinates are rounded)."""
-    lines = shapely.union_all([b["geometry_rd"].boundary for b in buurten], grid_size=0.01)
+    lines = shapely.union_all(
+        [b["geometry_rd"].boundary for b in buurten], grid_size=0.01
+    )
     faces = list(shapely.polygonize(list(lines.geoms)).geoms)
     assert len(faces) == len(buurten), "the tiling should give one face per buurt"
     for b in buurten:
-        b["geometry_rd"] = max(faces, key=lambda f: f.intersection(b["geometry_rd"]).area)
+        b["geometry_rd"] = max(
+            faces, key=lambda f: f.intersection(b["geometry_rd"]).area
+        )
     return buurten
 
 

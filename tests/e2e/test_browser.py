@@ -1,0 +1,135 @@
+"""Click through the app like a person: open each page, switch indicator, click a buurt.
+
+Screenshots land in tests/e2e/screenshots/ (git-ignored) to be looked at.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+SIZES = {"laptop": (1280, 800), "projector": (1920, 1080)}
+TIMEOUT = 30_000
+
+
+def open_page(page: Page, url: str, size: str = "laptop") -> None:
+    width, height = SIZES[size]
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(url)
+    expect(page.get_by_test_id("stApp")).to_be_visible(timeout=TIMEOUT)
+
+
+def map_frame(page: Page):
+    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+
+
+def wait_for_polygons(page: Page, count: int = 40):
+    polygons = map_frame(page).locator("path.leaflet-interactive")
+    expect(polygons).to_have_count(count, timeout=TIMEOUT)
+    return polygons
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_overzicht(page: Page, server, screenshots, size):
+    open_page(page, server, size)
+    expect(page.get_by_role("heading", name="Voorbeeldstad (fictief)")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(page.get_by_text("Let op: fictieve gemeente.")).to_be_visible()
+    expect(page.get_by_text("Waar beginnen?")).to_be_visible()
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text("67.520")
+    page.screenshot(path=screenshots / f"overzicht-{size}.png", full_page=True)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_kaart_makes_no_request_outside_the_app(page: Page, server, screenshots, size):
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    open_page(page, f"{server}/kaart", size)
+    wait_for_polygons(page)
+    expect(page.get_by_text("geen cijfer: geheim of niet beschikbaar")).to_be_visible()
+    page.wait_for_timeout(1000)  # let late requests (fonts, icons) show up too
+    page.screenshot(path=screenshots / f"kaart-{size}.png")
+    own = urlparse(server).netloc
+    foreign = [
+        u
+        for u in requests
+        if not u.startswith(("data:", "blob:", "about:")) and urlparse(u).netloc != own
+    ]
+    assert requests and foreign == []
+    # Leaflet itself was served by the app.
+    assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in requests)
+
+
+def test_switch_indicator(page: Page, server, screenshots):
+    open_page(page, f"{server}/kaart")
+    polygons = wait_for_polygons(page)
+    before = [polygons.nth(i).get_attribute("fill") for i in range(40)]
+    page.get_by_role("combobox", name=re.compile("Indicator")).click()
+    page.keyboard.type("Wmo-cliënten per")
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_text("Wmo-cliënten per 1.000 inwoners (per 1.000)")
+    ).to_be_visible(timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile("indicator=wmo_clienten_per_1000"))
+    polygons = wait_for_polygons(page)
+    page.wait_for_timeout(500)
+    after = [polygons.nth(i).get_attribute("fill") for i in range(40)]
+    assert after != before
+    page.screenshot(path=screenshots / "kaart-wmo.png")
+
+
+def test_click_buurt_shows_its_figures(page: Page, server, screenshots):
+    open_page(page, f"{server}/kaart")
+    polygons = wait_for_polygons(page)
+    target = polygons.nth(6)
+    target.hover()
+    tooltip = map_frame(page).locator(".leaflet-tooltip")
+    expect(tooltip).to_be_visible(timeout=TIMEOUT)
+    name = tooltip.inner_text().rsplit(":", 1)[0].strip()
+    target.click()
+    expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(page).to_have_url(re.compile(r"buurt=BU9999\d{4}"))
+    expect(page.get_by_text("Gemeente").first).to_be_visible()
+    page.screenshot(path=screenshots / "kaart-buurt.png")
+
+
+def test_shared_link_reopens_the_view(page: Page, server):
+    open_page(page, f"{server}/kaart?indicator=misdrijven_per_1000&buurt=BU99990104")
+    expect(page.get_by_role("heading", name="Stationsbuurt", exact=True)).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(
+        page.get_by_text("Misdrijven per 1.000 inwoners (per 1.000)")
+    ).to_be_visible()
+    wait_for_polygons(page)
+
+
+def test_navigation_between_pages(page: Page, server):
+    open_page(page, server)
+    page.get_by_test_id("stSidebarNav").get_by_text("Kaart").click()
+    expect(page.get_by_role("heading", name="Kaart", exact=True)).to_be_visible(
+        timeout=TIMEOUT
+    )
+    wait_for_polygons(page)
+    page.get_by_test_id("stSidebarNav").get_by_text("Overzicht").click()
+    expect(page.get_by_role("heading", name="Voorbeeldstad (fictief)")).to_be_visible(
+        timeout=TIMEOUT
+    )
+
+
+def test_deep_link_on_a_fresh_server_gets_the_whole_app(page: Page, fresh_server):
+    """Streamlit's legacy pages/ mode must not show on the first visit after a restart."""
+    open_page(page, f"{fresh_server}/kaart?buurt=BU99990201")
+    expect(page.get_by_role("heading", name="Oude Haven", exact=True)).to_be_visible(
+        timeout=TIMEOUT
+    )
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_text("Overzicht")).to_be_visible()
+    expect(nav.get_by_text("app", exact=True)).to_have_count(0)
+    expect(page.get_by_test_id("stSidebar").get_by_text("Gemeente")).to_be_visible()

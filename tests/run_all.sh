@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install the test tools and run every check: lint, format, unit, AppTest and browser tests.
+# Needs Python 3.11 and, for the browser tests, Debian's chromium (installed here when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=()
+command -v chromium >/dev/null 2>&1 || packages+=(chromium chromium-driver)
+if [ ${#packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "Installeer eerst deze Debian-pakketten: ${packages[*]}" >&2; exit 1
+  fi
+  echo "Installing Debian packages: ${packages[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
+python -m pip install -q -r requirements-dev.txt
+
+python -m ruff check .
+python -m ruff format --check .
+python -m pytest "$@"

@@ -1,0 +1,145 @@
+"""AppTest runs of every page: what a user sees, and what happens when they choose."""
+
+import json
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis.overview import where_to_start
+from stories.demo import demo_stories
+from ui.state import cached_signals
+
+APP = "../app.py"
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def folium_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def texts(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown) + " ".join(
+        c.value for c in at.caption
+    )
+
+
+def test_overzicht_shows_the_demo_gemeente(app, demo):
+    at = app.run()
+    assert not at.exception
+    assert at.title[0].value == "Voorbeeldstad (fictief)"
+    assert "fictieve gemeente" in at.info[0].value
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[
+        "Inwoners"
+    ] == f"{int(demo.wide(2023)['aantal_inwoners'].sum()):,}".replace(",", ".")
+    assert metrics["Buurten"] == "40"
+    assert metrics["Verhalen"] == str(len(demo_stories()))
+    assert [s.value for s in at.subheader][:3] == [
+        ":material/thumb_up: Sterkste krachten",
+        ":material/warning: Grootste zorgen",
+        ":material/flag: Waar beginnen?",
+    ]
+    assert "standaardafwijking" in texts(at)
+
+
+def test_overzicht_where_to_start_matches_the_analysis(app, demo):
+    at = app.run()
+    table = at.dataframe[0].value
+    _, signals = cached_signals("demo", 2023)
+    expected = where_to_start(signals, demo_stories(), demo.buurten)
+    assert table["buurtnaam"].tolist() == expected["buurtnaam"].tolist()
+    assert (
+        table["kaart"].iloc[0]
+        == f"kaart?gemeente=demo&buurt={expected['buurtcode'].iloc[0]}"
+    )
+
+
+def test_sidebar_offers_the_demo_and_marks_it_fictional(app):
+    at = app.run()
+    assert at.sidebar.selectbox[0].label == "Gemeente"
+    assert at.sidebar.selectbox[0].value == "demo"
+    assert "Fictief" in at.sidebar.caption[0].value
+    assert at.query_params["gemeente"] == "demo"
+
+
+def test_kaart_draws_every_buurt_offline(app, demo):
+    at = app.run()
+    at.switch_page("pages/kaart.py").run()
+    assert not at.exception
+    args = folium_args(at)
+    assert args["script"].count('"type": "Feature"') == len(demo.buurten)
+    assert all(
+        link.startswith("/app/static/vendor/")
+        for link in args["js_links"] + args["css_links"]
+    )
+    assert "http" not in args["script"]
+    assert args["returned_objects"] == ["last_active_drawing"]
+    # Legend outside the map, with classes and the grey entry for suppressed buurten.
+    legend = next(m.value for m in at.markdown if 'class="legend"' in m.value)
+    assert legend.count("<span style=") == 6 and "geheim of niet beschikbaar" in legend
+
+
+def test_kaart_switching_indicator_redraws_and_updates_url(app):
+    at = app.run()
+    at.switch_page("pages/kaart.py").run()
+    before = folium_args(at)["script"]
+    at.selectbox(key="kaart_indicator").select("wmo_clienten_per_1000").run()
+    after = folium_args(at)["script"]
+    # Tooltips now carry Wmo rates ("Oude Haven: 80,0 per 1.000").
+    assert re.search(r'"tooltip": "[^"]+: \d+,\d per 1.000"', after)
+    assert after != before
+    assert at.query_params["indicator"] == "wmo_clienten_per_1000"
+    assert "Wmo-cliënten per 1.000 inwoners" in texts(at)
+
+
+@pytest.mark.parametrize(
+    "indicator", ["aantal_inwoners", "mate_stedelijkheid", "bijstand_per_1000"]
+)
+def test_kaart_renders_other_indicators(app, indicator):
+    at = app.run()
+    at.switch_page("pages/kaart.py").run()
+    at.selectbox(key="kaart_indicator").select(indicator).run()
+    assert not at.exception
+    assert folium_args(at)["script"].count('"type": "Feature"') == 40
+
+
+def test_kaart_choosing_a_buurt_shows_its_key_figures(app):
+    at = app.run()
+    at.switch_page("pages/kaart.py").run()
+    at.selectbox(key="kaart_buurt").select("BU99990201").run()
+    assert at.subheader[0].value == "Oude Haven"
+    table = at.dataframe[0].value.set_index("Indicator")
+    assert table.at["Huishoudens met een laag inkomen", "Signaal"] == "aandacht"
+    assert table.at["Inwoners", "Buurt"] == "3.120"
+    assert at.query_params["buurt"] == "BU99990201"
+    # The selected buurt is outlined on the map.
+    assert '"weight": 4' in folium_args(at)["script"]
+    assert "krachten" in texts(at) and "Initiatieven" in texts(at)
+
+
+def test_kaart_opens_the_view_from_a_shared_url(app):
+    at = app
+    at.query_params["indicator"] = "misdrijven_per_1000"
+    at.query_params["buurt"] = "BU99990104"
+    at.query_params["jaar"] = "2022"
+    at.run()
+    at.switch_page("pages/kaart.py").run()
+    assert at.selectbox(key="kaart_indicator").value == "misdrijven_per_1000"
+    assert at.selectbox(key="kaart_jaar").value == "2022"
+    assert at.subheader[0].value == "Stationsbuurt"
+
+
+def test_kaart_ignores_a_bad_url(app):
+    app.query_params["indicator"] = "<script>"
+    app.query_params["buurt"] = "BU0000"
+    at = app.run()
+    at.switch_page("pages/kaart.py").run()
+    assert not at.exception
+    assert at.selectbox(key="kaart_indicator").value == "pct_huishoudens_laag_inkomen"
+    assert at.selectbox(key="kaart_buurt").value is None
