@@ -100,11 +100,10 @@ with side_col:
 
     chosen = st.selectbox(
         "Buurt",
-        [None, *codes],
+        codes,
         key="kaart_buurt",
-        format_func=lambda c: (
-            "Kies een buurt of klik op de kaart" if c is None else names[c]
-        ),
+        format_func=names.get,
+        placeholder="Kies een buurt of klik op de kaart",
     )
     if chosen:
         st.query_params["buurt"] = chosen

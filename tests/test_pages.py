@@ -6,6 +6,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analysis.catalogue import load_catalogue
 from analysis.overview import where_to_start
 from stories.demo import demo_stories
 from ui.state import cached_signals
@@ -98,15 +99,20 @@ def test_kaart_switching_indicator_redraws_and_updates_url(app):
     assert "Wmo-cliënten per 1.000 inwoners" in texts(at)
 
 
-@pytest.mark.parametrize(
-    "indicator", ["aantal_inwoners", "mate_stedelijkheid", "bijstand_per_1000"]
-)
-def test_kaart_renders_other_indicators(app, indicator):
+@pytest.mark.parametrize("indicator", list(load_catalogue().indicators))
+def test_kaart_renders_every_indicator(app, demo, indicator):
+    app.query_params["indicator"] = indicator
     at = app.run()
     at.switch_page("pages/kaart.py").run()
-    at.selectbox(key="kaart_indicator").select(indicator).run()
     assert not at.exception
-    assert folium_args(at)["script"].count('"type": "Feature"') == 40
+    script = folium_args(at)["script"]
+    assert script.count('"type": "Feature"') == 40
+    # One tooltip per buurt, a legend entry per class, grey for every missing value.
+    values = demo.wide(2023)[indicator]
+    assert len(re.findall(r'"tooltip": "', script)) == 40
+    assert script.count("geen cijfer") == values.isna().sum()
+    legend = next(m.value for m in at.markdown if 'class="legend"' in m.value)
+    assert ("geheim of niet beschikbaar" in legend) == bool(values.isna().any())
 
 
 def test_kaart_choosing_a_buurt_shows_its_key_figures(app):
