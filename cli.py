@@ -7,19 +7,58 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from analysis.datasets import list_datasets, load_dataset
+from analysis.catalogue import load_catalogue
+from analysis.datasets import list_datasets, remove_dataset
 from analysis.errors import AnalysisError
 
 
-def cmd_datasets(_: argparse.Namespace) -> int:
-    """List the datasets the app can show."""
+def cmd_datasets(args: argparse.Namespace) -> int:
+    """List the datasets the app can show, or remove one."""
+    if args.remove:
+        remove_dataset(args.remove)
+        print(f"Dataset {args.remove} verwijderd.")
+        return 0
     for info in list_datasets():
-        data = load_dataset(info.id)
-        years = ", ".join(str(y) for y in data.years)
+        years = ", ".join(str(y) for y in info.years)
         print(
-            f"{info.id}\t{info.gemeentecode}\t{data.gemeentenaam}\t{len(data.buurten)} buurten\tjaren {years}"
+            f"{info.id}\t{info.gemeentecode}\t{info.name}\tjaren {years}\t{info.source}"
         )
+    return 0
+
+
+def read_file(path: str | None) -> tuple[bytes, str] | None:
+    if path is None:
+        return None
+    file = Path(path)
+    if not file.is_file():
+        raise AnalysisError(f"Bestand niet gevonden: {path}")
+    return file.read_bytes(), file.name
+
+
+def cmd_import_cbs(args: argparse.Namespace) -> int:
+    """Import a real gemeente from files or from the CBS/PDOK services."""
+    from analysis.importer import import_cbs
+
+    if args.online:
+        from analysis.online import fetch_gemeente
+
+        if not (args.gemeente and args.jaar):
+            raise AnalysisError(
+                "Geef bij --online ook --gemeente (zoals GM0772) en --jaar op."
+            )
+        geometry, statistics = fetch_gemeente(args.gemeente, args.jaar, progress=print)
+    else:
+        if not args.geometry:
+            raise AnalysisError(
+                "Geef een kaartbestand op met --geometry, of gebruik --online."
+            )
+        geometry, statistics = read_file(args.geometry), read_file(args.stats)
+    report = import_cbs(
+        geometry, statistics, name=args.name, year=args.jaar, gemeente=args.gemeente
+    )
+    print("\n".join(report.lines(load_catalogue())))
     return 0
 
 
@@ -29,9 +68,40 @@ def build_parser() -> argparse.ArgumentParser:
         description="Tellen & Vertellen: wijkanalyse op de opdrachtregel.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="opdracht")
-    commands.add_parser(
-        "datasets", help="toon de beschikbare gemeenten (datasets)"
-    ).set_defaults(run=cmd_datasets)
+    datasets = commands.add_parser(
+        "datasets", help="toon (of verwijder) ingeladen gemeenten"
+    )
+    datasets.add_argument(
+        "--remove", metavar="ID", help="verwijder deze dataset (zoals GM0772)"
+    )
+    datasets.set_defaults(run=cmd_datasets)
+    imp = commands.add_parser(
+        "import-cbs",
+        help="laad een echte gemeente in uit CBS-bestanden of van internet",
+    )
+    imp.add_argument(
+        "--geometry", metavar="BESTAND", help="buurtkaart: .gpkg, .geojson of .zip"
+    )
+    imp.add_argument(
+        "--stats", metavar="BESTAND", help="Kerncijfers wijken en buurten: .csv/.xlsx"
+    )
+    imp.add_argument(
+        "--name", metavar="NAAM", help="naam van de dataset (standaard: gemeente)"
+    )
+    imp.add_argument(
+        "--jaar",
+        type=int,
+        help="jaar van de cijfers (als de bestanden het niet zeggen)",
+    )
+    imp.add_argument(
+        "--gemeente",
+        metavar="GMxxxx",
+        help="gemeentecode, nodig bij landelijke bestanden",
+    )
+    imp.add_argument(
+        "--online", action="store_true", help="haal kaart en cijfers op bij CBS en PDOK"
+    )
+    imp.set_defaults(run=cmd_import_cbs)
     return parser
 
 

@@ -44,6 +44,8 @@ class Indicator:
     odata_count: tuple[str, ...] = ()
     gpkg: tuple[str, ...] = ()
     wbk: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    count_base: str = "aantal_inwoners"
     derive: dict | None = field(default=None, hash=False, compare=False)
 
     @property
@@ -102,7 +104,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
     indicators: dict[str, Indicator] = {}
     for entry in raw.get("indicator", []):
         entry = dict(entry)
-        for name in ("odata", "odata_count", "gpkg", "wbk"):
+        for name in ("odata", "odata_count", "gpkg", "wbk", "labels"):
             entry[name] = tuple(entry.get(name, ()))
         try:
             ind = Indicator(**entry)

@@ -1,12 +1,16 @@
 """Datasets: the buurten of one gemeente with their statistics per year.
 
-The demo gemeente ships in `data/demo/`; everything the app writes lives under `data_dir()`.
+The demo gemeente ships in `data/demo/`; imported gemeenten are stored under
+`data_dir()/datasets/<GMcode>/` as GeoParquet and Parquet, written atomically.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+import shutil
+import uuid
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,6 +31,7 @@ AREA_COLUMNS = [
     "gemeentenaam",
 ]
 VALUE_COLUMNS = ["buurtcode", "jaar", "indicator", "waarde", "status"]
+PUBLISHED_COLUMNS = ["code", "jaar", "indicator", "waarde", "status"]
 
 
 def data_dir() -> Path:
@@ -34,6 +39,10 @@ def data_dir() -> Path:
     path = Path(os.environ.get("WIJK_DATA_DIR") or ROOT / "var")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def datasets_dir() -> Path:
+    return data_dir() / "datasets"
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,8 @@ class DatasetInfo:
     gemeentecode: str
     fictional: bool
     source: str
+    years: tuple[int, ...] = ()
+    imported: str = ""
 
 
 @dataclass
@@ -53,12 +64,14 @@ class Dataset:
 
     `values` has one row per (buurtcode, jaar, indicator): `waarde` is a float or NaN, and
     `status` is empty for a published value or the reason it is missing ('geheim', 'niet
-    beschikbaar'), so that suppressed stays suppressed all the way to the screen.
+    beschikbaar', ...), so that suppressed stays suppressed all the way to the screen.
     """
 
     info: DatasetInfo
     buurten: gpd.GeoDataFrame
     values: pd.DataFrame
+    display: gpd.GeoDataFrame | None = None  # simplified geometry for the screen
+    published: pd.DataFrame | None = None  # gemeente/wijk values as CBS publishes them
 
     @property
     def years(self) -> list[int]:
@@ -67,6 +80,11 @@ class Dataset:
     @property
     def gemeentenaam(self) -> str:
         return str(self.buurten["gemeentenaam"].iloc[0])
+
+    @property
+    def map_geometry(self) -> gpd.GeoDataFrame:
+        """The geometry to draw: the simplified copy where there is one."""
+        return self.display if self.display is not None else self.buurten
 
     def wide(self, year: int) -> pd.DataFrame:
         """Values of one year: index buurtcode (all buurten), one column per indicator."""
@@ -87,22 +105,58 @@ DEMO_INFO = DatasetInfo(
     gemeentecode="GM9999",
     fictional=True,
     source="Fictieve demogegevens, gemaakt met data/demo/build_demo.py",
+    years=(2022, 2023),
 )
 
 
+def _read_info(folder: Path) -> DatasetInfo:
+    raw = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    return DatasetInfo(**{**raw, "years": tuple(raw.get("years", ()))})
+
+
 def list_datasets() -> list[DatasetInfo]:
-    """All datasets the app can show; the demo is always there."""
-    return [DEMO_INFO]
+    """All datasets the app can show: the demo first, then imported gemeenten by name."""
+    imported = []
+    for meta in sorted(datasets_dir().glob("GM*/meta.json")):
+        try:
+            imported.append(_read_info(meta.parent))
+        except (OSError, ValueError, TypeError):
+            continue  # a damaged folder is skipped here and reported by load_dataset
+    return [DEMO_INFO, *sorted(imported, key=lambda i: i.name)]
+
+
+def dataset_version(dataset_id: str) -> float:
+    """Changes whenever the dataset is re-imported or removed (for cache keys)."""
+    meta = datasets_dir() / dataset_id / "meta.json"
+    return meta.stat().st_mtime if meta.exists() else 0.0
 
 
 def load_dataset(dataset_id: str, catalogue: Catalogue | None = None) -> Dataset:
     """Load a dataset by id; raises AnalysisError with a Dutch message when it is unknown."""
-    if dataset_id != DEMO_ID:
+    catalogue = catalogue or load_catalogue()
+    if dataset_id == DEMO_ID:
+        return load_demo(catalogue)
+    folder = datasets_dir() / dataset_id
+    if not (folder / "meta.json").exists():
         known = ", ".join(d.id for d in list_datasets())
         raise AnalysisError(
             f"Dataset '{dataset_id}' bestaat niet. Beschikbaar: {known}."
         )
-    catalogue = catalogue or load_catalogue()
+    try:
+        return Dataset(
+            info=_read_info(folder),
+            buurten=gpd.read_parquet(folder / "buurten.parquet"),
+            values=pd.read_parquet(folder / "values.parquet"),
+            display=gpd.read_parquet(folder / "display.parquet"),
+            published=pd.read_parquet(folder / "published.parquet"),
+        )
+    except (OSError, ValueError, TypeError) as exc:
+        raise AnalysisError(
+            f"Dataset '{dataset_id}' is beschadigd ({exc}). Verwijder hem en laad hem opnieuw in."
+        ) from exc
+
+
+def load_demo(catalogue: Catalogue) -> Dataset:
     buurten = gpd.read_file(DEMO_DIR / "buurten.geojson")[AREA_COLUMNS + ["geometry"]]
     values = pd.read_csv(
         DEMO_DIR / "kerncijfers.csv",
@@ -112,6 +166,51 @@ def load_dataset(dataset_id: str, catalogue: Catalogue | None = None) -> Dataset
     )
     values = add_derived(check_values(values, catalogue), catalogue)
     return Dataset(info=DEMO_INFO, buurten=buurten, values=values)
+
+
+def save_dataset(dataset: Dataset) -> None:
+    """Write a dataset all at once: into a fresh folder that is then swapped in by renaming,
+    so a failure halfway leaves the previous version intact."""
+    root = datasets_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / dataset.info.id
+    tmp = root / f".tmp-{dataset.info.id}-{uuid.uuid4().hex}"
+    tmp.mkdir()
+    try:
+        dataset.buurten.to_parquet(tmp / "buurten.parquet")
+        dataset.map_geometry.to_parquet(tmp / "display.parquet")
+        dataset.values.to_parquet(tmp / "values.parquet", index=False)
+        published = dataset.published
+        if published is None:
+            published = pd.DataFrame(columns=PUBLISHED_COLUMNS)
+        published.to_parquet(tmp / "published.parquet", index=False)
+        info = {**asdict(dataset.info), "years": list(dataset.info.years)}
+        (tmp / "meta.json").write_text(
+            json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        old = root / f".old-{dataset.info.id}-{uuid.uuid4().hex}"
+        if final.exists():
+            final.rename(old)
+        tmp.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def remove_dataset(dataset_id: str) -> None:
+    """Delete an imported dataset; the demo cannot be removed."""
+    if dataset_id == DEMO_ID:
+        raise AnalysisError(
+            "De voorbeeldgemeente hoort bij de app en kan niet worden verwijderd."
+        )
+    folder = datasets_dir() / dataset_id
+    if not dataset_id.startswith("GM") or not (folder / "meta.json").exists():
+        raise AnalysisError(f"Dataset '{dataset_id}' bestaat niet.")
+    trash = datasets_dir() / f".old-{dataset_id}-{uuid.uuid4().hex}"
+    folder.rename(
+        trash
+    )  # gone from the list at once, even if deleting files takes a while
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def check_values(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:

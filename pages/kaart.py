@@ -23,16 +23,23 @@ cat = catalogue()
 data = current_dataset()
 codes = data.buurten["buurtcode"].tolist()
 names = dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
-indicator_ids = list(cat.indicators)
 years = [str(y) for y in data.years]
-
-synced_choice(
-    "indicator", indicator_ids, "pct_huishoudens_laag_inkomen", "kaart_indicator"
+# Only indicators this gemeente has figures for (an early CBS release lacks income, say).
+present = set(data.values.loc[data.values["status"] == "", "indicator"])
+indicator_ids = [i for i in cat.indicators if i in present]
+if not indicator_ids:
+    st.warning(
+        "Deze gemeente heeft nog geen enkel cijfer. Laad de Kerncijfers in op de pagina Data."
+    )
+    st.stop()
+default_indicator = next(
+    (i for i in ("pct_huishoudens_laag_inkomen", "aantal_inwoners") if i in present),
+    indicator_ids[0],
 )
+
+synced_choice("indicator", indicator_ids, default_indicator, "kaart_indicator")
 synced_choice("jaar", years, years[-1], "kaart_jaar")
-if "kaart_buurt" not in st.session_state:
-    wanted = st.query_params.get("buurt")
-    st.session_state["kaart_buurt"] = wanted if wanted in codes else None
+synced_choice("buurt", [None, *codes], None, "kaart_buurt")
 
 st.title("Kaart")
 controls = st.columns([5, 2, 2], vertical_alignment="bottom")
@@ -58,7 +65,7 @@ selected = st.session_state["kaart_buurt"]
 map_col, side_col = st.columns([3, 2], gap="medium")
 with map_col:
     fmap = choropleth(
-        data.buurten,
+        data.map_geometry,
         values,
         ind,
         classes,
@@ -143,7 +150,11 @@ with side_col:
         )
         st.dataframe(table, hide_index=True, width="stretch")
         st.caption(SignalRule().sentence())
-        if data.info.id == "demo":
+        if not data.info.fictional:
+            st.caption(
+                "Verhalen en initiatieven van deze gemeente zijn nog niet vastgelegd."
+            )
+        else:
             stories = cached_stories(data.info.id)
             told = stories[stories["buurtcode"] == chosen]["kind"].value_counts()
             inits = cached_initiatives(data.info.id)

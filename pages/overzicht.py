@@ -2,8 +2,6 @@
 
 import streamlit as st
 
-from analysis.catalogue import format_number
-from analysis.errors import AnalysisError
 from analysis.overview import theme_summary, where_to_start
 from analysis.signals import SignalRule
 from ui.state import (
@@ -20,12 +18,8 @@ require_entry()
 cat = catalogue()
 data = current_dataset()
 year = data.years[-1]
-try:
-    stories = cached_stories(data.info.id)
-    initiatives = cached_initiatives(data.info.id)
-except AnalysisError as exc:
-    st.error(str(exc))
-    st.stop()
+stories = cached_stories(data.info.id)
+initiatives = cached_initiatives(data.info.id)
 reference, signals = cached_signals(data.info.id, year)
 
 st.title(data.gemeentenaam)
@@ -37,12 +31,14 @@ fictional_banner(data)
 
 n_wijken = data.buurten["wijkcode"].nunique()
 cols = st.columns(5)
-cols[0].metric("Inwoners", format_number(reference.at["aantal_inwoners", "value"], 0))
+cols[0].metric(
+    "Inwoners", cat["aantal_inwoners"].format(reference["value"].get("aantal_inwoners"))
+)
 cols[1].metric("Buurten", f"{len(data.buurten)}", help=f"In {n_wijken} wijken.")
 low = cat["pct_huishoudens_laag_inkomen"]
 cols[2].metric(
     "Laag inkomen",
-    low.format(reference.at[low.id, "value"]),
+    low.format(reference["value"].get(low.id)),
     help="Huishoudens met een laag inkomen. Gewogen naar het aantal huishoudens per buurt, niet het gemiddelde van de buurtpercentages.",
 )
 cols[3].metric(
@@ -54,8 +50,14 @@ cols[4].metric(
     help="Bewonersinitiatieven en ontmoetingsplekken die niet gestopt zijn.",
 )
 st.caption(
-    f"Cijfers: {data.info.source}, {year}. Verhalen en initiatieven: {len(stories)} en {len(initiatives)} vastgelegd."
+    f"Cijfers: {data.info.source}, {year}. Verhalen en initiatieven: {len(stories)} en "
+    f"{len(initiatives)} vastgelegd."
 )
+if stories.empty:
+    st.caption(
+        "Voor deze gemeente zijn nog geen verhalen vastgelegd: krachten en zorgen hieronder "
+        "komen alleen uit de cijfers."
+    )
 
 summary = theme_summary(signals, stories, cat.themes)
 counted = {i.theme for i in cat.indicators.values() if i.has_signal}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import app_test
 
 from analysis.catalogue import load_catalogue
 from analysis.datasets import load_dataset
@@ -29,3 +31,18 @@ def catalogue():
 @pytest.fixture(scope="session")
 def demo():
     return load_dataset("demo")
+
+
+class _WarmServerPagesManager(PagesManager):
+    """AppTest puts Streamlit back into its legacy pages/-folder mode before every run; a real
+    server leaves that mode for good once app.py has called st.navigation. Behave like the
+    real server after its first run (the first run itself is covered in tests/e2e)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def warm_server_navigation(monkeypatch):
+    monkeypatch.setattr(app_test, "PagesManager", _WarmServerPagesManager)

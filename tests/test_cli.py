@@ -1,6 +1,11 @@
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from tests.conftest import CBS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -12,6 +17,7 @@ def cli(*args):
         capture_output=True,
         text=True,
         timeout=120,
+        env=os.environ.copy(),  # carries this test's WIJK_DATA_DIR
     )
 
 
@@ -19,11 +25,45 @@ def test_datasets_lists_the_demo():
     result = cli("datasets")
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
-        "demo\tGM9999\tVoorbeeldstad (fictief)\t40 buurten\tjaren 2022, 2023"
+        "demo\tGM9999\tVoorbeeldstad (fictief)\tjaren 2022, 2023\t"
+        "Fictieve demogegevens, gemaakt met data/demo/build_demo.py"
     ]
+
+
+@pytest.mark.skipif(not CBS_DIR.exists(), reason="shared CBS data not present")
+def test_import_list_and_remove_eindhoven():
+    result = cli(
+        "import-cbs",
+        "--geometry", str(CBS_DIR / "buurten_GM0772_eindhoven.geojson"),
+        "--stats", str(CBS_DIR / "kwb_2022.csv"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "116 buurten met kaartvlak." in result.stdout
+    assert "Dataset GM0772 (Eindhoven), jaar 2022" in result.stdout
+    assert "GM0772\tGM0772\tEindhoven\tjaren 2022" in cli("datasets").stdout
+    assert cli("datasets", "--remove", "GM0772").returncode == 0
+    assert "GM0772" not in cli("datasets").stdout
+
+
+def test_errors_are_dutch_and_exit_2(tmp_path):
+    bad = tmp_path / "kaart.txt"
+    bad.write_text("geen kaart")
+    for args, message in [
+        (["import-cbs"], "Geef een kaartbestand op"),
+        (
+            ["import-cbs", "--geometry", str(tmp_path / "weg.gpkg")],
+            "Bestand niet gevonden",
+        ),
+        (["import-cbs", "--geometry", str(bad)], "onbekend kaartbestand"),
+        (["import-cbs", "--online"], "Geef bij --online ook --gemeente"),
+        (["datasets", "--remove", "demo"], "kan niet worden verwijderd"),
+    ]:
+        result = cli(*args)
+        assert result.returncode == 2
+        assert result.stderr.startswith("Fout: ") and message in result.stderr
 
 
 def test_unknown_command_is_refused():
     result = cli("verwijder-alles")
     assert result.returncode == 2
-    assert "invalid choice" in result.stderr or "ongeldige" in result.stderr
+    assert "invalid choice" in result.stderr

@@ -149,3 +149,101 @@ def test_kaart_ignores_a_bad_url(app):
     assert not at.exception
     assert at.selectbox(key="kaart_indicator").value == "pct_huishoudens_laag_inkomen"
     assert at.selectbox(key="kaart_buurt").value is None
+
+
+def import_demo_as_real(name: str = "Voorbeeld (echt)") -> None:
+    """A real-looking dataset in this test's data directory: the demo's files, imported."""
+    from analysis.datasets import load_dataset
+    from analysis.importer import import_cbs
+
+    demo = load_dataset("demo")
+    wide = demo.wide(2023)[["aantal_inwoners", "pct_huishoudens_laag_inkomen"]]
+    stats = wide.rename_axis("buurtcode").reset_index().to_csv(index=False)
+    import_cbs(
+        (demo.buurten.to_json().encode(), "b.geojson"),
+        (stats.encode(), "k_2023.csv"),
+        name=name,
+    )
+
+
+def test_data_page_offline_message_and_dataset_list(app):
+    import_demo_as_real()
+    at = app.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Data"
+    assert [t.label for t in at.tabs] == [
+        "Uit bestanden",
+        "Van internet (CBS en PDOK)",
+        "Ingeladen gemeenten",
+    ]
+    assert "Geen internetverbinding" in at.info[0].value  # this machine has no internet
+    table = at.dataframe[0].value
+    assert table["Gemeente"].tolist() == ["Voorbeeldstad (fictief)", "Voorbeeld (echt)"]
+    assert table["Ingeladen"].iloc[0] == "meegeleverd"
+
+
+def test_data_page_remove_asks_first(app):
+    import_demo_as_real()
+    at = app.run()
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="data_remove").select("GM9999").run()
+    at.button(key="data_remove_ask").click().run()
+    assert "Weet je het zeker?" in at.warning[0].value
+    at.button(key="data_remove_no").click().run()
+    assert at.dataframe[0].value["Code"].tolist() == ["GM9999", "GM9999"]
+    at.selectbox(key="data_remove").select("GM9999").run()
+    at.button(key="data_remove_ask").click().run()
+    at.button(key="data_remove_yes").click().run()
+    assert at.dataframe[0].value["Gemeente"].tolist() == ["Voorbeeldstad (fictief)"]
+
+
+def test_real_dataset_in_sidebar_and_pages(app):
+    import_demo_as_real()
+    at = app.run()
+    assert at.sidebar.selectbox[0].options == [
+        "Voorbeeldstad (fictief)",
+        "Voorbeeld (echt)",
+    ]
+    at.sidebar.selectbox[0].select("GM9999").run()
+    assert not at.exception
+    assert (
+        at.title[0].value == "Voorbeeldstad (fictief)"
+    )  # the gemeente name in the files
+    assert not at.info  # no 'fictional' banner
+    assert "nog geen verhalen vastgelegd" in texts(at)
+    at.switch_page("pages/kaart.py").run()
+    assert not at.exception
+    assert folium_args(at)["script"].count('"type": "Feature"') == 40
+
+
+def test_switching_gemeente_resets_choices_it_does_not_have(app):
+    from analysis.datasets import load_dataset
+    from analysis.importer import import_cbs
+
+    demo = load_dataset("demo")
+    only_people = (
+        demo.wide(2022)[["aantal_inwoners"]].rename_axis("buurtcode").reset_index()
+    )
+    import_cbs(
+        (demo.buurten.head(10).to_json().encode(), "b.geojson"),
+        (only_people.to_csv(index=False).encode(), "k_2022.csv"),
+    )
+    at = app.run()
+    at.switch_page("pages/kaart.py").run()
+    at.selectbox(key="kaart_jaar").select("2023").run()
+    at.selectbox(key="kaart_buurt").select("BU99990803").run()
+    assert at.sidebar.selectbox[0].options == [
+        "Voorbeeldstad (fictief) (GM9999, demo)",
+        "Voorbeeldstad (fictief) (GM9999, GM9999)",
+    ]  # same name twice: told apart
+    at.sidebar.selectbox[0].select("GM9999").run()
+    assert not at.exception
+    assert at.selectbox(key="kaart_jaar").value == "2022"
+    assert at.selectbox(key="kaart_indicator").options == [
+        "Ontmoeting & eenzaamheid · Inwoners"
+    ]
+    assert (
+        at.selectbox(key="kaart_buurt").value is None
+    )  # BU99990803 is not in these 10
+    assert folium_args(at)["script"].count('"type": "Feature"') == 10

@@ -10,7 +10,13 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from analysis.catalogue import Catalogue, load_catalogue
-from analysis.datasets import DEMO_ID, Dataset, list_datasets, load_dataset
+from analysis.datasets import (
+    DEMO_ID,
+    Dataset,
+    dataset_version,
+    list_datasets,
+    load_dataset,
+)
 from analysis.errors import AnalysisError
 from analysis.reference import weighted_reference
 from analysis.signals import SignalRule, buurt_signals
@@ -25,7 +31,8 @@ def require_entry() -> None:
     deep link such as /kaart, the page would run without app.py: no page config, no sidebar,
     the folder listed as menu. Leave that mode and run again, this time through app.py.
     """
-    if not st.session_state.get("_entry_ran"):
+    # app.py sets the token on every run; the page takes it, so it proves *this* run.
+    if not st.session_state.pop("_entry_ran", False):
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -39,13 +46,17 @@ def catalogue() -> Catalogue:
 
 
 @st.cache_data(max_entries=4, show_spinner="Gegevens laden…")
-def cached_dataset(dataset_id: str) -> Dataset:
+def _load(dataset_id: str, version: float) -> Dataset:
     return load_dataset(dataset_id)
 
 
+def cached_dataset(dataset_id: str) -> Dataset:
+    """The dataset, reloaded when it was re-imported (its version is part of the cache key)."""
+    return _load(dataset_id, dataset_version(dataset_id))
+
+
 @st.cache_data(max_entries=8)
-def cached_signals(dataset_id: str, year: int):
-    """Reference values and signals of one dataset and year."""
+def _signals(dataset_id: str, version: float, year: int):
     data, cat = cached_dataset(dataset_id), load_catalogue()
     wide = data.wide(year)
     reference = weighted_reference(wide, cat)
@@ -54,23 +65,37 @@ def cached_signals(dataset_id: str, year: int):
     )
 
 
-@st.cache_data(max_entries=4)
-def cached_stories(dataset_id: str):
-    if dataset_id != DEMO_ID:
-        raise AnalysisError("Voor deze gemeente zijn nog geen verhalen vastgelegd.")
+def cached_signals(dataset_id: str, year: int):
+    """Reference values and signals of one dataset and year."""
+    return _signals(dataset_id, dataset_version(dataset_id), year)
+
+
+@st.cache_data(max_entries=1)
+def _demo_stories():
     return demo_stories()
 
 
-@st.cache_data(max_entries=4)
-def cached_initiatives(dataset_id: str):
-    if dataset_id != DEMO_ID:
-        raise AnalysisError("Voor deze gemeente zijn nog geen initiatieven vastgelegd.")
+@st.cache_data(max_entries=1)
+def _demo_initiatives():
     return demo_initiatives()
 
 
-def synced_choice(param: str, options: list[str], default: str, key: str) -> None:
-    """Seed widget `key` from the URL once, so a shared link opens the same view."""
-    if key not in st.session_state:
+def cached_stories(dataset_id: str):
+    """Stories of a dataset; a real gemeente has none until they are recorded."""
+    stories = _demo_stories()
+    return stories if dataset_id == DEMO_ID else stories.iloc[0:0]
+
+
+def cached_initiatives(dataset_id: str):
+    """Initiatives of a dataset; a real gemeente has none until they are recorded."""
+    initiatives = _demo_initiatives()
+    return initiatives if dataset_id == DEMO_ID else initiatives.iloc[0:0]
+
+
+def synced_choice(param: str, options: list, default, key: str) -> None:
+    """Seed widget `key` from the URL, so a shared link opens the same view; and reset it
+    when its value is no longer an option (another gemeente was chosen meanwhile)."""
+    if key not in st.session_state or st.session_state[key] not in options:
         wanted = st.query_params.get(param)
         st.session_state[key] = wanted if wanted in options else default
 
@@ -79,20 +104,35 @@ def sidebar() -> Dataset:
     """The shared sidebar: which gemeente (dataset) is shown. Returns the loaded dataset."""
     st.session_state["_entry_ran"] = True
     infos = {d.id: d for d in list_datasets()}
+    if "_switch_to" in st.session_state:  # set by the Data page after an import
+        st.session_state["sidebar_gemeente"] = st.session_state.pop("_switch_to")
+    if st.session_state.get("sidebar_gemeente") not in infos:
+        st.session_state.pop("sidebar_gemeente", None)  # removed since the last run
     synced_choice("gemeente", list(infos), DEMO_ID, "sidebar_gemeente")
+    # Streamlit keeps a selectbox's choice by its label: labels must be unique.
+    names = [i.name for i in infos.values()]
+    labels = {
+        i.id: i.name
+        if names.count(i.name) == 1
+        else f"{i.name} ({i.gemeentecode}, {i.id})"
+        for i in infos.values()
+    }
     with st.sidebar:
         chosen = st.selectbox(
             "Gemeente",
             list(infos),
-            format_func=lambda i: infos[i].name,
+            format_func=labels.get,
             key="sidebar_gemeente",
-            help="Welke gemeente je bekijkt. Echte gemeenten komen hier te staan zodra ze zijn ingeladen.",
+            help="Welke gemeente je bekijkt. Echte gemeenten laad je in op de pagina Data.",
         )
         if infos[chosen].fictional:
             st.caption(
                 "**Fictief.** Voorbeeldstad bestaat niet: cijfers, verhalen en initiatieven zijn "
                 "verzonnen om het dashboard te laten zien."
             )
+        else:
+            years = ", ".join(str(y) for y in infos[chosen].years)
+            st.caption(f"{infos[chosen].source}, {years}.")
     st.query_params["gemeente"] = chosen
     try:
         return cached_dataset(chosen)
