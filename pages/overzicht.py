@@ -70,6 +70,11 @@ def figures(row, kind: str, phrase: str) -> str:
     return f"{row[kind]} buurten {phrase}"
 
 
+def told(count: int, kind: str) -> str:
+    """The stories part of a line; left out while a gemeente has no stories at all."""
+    return "" if stories.empty else f"; {count} verhalen over {kind}"
+
+
 left, right = st.columns(2)
 with left:
     st.subheader(":material/thumb_up: Sterkste krachten")
@@ -81,8 +86,8 @@ with left:
     )
     for _, row in top.iterrows():
         st.markdown(
-            f"**{row['label']}** — {figures(row, 'buurten_kracht', 'sterk in de cijfers')}; "
-            f"{row['kracht']} verhalen over krachten"
+            f"**{row['label']}** — {figures(row, 'buurten_kracht', 'sterk in de cijfers')}"
+            + told(row["kracht"], "krachten")
         )
 with right:
     st.subheader(":material/warning: Grootste zorgen")
@@ -94,8 +99,9 @@ with right:
     )
     for _, row in top.iterrows():
         st.markdown(
-            f"**{row['label']}** — {figures(row, 'buurten_aandacht', 'vragen aandacht in de cijfers')}; "
-            f"{row['zorg']} verhalen over zorgen"
+            f"**{row['label']}** — "
+            f"{figures(row, 'buurten_aandacht', 'vragen aandacht in de cijfers')}"
+            + told(row["zorg"], "zorgen")
         )
 
 st.subheader(":material/flag: Waar beginnen?")
