@@ -23,6 +23,7 @@ navigation = st.navigation(
             default=True,
         ),
         st.Page("pages/kaart.py", title="Kaart", icon=":material/map:"),
+        st.Page("pages/tellen.py", title="Tellen", icon=":material/bar_chart:"),
         st.Page("pages/data.py", title="Data", icon=":material/database:"),
     ]
 )

@@ -6,8 +6,11 @@ Same functions as the pages, for scripts and reports; messages are in Dutch.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+
+import pandas as pd
 
 from analysis.catalogue import load_catalogue
 from analysis.datasets import list_datasets, remove_dataset
@@ -62,6 +65,54 @@ def cmd_import_cbs(args: argparse.Namespace) -> int:
     return 0
 
 
+def find_dataset(code: str) -> str:
+    """A dataset id from an id or a gemeente code (GM9999 finds the demo)."""
+    for info in list_datasets():
+        if code in (info.id, info.gemeentecode) or code.upper() == info.gemeentecode:
+            return info.id
+    known = ", ".join(f"{i.gemeentecode} ({i.name})" for i in list_datasets())
+    raise AnalysisError(f"Gemeente '{code}' is niet ingeladen. Beschikbaar: {known}.")
+
+
+def cmd_signals(args: argparse.Namespace) -> int:
+    """The signals table (buurtcode, indicator, value, gemeente value, signal, reason)."""
+    from analysis.datasets import load_dataset
+    from analysis.reference import reference_values
+    from analysis.signals import SignalRule, buurt_signals
+
+    catalogue = load_catalogue()
+    data = load_dataset(find_dataset(args.gemeente), catalogue)
+    year = args.jaar or data.years[-1]
+    if year not in data.years:
+        years = ", ".join(str(y) for y in data.years)
+        raise AnalysisError(f"Geen cijfers over {year}. Ingeladen jaren: {years}.")
+    wide = data.wide(year)
+    reference = reference_values(
+        wide, catalogue, data.published_for(year), data.info.gemeentecode
+    )
+    rule = SignalRule(min_inwoners=args.min_inwoners)
+    table = buurt_signals(wide, data.status(year), reference, catalogue, rule)
+    names = data.buurten.set_index("buurtcode")["buurtnaam"]
+    out = pd.DataFrame(
+        {
+            "buurtcode": table["buurtcode"],
+            "buurtnaam": table["buurtcode"].map(names),
+            "jaar": year,
+            "indicator": table["indicator"],
+            "value": table["value"],
+            "gemeente_value": table["reference"].round(4),
+            "signal": table["signal"],
+            "reason": table["reason"],
+        }
+    )
+    if args.format == "json":
+        print(out.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        out.to_csv(sys.stdout, index=False)
+    print(rule.sentence(), file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cli.py",
@@ -102,6 +153,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--online", action="store_true", help="haal kaart en cijfers op bij CBS en PDOK"
     )
     imp.set_defaults(run=cmd_import_cbs)
+    sig = commands.add_parser(
+        "signals",
+        help="kracht/gemiddeld/aandacht per buurt en indicator, als CSV of JSON",
+    )
+    sig.add_argument(
+        "--gemeente", required=True, help="gemeentecode of dataset (zoals GM0772)"
+    )
+    sig.add_argument("--jaar", type=int, help="jaar (standaard het laatste)")
+    sig.add_argument("--format", choices=["csv", "json"], default="csv")
+    sig.add_argument(
+        "--min-inwoners",
+        type=int,
+        default=200,
+        help="geen signaal onder dit aantal inwoners",
+    )
+    sig.set_defaults(run=cmd_signals)
     return parser
 
 
@@ -112,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     except AnalysisError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (keep Python from writing at exit)
+        return 0
 
 
 if __name__ == "__main__":

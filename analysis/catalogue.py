@@ -59,6 +59,8 @@ class Indicator:
             return "–"
         if self.unit in ("aantal", "klasse"):
             return format_number(value, 0)
+        if self.unit.endswith("per km²"):
+            return f"{format_number(value, 0)} {self.unit}"
         if self.unit == "× € 1.000":
             return f"€ {format_number(value * 1000, 0)}"
         text = format_number(value, 1)

@@ -31,7 +31,7 @@ SENTINELS = {
 }
 # StatLine symbols: "." unknown/unreliable/secret, "x" secret, "-" nil (zero).
 SYMBOLS = {"": ONBEKEND, ".": ONBEKEND, "x": GEHEIM, "nan": ONBEKEND, "none": ONBEKEND}
-CODE_PATTERN = re.compile(r"^(BU|WK|GM)\d{4}")
+CODE_PATTERN = re.compile(r"^(BU|WK|GM)\d{4}|^NL00")
 NAME_COLUMNS = ("gemeentenaam_1", "gemeentenaam", "gm_naam")
 # Describe the area rather than measure it: never reported as unused.
 AREA_ATTRIBUTES = (

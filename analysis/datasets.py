@@ -92,6 +92,12 @@ class Dataset:
         table = rows.pivot(index="buurtcode", columns="indicator", values="waarde")
         return table.reindex(self.buurten["buurtcode"]).astype(float)
 
+    def published_for(self, year: int) -> pd.DataFrame | None:
+        """CBS's own area values (gemeente, wijken, Nederland) of one year, if any."""
+        if self.published is None or self.published.empty:
+            return None
+        return self.published[self.published["jaar"] == year]
+
     def status(self, year: int) -> pd.DataFrame:
         """Missing-reasons of one year, aligned with `wide(year)`; '' where published."""
         rows = self.values[self.values["jaar"] == year]
@@ -165,7 +171,12 @@ def load_demo(catalogue: Catalogue) -> Dataset:
         na_values={"waarde": [""]},
     )
     values = add_derived(check_values(values, catalogue), catalogue)
-    return Dataset(info=DEMO_INFO, buurten=buurten, values=values)
+    published = pd.read_csv(
+        DEMO_DIR / "nederland.csv",
+        dtype={"code": str, "status": str},
+        keep_default_na=False,
+    )
+    return Dataset(info=DEMO_INFO, buurten=buurten, values=values, published=published)
 
 
 def save_dataset(dataset: Dataset) -> None:

@@ -153,7 +153,12 @@ def import_cbs(
         buurten = buurten.assign(gemeentenaam=gemeentenaam)
     values = values.rename(columns={"code": "buurtcode"}).assign(jaar=year)
     values = add_derived(check_values(values[VALUE_COLUMNS], catalogue), catalogue)
-    published = published.assign(jaar=year)[PUBLISHED_COLUMNS]
+    # CBS's own gemeente/wijk rows get the same derived figures (bijstand per 1.000, ...).
+    published = published.rename(columns={"code": "buurtcode"}).assign(jaar=year)
+    published = add_derived(
+        check_values(published[VALUE_COLUMNS], catalogue), catalogue
+    )
+    published = published.rename(columns={"buurtcode": "code"})[PUBLISHED_COLUMNS]
 
     dataset_id = code
     previous = None
@@ -219,4 +224,5 @@ def split_areas(
     values = table.values
     own = values["code"].str[2:6] == number
     buurt = own & values["code"].str.startswith("BU")
-    return values[buurt], values[own & ~buurt]
+    nederland = values["code"] == "NL00"
+    return values[buurt], values[(own & ~buurt) | nederland]

@@ -82,7 +82,7 @@ def fetch_statistics(gemeente: str, year: int) -> tuple[bytes, str]:
     number = code[2:]
     query = (
         f"startswith(WijkenEnBuurten,'BU{number}') or startswith(WijkenEnBuurten,'WK{number}')"
-        f" or WijkenEnBuurten eq 'GM{number}'"
+        f" or WijkenEnBuurten eq 'GM{number}' or WijkenEnBuurten eq 'NL00'"
     )
     parsed = urlparse(cbs_url())
     old_https = cbsodata.options.use_https

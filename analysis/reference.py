@@ -37,6 +37,54 @@ def weights(wide: pd.DataFrame, denominator: str) -> pd.Series | None:
     return None
 
 
+def _weights_for(wide: pd.DataFrame, denominator: str) -> tuple[pd.Series | None, str]:
+    """Weights and a Dutch description of how an indicator is combined over buurten."""
+    if denominator == "som":
+        return None, "opgeteld over de buurten"
+    if denominator == "geen":
+        return None, "klasse: geen gemeentewaarde"
+    w = weights(wide, denominator)
+    if w is None:
+        return pd.Series(
+            1.0, index=wide.index
+        ), "ongewogen gemiddelde (noemer ontbreekt)"
+    return w, f"gewogen naar {denominator}"
+
+
+def _combine(
+    values: pd.Series, w: pd.Series | None, denominator: str, groups: pd.Series
+):
+    """(value per group, buurten used per group) for one indicator."""
+    if denominator == "geen":
+        used = values.notna() & False
+        return pd.Series(float("nan"), index=groups.unique()), used.groupby(
+            groups
+        ).sum()
+    if w is None:  # a count: add up what is published
+        used = values.notna()
+        return values[used].groupby(groups[used]).sum(), used.groupby(groups).sum()
+    used = values.notna() & w.notna() & (w > 0)
+    total = w[used].groupby(groups[used]).sum()
+    value = (values[used] * w[used]).groupby(groups[used]).sum() / total.where(
+        total > 0
+    )
+    return value, used.groupby(groups).sum()
+
+
+def aggregate(
+    wide: pd.DataFrame, catalogue: Catalogue, groups: pd.Series
+) -> pd.DataFrame:
+    """Combine buurt values into larger areas (e.g. wijken): one row per group, one column per
+    indicator, weighted like the gemeente value. `groups` maps each buurtcode to its area."""
+    groups = groups.reindex(wide.index)
+    columns = {}
+    for ind in catalogue.indicators.values():
+        if ind.id in wide:
+            w, _ = _weights_for(wide, ind.denominator)
+            columns[ind.id] = _combine(wide[ind.id], w, ind.denominator, groups)[0]
+    return pd.DataFrame(columns).reindex(groups.dropna().unique())
+
+
 def weighted_reference(wide: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """Gemeente value per indicator from buurt values.
 
@@ -44,35 +92,48 @@ def weighted_reference(wide: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame
     `weggelaten` (how many were suppressed or lacked a weight) and `basis` (Dutch: how it was
     computed). Counts are summed; classes get no gemeente value.
     """
+    one = pd.Series("gemeente", index=wide.index)
     rows = {}
     for ind in catalogue.indicators.values():
         if ind.id not in wide:
             continue
-        values = wide[ind.id]
-        if ind.denominator == "som":
-            used = values.notna()
-            value, basis = values[used].sum(), "opgeteld over de buurten"
-        elif ind.denominator == "geen":
-            used = values.notna() & False
-            value, basis = float("nan"), "klasse: geen gemeentewaarde"
-        else:
-            w = weights(wide, ind.denominator)
-            if w is None:
-                w, basis = (
-                    pd.Series(1.0, index=values.index),
-                    "ongewogen gemiddelde (noemer ontbreekt)",
-                )
-            else:
-                basis = f"gewogen naar {ind.denominator}"
-            used = values.notna() & w.notna() & (w > 0)
-            total = w[used].sum()
-            value = (
-                (values[used] * w[used]).sum() / total if total > 0 else float("nan")
-            )
+        w, basis = _weights_for(wide, ind.denominator)
+        value, used = _combine(wide[ind.id], w, ind.denominator, one)
+        n = int(used.get("gemeente", 0))
         rows[ind.id] = {
-            "value": float(value),
-            "buurten": int(used.sum()),
-            "weggelaten": int(len(values) - used.sum()),
+            "value": float(value.get("gemeente", float("nan"))),
+            "buurten": n,
+            "weggelaten": len(wide) - n,
             "basis": basis,
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+NEDERLAND = "NL00"
+
+
+def reference_values(
+    wide: pd.DataFrame,
+    catalogue: Catalogue,
+    published: pd.DataFrame | None = None,
+    gemeentecode: str | None = None,
+) -> pd.DataFrame:
+    """The gemeente value per indicator, preferring the one CBS publishes, plus Nederland.
+
+    `published` holds CBS's own area values of one year (columns code, indicator, waarde,
+    status). Adds the columns `berekend` (our weighted value) and `nederland`; where CBS
+    publishes the gemeente value, `value` is that one and `basis` says so.
+    """
+    ref = weighted_reference(wide, catalogue)
+    ref["berekend"] = ref["value"]
+    ref["nederland"] = float("nan")
+    if published is None or published.empty:
+        return ref
+    ok = published[published["status"] == ""]
+    own = ok[ok["code"] == gemeentecode].set_index("indicator")["waarde"]
+    own = own[own.index.isin(ref.index)]
+    ref.loc[own.index, "value"] = own
+    ref.loc[own.index, "basis"] = "zoals CBS het publiceert"
+    nl = ok[ok["code"] == NEDERLAND].set_index("indicator")["waarde"]
+    ref["nederland"] = nl.reindex(ref.index)
+    return ref

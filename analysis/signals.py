@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue, Indicator, format_number
@@ -130,3 +131,49 @@ def theme_picture(signals: pd.DataFrame) -> pd.DataFrame:
         fill_value=0,
     )
     return table.reindex(columns=["kracht", "aandacht"], fill_value=0).reset_index()
+
+
+DEVIATION_CLASSES = {
+    # direction-aware: red always means aandacht
+    1: ["aandacht", "iets slechter", "gemiddeld", "iets beter", "kracht"],
+    # context indicators: only higher or lower, no judgement
+    0: ["veel lager", "lager", "gemiddeld", "hoger", "veel hoger"],
+}
+
+
+def deviation_classes(
+    values: pd.Series,
+    reference: float,
+    indicator: Indicator,
+    inwoners: pd.Series,
+    rule: SignalRule = SignalRule(),
+) -> pd.Series:
+    """A class per buurt for the 'afwijking van gemeentegemiddelde' map.
+
+    The outer classes follow the signal rule exactly (kracht/aandacht); half that margin splits
+    off 'iets beter'/'iets slechter'. Missing values and buurten under the population minimum
+    get None. For context indicators the classes say higher or lower, not better or worse.
+    """
+    too_small = ~(inwoners.reindex(values.index) >= rule.min_inwoners)
+    eligible = values.notna() & ~too_small
+    margin = max(
+        rule.sd_factor * values[eligible].std(ddof=0), indicator.min_difference
+    )
+    score = (values - reference) * (indicator.direction or 1)
+    worst, worse, middle, better, best = DEVIATION_CLASSES[
+        1 if indicator.direction else 0
+    ]
+    # Strict inequalities at the margin, exactly as buurt_signals decides kracht/aandacht.
+    conditions = [
+        score > margin,
+        score > margin / 2,
+        score < -margin,
+        score < -margin / 2,
+    ]
+    out = pd.Series(
+        np.select(conditions, [best, better, worst, worse], default=middle),
+        index=values.index,
+        dtype=object,
+    )
+    out[~eligible] = None
+    return out

@@ -6,8 +6,15 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.signals import SignalRule
-from ui.maps import choropleth, legend_items, quantile_classes
+from analysis.signals import SignalRule, deviation_classes
+from ui.maps import (
+    choropleth,
+    deviation_colours,
+    deviation_legend,
+    legend_items,
+    quantile_classes,
+    quantile_colours,
+)
 from ui.state import (
     cached_initiatives,
     cached_signals,
@@ -40,14 +47,24 @@ default_indicator = next(
 synced_choice("indicator", indicator_ids, default_indicator, "kaart_indicator")
 synced_choice("jaar", years, years[-1], "kaart_jaar")
 synced_choice("buurt", [None, *codes], None, "kaart_buurt")
+COLOURINGS = {"klassen": "Vijf klassen", "afwijking": "Afwijking van de gemeente"}
+synced_choice("kleur", list(COLOURINGS), "klassen", "kaart_kleur")
 
 st.title("Kaart")
-controls = st.columns([5, 2, 2], vertical_alignment="bottom")
+controls = st.columns([5, 2, 3, 2], vertical_alignment="bottom")
 indicator_id = controls[0].selectbox(
     "Indicator", indicator_ids, format_func=cat.option_label, key="kaart_indicator"
 )
 year = int(controls[1].selectbox("Jaar", years, key="kaart_jaar"))
-basemap = controls[2].toggle(
+colouring = controls[2].selectbox(
+    "Kleuren",
+    list(COLOURINGS),
+    format_func=COLOURINGS.get,
+    key="kaart_kleur",
+    help="Vijf klassen: elke kleur heeft ongeveer evenveel buurten. Afwijking: hoe de buurt "
+    "zich verhoudt tot het gemeentegemiddelde; rood betekent altijd aandacht.",
+)
+basemap = controls[3].toggle(
     "Straatkaart",
     value=False,
     key="kaart_achtergrond",
@@ -55,12 +72,31 @@ basemap = controls[2].toggle(
 )
 st.query_params["indicator"] = indicator_id
 st.query_params["jaar"] = str(year)
+st.query_params["kleur"] = colouring
 
 ind = cat[indicator_id]
 wide = data.wide(year)
 values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
-classes = quantile_classes(values)
 selected = st.session_state["kaart_buurt"]
+if colouring == "afwijking":
+    reference, _ = cached_signals(data.info.id, year)
+    deviation = deviation_classes(
+        values.reindex(codes),
+        reference["value"].get(indicator_id, float("nan")),
+        ind,
+        wide.get("aantal_inwoners", pd.Series(float("nan"), index=codes)),
+    )
+    colours, notes = deviation_colours(deviation), deviation
+    legend = deviation_legend(deviation, ind)
+    explanation = (
+        f"{SignalRule().sentence()} 'Iets beter' of 'iets slechter': meer dan de helft daarvan. "
+        f"Gemeente: {ind.format(reference['value'].get(indicator_id))}."
+    )
+else:
+    classes = quantile_classes(values)
+    colours, notes = quantile_colours(values, classes), None
+    legend = legend_items(classes, ind, int(values.reindex(codes).isna().sum()))
+    explanation = "Vijf klassen met ongeveer evenveel buurten (kwantielen)."
 
 map_col, side_col = st.columns([3, 2], gap="medium")
 with map_col:
@@ -68,8 +104,9 @@ with map_col:
         data.map_geometry,
         values,
         ind,
-        classes,
+        colours,
         selected=selected,
+        notes=notes,
         base_url=st.get_option("server.baseUrlPath") or "",
         basemap=basemap,
     )
@@ -92,18 +129,14 @@ with map_col:
 
 with side_col:
     st.markdown(f"**{html.escape(ind.label)}** ({ind.unit}), {year}")
-    legend = "".join(
+    rows = "".join(
         f'<div style="display:flex;align-items:center;gap:.5rem;margin:.15rem 0">'
         f'<span style="display:inline-block;width:1.6rem;height:1rem;background:{colour};'
         f'border:1px solid #4d4d4d"></span><span>{html.escape(label)}</span></div>'
-        for colour, label in legend_items(
-            classes, ind, int(values.reindex(codes).isna().sum())
-        )
+        for colour, label in legend
     )
-    st.markdown(f'<div class="legend">{legend}</div>', unsafe_allow_html=True)
-    st.caption(
-        f"Vijf klassen met ongeveer evenveel buurten (kwantielen). {ind.definition} Bron: {ind.source}, {year}."
-    )
+    st.markdown(f'<div class="legend">{rows}</div>', unsafe_allow_html=True)
+    st.caption(f"{explanation} {ind.definition} Bron: {ind.source}, {year}.")
 
     chosen = st.selectbox(
         "Buurt",

@@ -67,3 +67,65 @@ def test_unknown_command_is_refused():
     result = cli("verwijder-alles")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_signals_csv_for_the_demo():
+    import io
+
+    import pandas as pd
+
+    result = cli("signals", "--gemeente", "GM9999", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert list(table.columns) == [
+        "buurtcode", "buurtnaam", "jaar", "indicator", "value", "gemeente_value", "signal", "reason",
+    ]  # fmt: skip
+    assert (table["jaar"] == 2023).all()
+    row = table[
+        (table["buurtcode"] == "BU99990201")
+        & (table["indicator"] == "pct_huishoudens_laag_inkomen")
+    ]
+    assert row["signal"].item() == "aandacht"
+    assert (
+        "standaardafwijking" in result.stderr
+    )  # the rule, for whoever reads the report
+
+
+def test_signals_json_year_and_population_minimum():
+    import json
+
+    result = cli(
+        "signals",
+        "--gemeente",
+        "demo",
+        "--jaar",
+        "2022",
+        "--format",
+        "json",
+        "--min-inwoners",
+        "100",
+    )
+    rows = json.loads(result.stdout)
+    assert {r["jaar"] for r in rows} == {2022}
+    polder = [
+        r
+        for r in rows
+        if r["buurtcode"] == "BU99990802" and r["indicator"] == "afstand_huisarts"
+    ]
+    assert (
+        polder[0]["signal"] is not None
+    )  # 150 inhabitants: a signal with a minimum of 100
+    strict = json.loads(cli("signals", "--gemeente", "demo", "--format", "json").stdout)
+    polder = [
+        r
+        for r in strict
+        if r["buurtcode"] == "BU99990802" and r["indicator"] == "afstand_huisarts"
+    ]
+    assert (
+        polder[0]["signal"] is None and polder[0]["reason"] == "minder dan 200 inwoners"
+    )
+
+
+def test_signals_unknown_gemeente():
+    result = cli("signals", "--gemeente", "GM1234")
+    assert result.returncode == 2 and "is niet ingeladen" in result.stderr

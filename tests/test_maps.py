@@ -7,11 +7,15 @@ import pytest
 from streamlit_folium import _get_header, _get_map_string
 
 from ui.maps import (
+    DEVIATION_COLOURS,
     MISSING_COLOUR,
     SEQUENTIAL,
     choropleth,
+    deviation_colours,
+    deviation_legend,
     legend_items,
     quantile_classes,
+    quantile_colours,
 )
 
 
@@ -44,6 +48,12 @@ def test_legend_labels_and_missing_entry(catalogue):
     assert items[-1][0] == MISSING_COLOUR and "3 buurten" in items[-1][1]
 
 
+def quantile_map(buurten, values, ind, classes, **options):
+    return choropleth(
+        buurten, values, ind, quantile_colours(values, classes), **options
+    )
+
+
 def render(m):
     m.get_root().render()
     return _get_map_string(m), _get_header(m)
@@ -52,7 +62,7 @@ def render(m):
 def test_map_has_every_buurt_and_no_cdn(demo, catalogue):
     ind = catalogue["pct_huishoudens_laag_inkomen"]
     values = demo.wide(2023)[ind.id]
-    m = choropleth(
+    m = quantile_map(
         demo.buurten, values, ind, quantile_classes(values), selected="BU99990201"
     )
     script, header = render(m)
@@ -70,7 +80,7 @@ def test_map_has_every_buurt_and_no_cdn(demo, catalogue):
 def test_basemap_is_optional_and_the_only_online_part(demo, catalogue):
     ind = catalogue["aantal_inwoners"]
     values = demo.wide(2023)[ind.id]
-    m = choropleth(demo.buurten, values, ind, quantile_classes(values), basemap=True)
+    m = quantile_map(demo.buurten, values, ind, quantile_classes(values), basemap=True)
     script, _ = render(m)
     assert re.findall(r"https?://[^\"' ]+", script) == [
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -80,7 +90,7 @@ def test_basemap_is_optional_and_the_only_online_part(demo, catalogue):
 def test_base_url_prefixes_assets(demo, catalogue):
     ind = catalogue["aantal_inwoners"]
     values = demo.wide(2023)[ind.id]
-    m = choropleth(
+    m = quantile_map(
         demo.buurten, values, ind, quantile_classes(values), base_url="wijk/"
     )
     assert m.default_js[0][1] == "wijk/app/static/vendor/leaflet/leaflet.js"
@@ -91,7 +101,7 @@ def test_names_are_escaped_in_tooltips(demo, catalogue):
     buurten.loc[0, "buurtnaam"] = '<img src=x onerror="alert(1)">'
     ind = catalogue["aantal_inwoners"]
     values = demo.wide(2023)[ind.id]
-    script, _ = render(choropleth(buurten, values, ind, quantile_classes(values)))
+    script, _ = render(quantile_map(buurten, values, ind, quantile_classes(values)))
     # The GeoJSON is embedded as JSON, where "&" is written as \u0026.
     assert "<img" not in script
     assert "\\u0026lt;img src=x onerror=\\u0026quot;alert(1)" in script
@@ -103,3 +113,51 @@ def test_vendored_assets_exist():
     static = Path(__file__).resolve().parent.parent / "static" / "vendor"
     for name in ("leaflet/leaflet.js", "leaflet/leaflet.css", "jquery/jquery.min.js"):
         assert (static / name).stat().st_size > 10_000
+
+
+def test_deviation_map_is_red_for_aandacht(demo, catalogue):
+    from analysis.reference import weighted_reference
+    from analysis.signals import buurt_signals, deviation_classes
+
+    ind = catalogue["pct_huishoudens_laag_inkomen"]
+    wide = demo.wide(2023)
+    ref = weighted_reference(wide, catalogue)
+    classes = deviation_classes(
+        wide[ind.id], ref.at[ind.id, "value"], ind, wide["aantal_inwoners"]
+    )
+    signals = buurt_signals(wide, demo.status(2023), ref, catalogue)
+    own = signals[signals["indicator"] == ind.id].set_index("buurtcode")["signal"]
+    # The outer classes are exactly the signals: one rule, two views.
+    assert (classes == "aandacht").sum() == (own == "aandacht").sum() > 0
+    assert set(classes[own == "kracht"]) == {"kracht"}
+    assert classes[own.isna()].isna().all()
+    colours = deviation_colours(classes)
+    assert set(colours[classes == "aandacht"]) == {DEVIATION_COLOURS["aandacht"]}
+    script, _ = render(
+        choropleth(demo.buurten, wide[ind.id], ind, colours, notes=classes)
+    )
+    assert '(aandacht)"' in script  # the class is named in the tooltip
+    legend = deviation_legend(classes, ind)
+    assert legend[0] == (
+        DEVIATION_COLOURS["kracht"],
+        "kracht: duidelijk beter dan de gemeente",
+    )
+    assert "minder dan 200 inwoners" in legend[-1][1]
+
+
+def test_deviation_for_context_indicators_does_not_judge(demo, catalogue):
+    from analysis.reference import weighted_reference
+    from analysis.signals import deviation_classes
+
+    ind = catalogue["pct_65_plus"]
+    wide = demo.wide(2023)
+    ref = weighted_reference(wide, catalogue).at[ind.id, "value"]
+    classes = deviation_classes(wide[ind.id], ref, ind, wide["aantal_inwoners"])
+    assert set(classes.dropna()) <= {
+        "veel lager",
+        "lager",
+        "gemiddeld",
+        "hoger",
+        "veel hoger",
+    }
+    assert "veel hoger" in set(classes)  # Bloemenwijk is old

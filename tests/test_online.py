@@ -96,7 +96,7 @@ def test_the_right_questions_are_asked(services):
     ]
     assert odata[0]["$filter"] == [
         "startswith(WijkenEnBuurten,'BU9999') or startswith(WijkenEnBuurten,'WK9999')"
-        " or WijkenEnBuurten eq 'GM9999'"
+        " or WijkenEnBuurten eq 'GM9999' or WijkenEnBuurten eq 'NL00'"
     ]
     wfs = [
         parse_qs(urlparse(r).query) for r in Recorded.requests if r.startswith("/wfs")

@@ -247,3 +247,68 @@ def test_switching_gemeente_resets_choices_it_does_not_have(app):
         at.selectbox(key="kaart_buurt").value is None
     )  # BU99990803 is not in these 10
     assert folium_args(at)["script"].count('"type": "Feature"') == 10
+
+
+def test_tellen_one_buurt(app):
+    app.query_params["buurt"] = "BU99990201"
+    at = app.run()
+    at.switch_page("pages/tellen.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Tellen"
+    table = at.dataframe[0].value.set_index("Indicator")
+    assert table.at["Huishoudens met een laag inkomen", "Signaal"] == "aandacht"
+    assert table.at["Huishoudens met een laag inkomen", "Nederland"] == "8,0%"
+    assert "standaardafwijking" in texts(at)
+    download = at.get("download_button")[0]
+    assert download.proto.label == "Download deze tabel (CSV)"
+    assert [t.label for t in at.tabs] == [
+        "Ranglijst",
+        "Verdeling",
+        "Samenhang",
+        "Ontwikkeling",
+    ]
+    assert len(at.get("plotly_chart")) >= 3
+
+
+def test_tellen_compare_and_change_indicator(app):
+    at = app.run()
+    at.switch_page("pages/tellen.py").run()
+    assert "Kies hierboven een buurt" in at.info[-1].value
+    at.multiselect(key="tellen_buurten").select("BU99990201").select("BU99990301").run()
+    columns = at.dataframe[0].value.columns.tolist()
+    assert columns[2:4] == ["Oude Haven", "Rozenbuurt"]
+    assert at.query_params["buurt"] == "BU99990201,BU99990301"
+    at.selectbox(key="tellen_indicator").select("wmo_clienten_per_1000").run()
+    assert not at.exception
+    assert at.query_params["indicator"] == "wmo_clienten_per_1000"
+    ranking = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert ranking["data"][0]["customdata"][0].endswith("per 1.000")
+
+
+def test_tellen_trend_table(app):
+    app.query_params["buurt"] = "BU99990201"
+    app.query_params["indicator"] = "gem_woz_waarde"
+    at = app.run()
+    at.switch_page("pages/tellen.py").run()
+    trend = at.dataframe[-1].value
+    assert list(trend.columns) == [
+        "Buurt", "2022", "2023", "Verandering", "Richting", "Ten opzichte van de gemeente",
+    ]  # fmt: skip
+    assert len(trend) == 40 and set(trend["Richting"]) == {"hoger", "geen cijfer"}
+    vaart = trend.set_index("Buurt").loc["Bedrijventerrein De Vaart"]
+    assert (vaart["2023"], vaart["Richting"]) == (
+        "–",
+        "geen cijfer",
+    )  # suppressed: no trend
+
+
+def test_kaart_deviation_colouring(app):
+    app.query_params["kleur"] = "afwijking"
+    at = app.run()
+    at.switch_page("pages/kaart.py").run()
+    assert not at.exception
+    script = folium_args(at)["script"]
+    assert "#ca0020" in script and "#0571b0" in script  # red aandacht, blue kracht
+    legend = next(m.value for m in at.markdown if 'class="legend"' in m.value)
+    assert "aandacht: duidelijk slechter dan de gemeente" in legend
+    assert "standaardafwijking" in texts(at)

@@ -21,6 +21,21 @@ from analysis.catalogue import Indicator
 # ColorBrewer YlGnBu, 5 classes: sequential and safe for colour-blind readers.
 SEQUENTIAL = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
 MISSING_COLOUR = "#d9d9d9"
+# Deviation from the gemeente: ColorBrewer RdBu (colour-blind safe), red always means
+# aandacht; for context indicators PuOr, which says higher or lower without judging.
+DEVIATION_COLOURS = {
+    "aandacht": "#ca0020", "iets slechter": "#f4a582", "gemiddeld": "#f7f7f7",
+    "iets beter": "#92c5de", "kracht": "#0571b0",
+    "veel lager": "#5e3c99", "lager": "#b2abd2", "hoger": "#fdb863", "veel hoger": "#e66101",
+}  # fmt: skip
+DEVIATION_LABELS = {
+    "aandacht": "aandacht: duidelijk slechter dan de gemeente",
+    "iets slechter": "iets slechter",
+    "iets beter": "iets beter",
+    "kracht": "kracht: duidelijk beter dan de gemeente",
+    "veel lager": "duidelijk lager dan de gemeente",
+    "veel hoger": "duidelijk hoger dan de gemeente",
+}
 OUTLINE = "#4d4d4d"
 VENDOR = "app/static/vendor"
 BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -79,15 +94,29 @@ def legend_items(
     for i, colour in enumerate(classes.colours):
         low, high = classes.edges[i], classes.edges[i + 1]
         items.append((colour, f"{indicator.format(low)} – {indicator.format(high)}"))
-    if n_missing:
-        label = "buurt" if n_missing == 1 else "buurten"
-        items.append(
-            (
-                MISSING_COLOUR,
-                f"geen cijfer: geheim of niet beschikbaar ({n_missing} {label})",
-            )
-        )
-    return items
+    return items + missing_item(n_missing)
+
+
+def missing_item(
+    n_missing: int, why: str = "geheim of niet beschikbaar"
+) -> list[tuple[str, str]]:
+    if not n_missing:
+        return []
+    label = "buurt" if n_missing == 1 else "buurten"
+    return [(MISSING_COLOUR, f"geen cijfer: {why} ({n_missing} {label})")]
+
+
+def deviation_legend(classes: pd.Series, indicator: Indicator) -> list[tuple[str, str]]:
+    """Legend for the deviation map: the five classes, then buurten without a class."""
+    from analysis.signals import DEVIATION_CLASSES
+
+    order = DEVIATION_CLASSES[1 if indicator.direction else 0]
+    items = [
+        (DEVIATION_COLOURS[c], DEVIATION_LABELS.get(c, c)) for c in reversed(order)
+    ]
+    return items + missing_item(
+        int(classes.isna().sum()), "geheim, niet beschikbaar of minder dan 200 inwoners"
+    )
 
 
 def base_map(
@@ -121,28 +150,36 @@ def choropleth(
     buurten: gpd.GeoDataFrame,
     values: pd.Series,
     indicator: Indicator,
-    classes: Classes,
+    colours: pd.Series,
     selected: str | None = None,
     base_url: str = "",
     basemap: bool = False,
+    notes: pd.Series | None = None,
 ) -> folium.Map:
-    """Buurten coloured by `values` (index buurtcode), with a tooltip and the selection outlined.
+    """Buurten filled with `colours` (index buurtcode), with a tooltip and the selection outlined.
 
-    Names are HTML-escaped: Leaflet tooltips render HTML, and names can come from uploads.
+    The tooltip reads "Oude Haven: 15,4%", plus the buurt's `notes` entry in brackets where
+    given. Names are HTML-escaped: Leaflet tooltips render HTML, and names can come from uploads.
     """
     minx, miny, maxx, maxy = buurten.total_bounds
     m = base_map([[miny, minx], [maxy, maxx]], base_url=base_url, basemap=basemap)
-    aligned = values.reindex(buurten["buurtcode"]).to_numpy()
+    codes = buurten["buurtcode"]
+    aligned = values.reindex(codes).to_numpy()
+    extra = (
+        notes.reindex(codes).to_numpy() if notes is not None else [None] * len(codes)
+    )
+    fill = colours.reindex(codes).fillna(MISSING_COLOUR).to_numpy()
     layer = gpd.GeoDataFrame(
         {
-            "buurtcode": buurten["buurtcode"].to_numpy(),
-            # One short line ("Oude Haven: 15,4%"), so the tooltip fits near the map's edge.
+            "buurtcode": codes.to_numpy(),
+            # One short line, so the tooltip fits near the map's edge.
             "tooltip": [
                 f"{html.escape(name)}: "
                 + (indicator.format(v) if not pd.isna(v) else "geen cijfer")
-                for name, v in zip(buurten["buurtnaam"], aligned)
+                + (f" ({html.escape(str(e))})" if isinstance(e, str) else "")
+                for name, v, e in zip(buurten["buurtnaam"], aligned, extra)
             ],
-            "kleur": [classes.colour(v) for v in aligned],
+            "kleur": fill,
         },
         geometry=buurten.geometry.to_numpy(),
         crs=buurten.crs,
@@ -167,3 +204,11 @@ def choropleth(
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=False),
     ).add_to(m)
     return m
+
+
+def quantile_colours(values: pd.Series, classes: Classes) -> pd.Series:
+    return values.map(classes.colour)
+
+
+def deviation_colours(classes: pd.Series) -> pd.Series:
+    return classes.map(lambda c: DEVIATION_COLOURS.get(c, MISSING_COLOUR))

@@ -18,7 +18,7 @@ from analysis.datasets import (
     load_dataset,
 )
 from analysis.errors import AnalysisError
-from analysis.reference import weighted_reference
+from analysis.reference import reference_values
 from analysis.signals import SignalRule, buurt_signals
 from stories.demo import demo_initiatives, demo_stories
 
@@ -59,7 +59,9 @@ def cached_dataset(dataset_id: str) -> Dataset:
 def _signals(dataset_id: str, version: float, year: int):
     data, cat = cached_dataset(dataset_id), load_catalogue()
     wide = data.wide(year)
-    reference = weighted_reference(wide, cat)
+    reference = reference_values(
+        wide, cat, data.published_for(year), data.info.gemeentecode
+    )
     return reference, buurt_signals(
         wide, data.status(year), reference, cat, SignalRule()
     )

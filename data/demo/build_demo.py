@@ -398,6 +398,34 @@ def write_statistics(buurten: list[dict], rng: np.random.Generator, out: Path) -
         w.writerows(rows)
 
 
+# "Nederland" for the demo: plausible national values, as fictional as the rest of the demo.
+NEDERLAND = {
+    "aantal_inwoners": 17_590_000, "pct_0_15": 15.6, "pct_15_25": 12.3, "pct_65_plus": 20.0,
+    "pct_eenpersoonshuishoudens": 39.0, "pct_huishoudens_met_kinderen": 32.0,
+    "gem_huishoudensgrootte": 2.1, "gem_inkomen_per_inwoner": 32.0,
+    "pct_huishoudens_laag_inkomen": 8.0, "pct_huishoudens_sociaal_minimum": 7.5,
+    "gem_woz_waarde": 340, "pct_huurwoningen": 42, "pct_corporatiewoningen": 28,
+    "pct_eengezinswoningen": 64, "pct_jongeren_jeugdzorg": 9.5, "wmo_clienten_per_1000": 72,
+    "misdrijven_per_1000": 45.0, "pct_laag_opgeleid": 26, "afstand_huisarts": 1.1,
+    "afstand_supermarkt": 0.9, "afstand_basisschool": 0.7, "bevolkingsdichtheid": 523,
+}  # fmt: skip
+YEAR_CHANGE = {
+    "gem_woz_waarde": 1.12,
+    "gem_inkomen_per_inwoner": 1.04,
+    "aantal_inwoners": 1.007,
+}
+
+
+def write_nederland(out: Path) -> None:
+    with open(out / "nederland.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["code", "jaar", "indicator", "waarde", "status"])
+        for year in YEARS:
+            for indicator, value in NEDERLAND.items():
+                factor = YEAR_CHANGE.get(indicator, 1.0) if year == YEARS[-1] else 1.0
+                w.writerow(["NL00", year, indicator, round(value * factor, 1), ""])
+
+
 def read_source(name: str) -> list[list[str]]:
     """Hand-written records: one per line, fields separated by ' | ', '#' starts a comment."""
     lines = (HERE / name).read_text(encoding="utf-8").splitlines()
@@ -545,6 +573,7 @@ def main(out: Path = HERE) -> None:
     write_statistics(buurten, rng, out)
     write_stories(buurten, rng, out)
     write_initiatives(buurten, rng, out)
+    write_nederland(out)
     print(f"{len(buurten)} buurten written to {out}")
 
 

@@ -133,3 +133,38 @@ def test_deep_link_on_a_fresh_server_gets_the_whole_app(page: Page, fresh_server
     expect(nav.get_by_text("Overzicht")).to_be_visible()
     expect(nav.get_by_text("app", exact=True)).to_have_count(0)
     expect(page.get_by_test_id("stSidebar").get_by_text("Gemeente")).to_be_visible()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_tellen_compare_two_buurten(page: Page, server, screenshots, size):
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    open_page(page, f"{server}/tellen", size)
+    expect(page.get_by_role("heading", name="Tellen", exact=True)).to_be_visible(
+        timeout=TIMEOUT
+    )
+    picker = page.get_by_role("combobox", name=re.compile("Buurten"))
+    for name in ("Oude Haven", "Vaartzicht-Noord"):
+        picker.click()
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("heading", name="Alle cijfers")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(page).to_have_url(
+        re.compile("buurt=BU99990201%2CBU99990501|buurt=BU99990201,BU99990501")
+    )
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible()
+    # The ranking chart is drawn (plotly renders SVG bars).
+    expect(page.locator(".js-plotly-plot .bars path").first).to_be_visible(
+        timeout=TIMEOUT
+    )
+    page.get_by_role("tab", name="Samenhang").click()
+    expect(page.get_by_text("Samenhang (correlatie r)")).to_be_visible(timeout=TIMEOUT)
+    page.screenshot(path=screenshots / f"tellen-{size}.png")
+    own = urlparse(server).netloc
+    assert [
+        u for u in requests if u.startswith("http") and urlparse(u).netloc != own
+    ] == []

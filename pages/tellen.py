@@ -1,0 +1,244 @@
+"""Tellen: buurten against gemeente and Nederland; ranking, distribution, scatter and trend."""
+
+import pandas as pd
+import streamlit as st
+
+from analysis.compare import comparison_table
+from analysis.signals import SignalRule
+from analysis.trend import buurt_trend
+from ui.charts import distribution_chart, ranking_chart, scatter_chart, trend_chart
+from ui.state import (
+    cached_signals,
+    catalogue,
+    current_dataset,
+    fictional_banner,
+    require_entry,
+    synced_choice,
+)
+
+require_entry()
+cat = catalogue()
+data = current_dataset()
+codes = data.buurten["buurtcode"].tolist()
+names = data.buurten.set_index("buurtcode")["buurtnaam"]
+years = [str(y) for y in data.years]
+present = set(data.values.loc[data.values["status"] == "", "indicator"])
+indicator_ids = [i for i in cat.indicators if i in present]
+
+st.title("Tellen")
+st.markdown(
+    "**Wat zeggen de cijfers?** Per buurt naast de gemeente en Nederland, met per cijfer of het "
+    "een *kracht* is, *aandacht* vraagt of gemiddeld is."
+)
+fictional_banner(data)
+if not indicator_ids:
+    st.warning(
+        "Deze gemeente heeft nog geen cijfers. Laad de Kerncijfers in op de pagina Data."
+    )
+    st.stop()
+
+# Several buurten travel in the URL as "buurt=BU1,BU2".
+if "tellen_buurten" not in st.session_state or not set(
+    st.session_state["tellen_buurten"]
+) <= set(codes):
+    wanted = [c for c in st.query_params.get("buurt", "").split(",") if c in codes]
+    st.session_state["tellen_buurten"] = wanted[:4]
+synced_choice("jaar", years, years[-1], "tellen_jaar")
+default_indicator = next(
+    (i for i in ("pct_huishoudens_laag_inkomen", "aantal_inwoners") if i in present),
+    indicator_ids[0],
+)
+synced_choice("indicator", indicator_ids, default_indicator, "tellen_indicator")
+
+left, right = st.columns([4, 1])
+chosen = left.multiselect(
+    "Buurten (één tot vier, om te vergelijken)",
+    codes,
+    format_func=names.get,
+    max_selections=4,
+    key="tellen_buurten",
+    placeholder="Kies een of meer buurten",
+)
+year = int(right.selectbox("Jaar", years, key="tellen_jaar"))
+st.query_params["jaar"] = str(year)
+if chosen:
+    st.query_params["buurt"] = ",".join(chosen)
+else:
+    st.query_params.pop("buurt", None)
+
+wide, status = data.wide(year), data.status(year)
+reference, signals = cached_signals(data.info.id, year)
+rule = SignalRule()
+
+if chosen:
+    st.subheader("Alle cijfers")
+    table = comparison_table(
+        wide, status, reference, signals, cat, chosen, names.to_dict()
+    )
+    st.dataframe(
+        table, hide_index=True, width="stretch", height=min(38 * len(table) + 40, 700)
+    )
+    st.caption(
+        f"{rule.sentence()} Gemeente: gewogen naar inwoners, huishoudens of woningen (zoals "
+        "bij elk cijfer hoort), of de waarde die CBS zelf publiceert."
+    )
+    st.download_button(
+        "Download deze tabel (CSV)",
+        table.to_csv(index=False, sep=";").encode("utf-8-sig"),
+        file_name=f"tellen_{data.info.id}_{year}_{'_'.join(chosen)}.csv",
+        mime="text/csv",
+        key="tellen_download",
+    )
+    picture = signals[signals["buurtcode"].isin(chosen) & signals["signal"].notna()]
+    if not picture.empty:
+        st.subheader("Per thema")
+        counts = (
+            picture.assign(buurt=picture["buurtcode"].map(names)).pivot_table(
+                index="theme",
+                columns=["buurt", "signal"],
+                values="indicator",
+                aggfunc="count",
+                fill_value=0,
+            )  # fmt: skip
+        )
+        counts.index = counts.index.map(cat.themes)
+        summary = pd.DataFrame(index=counts.index)
+        for buurt in counts.columns.get_level_values(0).unique():
+            part = counts[buurt]
+            summary[buurt] = [
+                f"{part.get('kracht', pd.Series(0, index=part.index))[t]} kracht · "
+                f"{part.get('aandacht', pd.Series(0, index=part.index))[t]} aandacht"
+                for t in part.index
+            ]
+        st.dataframe(summary.rename_axis("Thema"), width="stretch")
+else:
+    st.info(
+        "Kies hierboven een buurt voor al zijn cijfers naast de gemeente en Nederland; "
+        "of bekijk hieronder één cijfer voor alle buurten.",
+        icon=":material/touch_app:",
+    )
+
+st.subheader("Eén cijfer, alle buurten")
+pick, about = st.columns([4, 1], vertical_alignment="bottom")
+indicator_id = pick.selectbox(
+    "Cijfer", indicator_ids, format_func=cat.option_label, key="tellen_indicator"
+)
+st.query_params["indicator"] = indicator_id
+ind = cat[indicator_id]
+with about.popover("Over dit cijfer", icon=":material/info:"):
+    direction = {
+        1: "Hoger is beter.",
+        -1: "Lager is beter.",
+        0: "Achtergrondcijfer: geen oordeel.",
+    }
+    missing = (
+        int(wide[indicator_id].isna().sum()) if indicator_id in wide else len(codes)
+    )
+    st.markdown(
+        f"**{ind.label}** ({ind.unit})\n\n{ind.definition}\n\n{direction[ind.direction]}\n\n"
+        f"Gemeentewaarde: {reference.at[indicator_id, 'basis'] if indicator_id in reference.index else '–'}."
+        f"\n\nBron: {ind.source}, {year}. Zonder cijfer (geheim of niet beschikbaar): {missing} "
+        f"van {len(codes)} buurten."
+    )
+
+values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
+own = signals[signals["indicator"] == indicator_id].set_index("buurtcode")["signal"]
+gemeente = reference["value"].get(indicator_id)
+nederland = reference["nederland"].get(indicator_id)
+tabs = st.tabs(["Ranglijst", "Verdeling", "Samenhang", "Ontwikkeling"])
+with tabs[0]:
+    st.plotly_chart(
+        ranking_chart(values, names, own, ind, gemeente, nederland, chosen),
+        width="stretch", key="tellen_ranking",
+    )  # fmt: skip
+    st.caption(
+        "Blauw: kracht · rood: aandacht · grijs: gemiddeld · licht: geen signaal (geheim, "
+        "achtergrondcijfer of minder dan 200 inwoners). Gekozen buurten zijn omlijnd."
+    )
+with tabs[1]:
+    st.plotly_chart(
+        distribution_chart(values, names, ind, gemeente, chosen), width="stretch",
+        key="tellen_distribution",
+    )  # fmt: skip
+with tabs[2]:
+    others = [i for i in indicator_ids if i != indicator_id]
+    # Start with a pairing that tells something: income against bijstand, for example.
+    paired = (
+        "bijstand_per_1000",
+        "pct_huishoudens_laag_inkomen",
+        "gem_inkomen_per_inwoner",
+    )
+    default_x = next((i for i in paired if i in others), others[0] if others else None)
+    synced_choice("x", others, default_x, "tellen_x")
+    x_id = st.selectbox(
+        "Tegen welk cijfer?", others, format_func=cat.option_label, key="tellen_x"
+    )
+    if x_id:
+        st.query_params["x"] = x_id
+        fig, r = scatter_chart(wide[x_id], values, names, cat[x_id], ind, chosen)
+        st.plotly_chart(fig, width="stretch", key="tellen_scatter")
+        if r is not None:
+            st.caption(
+                f"Elke stip is een buurt; de stippellijn is de best passende rechte lijn. "
+                f"Samenhang (correlatie r): {r:.2f}".replace(".", ",")
+                + ". Samenhang zegt niets over oorzaak en gevolg."
+            )
+with tabs[3]:
+    if len(years) < 2:
+        st.info(
+            "Er is maar één jaar ingeladen. Laad een ander jaar in om ontwikkelingen te zien."
+        )
+    else:
+        first = (
+            int(years[years.index(str(year)) - 1])
+            if years.index(str(year))
+            else int(years[0])
+        )
+        last = year if first != year else int(years[1])
+        old_ref, _ = cached_signals(data.info.id, first)
+        new_ref, _ = cached_signals(data.info.id, last)
+        trend = buurt_trend(
+            data.wide(first).get(indicator_id, pd.Series(index=codes, dtype=float)),
+            data.wide(last).get(indicator_id, pd.Series(index=codes, dtype=float)),
+            old_ref["value"].get(indicator_id),
+            new_ref["value"].get(indicator_id),
+            ind,
+        )
+        if chosen:
+            st.plotly_chart(
+                trend_chart(trend, names, ind, (first, last),
+                            (old_ref["value"].get(indicator_id), new_ref["value"].get(indicator_id)),
+                            chosen),
+                width="stretch", key="tellen_trend",
+            )  # fmt: skip
+        shown = trend.assign(Buurt=trend["buurtcode"].map(names))
+        shown = shown[
+            ["Buurt", "from_value", "to_value", "change", "richting", "beweging"]
+        ]
+        shown[["richting", "beweging"]] = shown[["richting", "beweging"]].fillna(
+            "geen cijfer"
+        )
+        shown[["from_value", "to_value"]] = shown[["from_value", "to_value"]].map(
+            ind.format
+        )
+        shown["change"] = trend["change"].map(
+            lambda c: "–" if pd.isna(c) else ("+" if c > 0 else "") + ind.format(c)
+        )
+        st.dataframe(
+            shown.rename(
+                columns={
+                    "from_value": str(first),
+                    "to_value": str(last),
+                    "change": "Verandering",
+                    "richting": "Richting",
+                    "beweging": "Ten opzichte van de gemeente",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(
+            "Richting: beter of slechter (of hoger/lager bij achtergrondcijfers); kleine "
+            "veranderingen tellen als gelijk. 'Naar de gemeente toe': het verschil met het "
+            "gemeentegemiddelde is kleiner geworden."
+        )

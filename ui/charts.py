@@ -1,0 +1,166 @@
+"""Plotly figures for the Tellen page: ranking, distribution, scatter and trend.
+
+Built from plain Series so they can be tested without Streamlit; plotly.js comes with
+Streamlit itself, so the charts need no internet.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis.catalogue import Indicator
+
+SIGNAL_COLOURS = {"kracht": "#0571b0", "aandacht": "#ca0020", "gemiddeld": "#b8b8b8"}
+NO_SIGNAL = "#e3e3e3"
+HIGHLIGHT = "#111111"
+FONT = dict(family="Source Sans Pro, DejaVu Sans, sans-serif", size=14, color="#1f2a44")
+
+
+def _layout(fig: go.Figure, height: int, indicator: Indicator) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=30, b=10),
+        font=FONT,
+        plot_bgcolor="#ffffff",
+        showlegend=False,
+        separators=",.",  # Dutch: decimal comma, thousands dot
+    )
+    fig.update_yaxes(gridcolor="#eeeeee", zeroline=False)
+    return fig
+
+
+def ranking_chart(
+    values: pd.Series,
+    names: pd.Series,
+    signals: pd.Series,
+    indicator: Indicator,
+    gemeente: float,
+    nederland: float | None = None,
+    highlight: list[str] | None = None,
+) -> go.Figure:
+    """All buurten from high to low, coloured by signal, with the gemeente (and NL) line.
+
+    `values`, `names` and `signals` are indexed by buurtcode; chosen buurten are outlined and
+    named above their bar."""
+    shown = values.dropna().sort_values(ascending=False)
+    colours = [SIGNAL_COLOURS.get(signals.get(c), NO_SIGNAL) for c in shown.index]
+    highlight = [c for c in (highlight or []) if c in shown.index]
+    fig = go.Figure(
+        go.Bar(
+            x=[names[c] for c in shown.index],
+            y=shown.to_numpy(),
+            marker=dict(
+                color=colours,
+                line=dict(
+                    color=[
+                        HIGHLIGHT if c in highlight else "rgba(0,0,0,0)"
+                        for c in shown.index
+                    ],
+                    width=2,
+                ),
+            ),
+            customdata=[indicator.format(v) for v in shown],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
+        )
+    )
+    fig.add_hline(y=gemeente, line_dash="dash", line_color="#333333",
+                  annotation_text=f"gemeente {indicator.format(gemeente)}",
+                  annotation_position="top left")  # fmt: skip
+    if nederland is not None and pd.notna(nederland):
+        fig.add_hline(y=nederland, line_dash="dot", line_color="#777777",
+                      annotation_text=f"Nederland {indicator.format(nederland)}",
+                      annotation_position="bottom right")  # fmt: skip
+    for code in highlight:
+        fig.add_annotation(x=names[code], y=shown[code], text=f"<b>{names[code]}</b>",
+                           showarrow=True, arrowhead=0, ay=-30)  # fmt: skip
+    fig.update_xaxes(showticklabels=len(shown) <= 45, tickangle=-60)
+    fig.update_yaxes(title=indicator.unit)
+    return _layout(fig, 420, indicator)
+
+
+def distribution_chart(
+    values: pd.Series,
+    names: pd.Series,
+    indicator: Indicator,
+    gemeente: float,
+    highlight: list[str] | None = None,
+) -> go.Figure:
+    """How the buurten are spread: a histogram, the gemeente line and the chosen buurten."""
+    shown = values.dropna()
+    fig = go.Figure(
+        go.Histogram(x=shown.to_numpy(), nbinsx=min(30, max(8, len(shown) // 4)),
+                     marker_color="#9ecae1", hovertemplate="%{x}: %{y} buurten<extra></extra>")
+    )  # fmt: skip
+    fig.add_vline(x=gemeente, line_dash="dash", line_color="#333333",
+                  annotation_text=f"gemeente {indicator.format(gemeente)}")  # fmt: skip
+    for code in highlight or []:
+        if code in shown.index:
+            fig.add_vline(x=shown[code], line_color=HIGHLIGHT, line_width=2,
+                          annotation_text=names[code], annotation_position="bottom right")  # fmt: skip
+    fig.update_xaxes(title=f"{indicator.label} ({indicator.unit})")
+    fig.update_yaxes(title="aantal buurten")
+    return _layout(fig, 380, indicator)
+
+
+def scatter_chart(
+    x: pd.Series,
+    y: pd.Series,
+    names: pd.Series,
+    x_indicator: Indicator,
+    y_indicator: Indicator,
+    highlight: list[str] | None = None,
+) -> tuple[go.Figure, float | None]:
+    """Two indicators per buurt with a least-squares line; returns the figure and Pearson's r."""
+    both = pd.DataFrame({"x": x, "y": y}).dropna()
+    highlight = [c for c in (highlight or []) if c in both.index]
+    fig = go.Figure(
+        go.Scatter(
+            x=both["x"], y=both["y"], mode="markers",
+            marker=dict(size=9, color=["#e6550d" if c in highlight else "#3182bd" for c in both.index],
+                        line=dict(width=1, color="#ffffff")),
+            text=[names[c] for c in both.index],
+            hovertemplate="%{text}<br>%{x} · %{y}<extra></extra>",
+        )
+    )  # fmt: skip
+    r = None
+    if len(both) >= 3 and both["x"].std() > 0 and both["y"].std() > 0:
+        slope, intercept = np.polyfit(both["x"], both["y"], 1)
+        xs = np.linspace(both["x"].min(), both["x"].max(), 2)
+        fig.add_trace(go.Scatter(x=xs, y=slope * xs + intercept, mode="lines",
+                                 line=dict(color="#636363", dash="dash"), hoverinfo="skip"))  # fmt: skip
+        r = float(np.corrcoef(both["x"], both["y"])[0, 1])
+    for code in highlight:
+        fig.add_annotation(
+            x=both.at[code, "x"], y=both.at[code, "y"], text=f"<b>{names[code]}</b>"
+        )
+    fig.update_xaxes(
+        title=f"{x_indicator.label} ({x_indicator.unit})", gridcolor="#eeeeee"
+    )
+    fig.update_yaxes(title=f"{y_indicator.label} ({y_indicator.unit})")
+    return _layout(fig, 460, y_indicator), r
+
+
+def trend_chart(
+    trend: pd.DataFrame,
+    names: pd.Series,
+    indicator: Indicator,
+    years: tuple[int, int],
+    reference: tuple[float, float],
+    highlight: list[str],
+) -> go.Figure:
+    """The chosen buurten and the gemeente in two years, one line each."""
+    fig = go.Figure()
+    rows = trend.set_index("buurtcode")
+    for code in highlight:
+        if code in rows.index:
+            fig.add_trace(go.Scatter(x=list(years), y=[rows.at[code, "from_value"], rows.at[code, "to_value"]],
+                                     mode="lines+markers+text", name=names[code],
+                                     text=["", names[code]], textposition="middle right"))  # fmt: skip
+    fig.add_trace(go.Scatter(x=list(years), y=list(reference), mode="lines+markers", name="gemeente",
+                             line=dict(color="#333333", dash="dash"),
+                             text=["", "gemeente"], textposition="middle right"))  # fmt: skip
+    fig.update_xaxes(tickvals=list(years), range=[years[0] - 0.3, years[1] + 0.7])
+    fig.update_yaxes(title=f"{indicator.label} ({indicator.unit})")
+    return _layout(fig, 360, indicator)
