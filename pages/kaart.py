@@ -47,11 +47,11 @@ default_indicator = next(
 synced_choice("indicator", indicator_ids, default_indicator, "kaart_indicator")
 synced_choice("jaar", years, years[-1], "kaart_jaar")
 synced_choice("buurt", [None, *codes], None, "kaart_buurt")
-COLOURINGS = {"klassen": "Vijf klassen", "afwijking": "Afwijking van de gemeente"}
+COLOURINGS = {"klassen": "Vijf klassen", "afwijking": "Afwijking"}
 synced_choice("kleur", list(COLOURINGS), "klassen", "kaart_kleur")
 
 st.title("Kaart")
-controls = st.columns([5, 2, 3, 2], vertical_alignment="bottom")
+controls = st.columns([9, 3, 4, 4], vertical_alignment="bottom")
 indicator_id = controls[0].selectbox(
     "Indicator", indicator_ids, format_func=cat.option_label, key="kaart_indicator"
 )
@@ -62,7 +62,7 @@ colouring = controls[2].selectbox(
     format_func=COLOURINGS.get,
     key="kaart_kleur",
     help="Vijf klassen: elke kleur heeft ongeveer evenveel buurten. Afwijking: hoe de buurt "
-    "zich verhoudt tot het gemeentegemiddelde; rood betekent altijd aandacht.",
+    "zich verhoudt tot het gemeentegemiddelde; rood betekent altijd aandacht, blauw kracht.",
 )
 basemap = controls[3].toggle(
     "Straatkaart",
