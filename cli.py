@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.catalogue import load_catalogue
 from analysis.datasets import list_datasets, remove_dataset
 from analysis.errors import AnalysisError
+from stories.errors import StoreError
 
 
 def cmd_datasets(args: argparse.Namespace) -> int:
@@ -113,6 +114,53 @@ def cmd_signals(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stories(args: argparse.Namespace) -> int:
+    """Import stories from CSV/XLSX (all-or-nothing) or export them."""
+    from analysis.datasets import load_dataset
+    from stories.db import make_engine
+    from stories.exchange import export_stories, import_stories
+    from stories.store import StoryStore
+
+    data = load_dataset(find_dataset(args.gemeente))
+    store = StoryStore(make_engine())
+    dataset = data.info.gemeentecode
+    if args.action == "import":
+        if not args.file:
+            raise StoreError(
+                "Geef het bestand op: python cli.py stories import BESTAND --gemeente …"
+            )
+        content = read_file(args.file)
+        codes = set(data.buurten["buurtcode"])
+        result = import_stories(
+            store, dataset, *content, codes, skip_bad_rows=args.skip_bad
+        )
+        for line, messages in result.problems[:50]:
+            print(f"regel {line}: {' '.join(messages)}", file=sys.stderr)
+        if len(result.problems) > 50:
+            print(
+                f"… en nog {len(result.problems) - 50} regels met fouten.",
+                file=sys.stderr,
+            )
+        if result.problems and not args.skip_bad:
+            print(
+                f"Niets ingelezen: {len(result.problems)} van {result.rows} regels hebben fouten. "
+                "Verbeter ze, of gebruik --skip-bad om alleen de goede regels in te lezen.",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{result.written} verhalen ingelezen voor {data.info.name}.")
+        return 0
+    stories = store.query(dataset)
+    fmt = "xlsx" if args.output and args.output.lower().endswith(".xlsx") else "csv"
+    content = export_stories(stories, fmt)
+    if args.output:
+        Path(args.output).write_bytes(content)
+        print(f"{len(stories)} verhalen geschreven naar {args.output}.")
+    else:
+        sys.stdout.write(content.decode("utf-8-sig"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cli.py",
@@ -169,6 +217,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="geen signaal onder dit aantal inwoners",
     )
     sig.set_defaults(run=cmd_signals)
+    st = commands.add_parser("stories", help="verhalen inlezen (CSV/XLSX) of uitvoeren")
+    st.add_argument("action", choices=["import", "export"])
+    st.add_argument("file", nargs="?", help="bij import: het bestand")
+    st.add_argument(
+        "--gemeente", required=True, help="gemeentecode of dataset (zoals GM9999)"
+    )
+    st.add_argument(
+        "--skip-bad", action="store_true", help="lees alleen de goede regels in"
+    )
+    st.add_argument(
+        "--output", metavar="BESTAND", help="bij export: .csv of .xlsx (anders stdout)"
+    )
+    st.set_defaults(run=cmd_stories)
     return parser
 
 
@@ -176,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except AnalysisError as exc:
+    except (AnalysisError, StoreError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head`: stop quietly

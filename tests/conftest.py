@@ -46,3 +46,34 @@ class _WarmServerPagesManager(PagesManager):
 @pytest.fixture(autouse=True)
 def warm_server_navigation(monkeypatch):
     monkeypatch.setattr(app_test, "PagesManager", _WarmServerPagesManager)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database of each kind. PostgreSQL comes from tests/postgres.sh (which the
+    test script starts); without it the PostgreSQL half is skipped, except in CI, where it fails."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'verhalen.sqlite'}"
+        return
+    import os
+    import uuid
+
+    import sqlalchemy as sa
+
+    server = os.environ.get("WIJK_TEST_POSTGRES_URL")
+    if not server:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "WIJK_TEST_POSTGRES_URL ontbreekt: tests/postgres.sh is niet gestart."
+            )
+        pytest.skip(
+            'no PostgreSQL server (run: eval "$(bash tests/postgres.sh start)")'
+        )
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    yield server.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
+    admin.dispose()

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the test tools and run every check: lint, format, unit, AppTest and browser tests.
-# Needs Python 3.11 and, for the browser tests, Debian's chromium (installed here when missing).
+# Needs Python 3.11; Debian's chromium (browser tests) and postgresql (store tests) are installed
+# here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium chromium-driver)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
     echo "Installeer eerst deze Debian-pakketten: ${packages[*]}" >&2; exit 1
@@ -20,4 +22,9 @@ python -m pip install -q -r requirements-dev.txt
 
 python -m ruff check .
 python -m ruff format --check .
+
+# A throw-away PostgreSQL on loopback, so the store tests run against it as well as SQLite.
+export WIJK_TEST_PGDATA="$(mktemp -d)/pg"
+eval "$(bash tests/postgres.sh start)"
+trap 'bash tests/postgres.sh stop; rm -rf "$(dirname "$WIJK_TEST_PGDATA")"' EXIT
 python -m pytest "$@"

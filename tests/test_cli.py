@@ -129,3 +129,27 @@ def test_signals_json_year_and_population_minimum():
 def test_signals_unknown_gemeente():
     result = cli("signals", "--gemeente", "GM1234")
     assert result.returncode == 2 and "is niet ingeladen" in result.stderr
+
+
+def test_stories_import_is_all_or_nothing_then_export(tmp_path):
+    good = "BU99990201;kracht;ontmoeting;Fijne buren;01-02-2025;ja"
+    bad = "BU99990201;zorg;veiligheid;Bel 06-12345678;01-02-2025;ja"
+    file = tmp_path / "verhalen.csv"
+    file.write_text(f"buurtcode;soort;thema;tekst;datum;toestemming\n{good}\n{bad}\n")
+    refused = cli("stories", "import", str(file), "--gemeente", "GM9999")
+    assert refused.returncode == 1
+    assert "regel 3: De tekst bevat mogelijk een telefoonnummer" in refused.stderr
+    assert "Niets ingelezen" in refused.stderr
+    assert "Fijne buren" not in cli("stories", "export", "--gemeente", "GM9999").stdout
+    partial = cli("stories", "import", str(file), "--gemeente", "GM9999", "--skip-bad")
+    assert partial.returncode == 0 and "1 verhalen ingelezen" in partial.stdout
+    out = tmp_path / "uit.xlsx"
+    assert (
+        cli(
+            "stories", "export", "--gemeente", "GM9999", "--output", str(out)
+        ).returncode
+        == 0
+    )
+    import pandas as pd
+
+    assert pd.read_excel(out)["tekst"].tolist() == ["Fijne buren"]

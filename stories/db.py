@@ -1,0 +1,116 @@
+"""The database behind stories and initiatives: SQLite by default, PostgreSQL by URL.
+
+SQLite lives in the app's data directory, in WAL mode with a busy timeout, so several browser
+sessions can write at once. `WIJK_DATABASE_URL` (or Streamlit's secrets, passed in by the UI)
+points the same code at PostgreSQL for a shared installation. The schema is versioned by the
+numbered migrations below; every start applies the ones a database has not had yet.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from analysis.datasets import data_dir
+from stories.errors import StoreError
+
+
+def database_url(url: str | None = None) -> str:
+    return (
+        url
+        or os.environ.get("WIJK_DATABASE_URL")
+        or f"sqlite:///{data_dir() / 'verhalen.sqlite'}"
+    )
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for the store, with the schema brought up to date."""
+    url = database_url(url)
+    try:
+        if url.startswith("sqlite"):
+            engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+            @sa.event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001
+                cursor = dbapi_connection.cursor()
+                cursor.execute(
+                    "PRAGMA journal_mode=WAL"
+                )  # readers never block the writer
+                cursor.execute(
+                    "PRAGMA busy_timeout=30000"
+                )  # writers wait instead of failing
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.close()
+        else:
+            engine = sa.create_engine(url, pool_pre_ping=True)
+        migrate(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(
+            f"De database is niet bereikbaar of niet bruikbaar: {exc}"
+        ) from exc
+    return engine
+
+
+# --- numbered migrations: append, never edit one that has shipped ---------------------------
+
+
+def _001_stories(conn: Connection) -> None:
+    meta = sa.MetaData()
+    sa.Table(
+        "stories",
+        meta,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("dataset", sa.String(16), nullable=False, index=True),
+        sa.Column("buurtcode", sa.String(10), nullable=False, index=True),
+        sa.Column("kind", sa.String(10), nullable=False),
+        sa.Column("themes", sa.String(200), nullable=False),  # ";jeugd;ontmoeting;"
+        sa.Column("title", sa.String(200), nullable=False, server_default=""),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("source", sa.String(30), nullable=False),
+        sa.Column("voice", sa.String(20), nullable=False),
+        sa.Column("date", sa.Date, nullable=False, index=True),
+        sa.Column("lon", sa.Float),
+        sa.Column("lat", sa.Float),
+        sa.Column("consent", sa.Boolean, nullable=False),
+        sa.Column("created", sa.DateTime, nullable=False),
+        sa.Column("updated", sa.DateTime, nullable=False),
+        sa.CheckConstraint("consent", name="stories_need_consent"),
+    )
+    meta.create_all(conn)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "verhalen", _001_stories),
+]
+
+
+def migrate(engine: Engine) -> int:
+    """Apply the migrations this database lacks, each in its own transaction; return the version."""
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT)"
+            )
+        )
+    version = 0
+    for number, name, step in MIGRATIONS:
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":  # one migrator at a time
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7260001)"))
+            done = conn.execute(
+                sa.text("SELECT 1 FROM schema_version WHERE version = :v"),
+                {"v": number},
+            ).first()
+            if not done:
+                step(conn)
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO schema_version (version, name) VALUES (:v, :n)"
+                    ),
+                    {"v": number, "n": name},
+                )
+        version = number
+    return version
