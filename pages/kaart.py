@@ -188,7 +188,7 @@ with side_col:
                 "Verhalen en initiatieven van deze gemeente zijn nog niet vastgelegd."
             )
         else:
-            stories = cached_stories(data.info.id)
+            stories = cached_stories(data)
             told = stories[stories["buurtcode"] == chosen]["kind"].value_counts()
             inits = cached_initiatives(data.info.id)
             serving = inits[

@@ -18,7 +18,7 @@ require_entry()
 cat = catalogue()
 data = current_dataset()
 year = data.years[-1]
-stories = cached_stories(data.info.id)
+stories = cached_stories(data)
 initiatives = cached_initiatives(data.info.id)
 reference, signals = cached_signals(data.info.id, year)
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import date, datetime
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -82,8 +84,31 @@ def _001_stories(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _002_demo_stories(conn: Connection) -> None:
+    """The fictional demo gemeente's stories, so its pages show them from the start."""
+    from stories.demo import demo_stories
+
+    rows = []
+    for s in demo_stories().to_dict("records"):
+        created = datetime.fromisoformat(s["created"])
+        rows.append(
+            {
+                "id": s["id"], "dataset": "GM9999", "buurtcode": s["buurtcode"],
+                "kind": s["kind"], "themes": ";" + ";".join(s["themes"]) + ";",
+                "title": s["title"], "text": s["text"], "source": s["source"],
+                "voice": s["voice"], "date": date.fromisoformat(s["date"]),
+                "lon": None if pd.isna(s["lon"]) else s["lon"],
+                "lat": None if pd.isna(s["lat"]) else s["lat"],
+                "consent": True, "created": created, "updated": created,
+            }
+        )  # fmt: skip
+    table = sa.table("stories", *(sa.column(c) for c in rows[0]))
+    conn.execute(sa.insert(table), rows)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "verhalen", _001_stories),
+    (2, "verhalen van de voorbeeldgemeente", _002_demo_stories),
 ]
 
 

@@ -152,4 +152,5 @@ def test_stories_import_is_all_or_nothing_then_export(tmp_path):
     )
     import pandas as pd
 
-    assert pd.read_excel(out)["tekst"].tolist() == ["Fijne buren"]
+    texts = pd.read_excel(out)["tekst"].tolist()
+    assert texts.count("Fijne buren") == 1 and len(texts) == 160  # with the demo's 159

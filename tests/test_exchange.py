@@ -125,22 +125,22 @@ def test_bad_rows_are_reported_per_line(column, value, message):
 
 def test_bad_row_5000_writes_nothing(store):
     data = csv_file(HEADER_NL, rows(6000, bad_at=5000))
-    result = import_stories(store, "GM9999", data, "groot.csv", CODES)
-    assert result.written == 0 and store.count("GM9999") == 0
+    result = import_stories(store, "GM0001", data, "groot.csv", CODES)
+    assert result.written == 0 and store.count("GM0001") == 0
     assert [line for line, _ in result.problems] == [5001]  # row 5000 is line 5001
     # Choosing to skip bad rows writes the rest.
     result = import_stories(
-        store, "GM9999", data, "groot.csv", CODES, skip_bad_rows=True
+        store, "GM0001", data, "groot.csv", CODES, skip_bad_rows=True
     )
-    assert result.written == 5999 and store.count("GM9999") == 5999
+    assert result.written == 5999 and store.count("GM0001") == 5999
 
 
 def test_ten_thousand_rows(store):
     started = time.perf_counter()
     result = import_stories(
-        store, "GM9999", csv_file(HEADER_NL, rows(10_000)), "tien.csv", CODES
+        store, "GM0001", csv_file(HEADER_NL, rows(10_000)), "tien.csv", CODES
     )
-    assert result.written == 10_000 and store.count("GM9999") == 10_000
+    assert result.written == 10_000 and store.count("GM0001") == 10_000
     assert (
         time.perf_counter() - started > 0
     )  # timing is reported by bench/, not judged here
@@ -165,13 +165,13 @@ def test_export_round_trip_and_injection(store):
     body = rows(2)
     body[0][3] = '=HYPERLINK("http://evil.example","klik")'
     body[1][3] = "<script>alert(1)</script> kwam langs"
-    import_stories(store, "GM9999", csv_file(HEADER_NL, body), "v.csv", CODES)
-    exported = export_stories(store.query("GM9999"))
+    import_stories(store, "GM0001", csv_file(HEADER_NL, body), "v.csv", CODES)
+    exported = export_stories(store.query("GM0001"))
     text = exported.decode("utf-8-sig")
     assert (
         "'=HYPERLINK" in text and "<script>alert(1)</script>" in text
     )  # text stays text
     again = read_stories(exported, "export.csv", CODES)
     assert again.problems == [] and len(again.valid) == 2
-    xlsx = pd.read_excel(io.BytesIO(export_stories(store.query("GM9999"), "xlsx")))
+    xlsx = pd.read_excel(io.BytesIO(export_stories(store.query("GM0001"), "xlsx")))
     assert xlsx["tekst"].str.startswith("'=").any()

@@ -37,6 +37,7 @@ def test_migrations_are_applied_once(database_url):
             conn.execute(sa.text("SELECT version FROM schema_version")).scalars().all()
         )
     assert versions == [m[0] for m in MIGRATIONS]
+    assert StoryStore(engine).count("GM9999") == 159  # the demo's stories, seeded once
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
@@ -44,21 +45,21 @@ def test_migrations_are_applied_once(database_url):
 
 
 def test_add_query_update_delete(store):
-    first = store.add("GM9999", story())
-    store.add("GM9999", story("Te hard rijden bij de school.", kind="zorg", themes=["veiligheid", "jeugd"],
+    first = store.add("GM0001", story())
+    store.add("GM0001", story("Te hard rijden bij de school.", kind="zorg", themes=["veiligheid", "jeugd"],
                               buurtcode="BU99990202", date=date(2025, 4, 1)))  # fmt: skip
     store.add("GM0772", story("Elders."))
-    rows = store.query("GM9999")
-    assert len(rows) == 2 and store.count("GM9999") == 2
+    rows = store.query("GM0001")
+    assert len(rows) == 2 and store.count("GM0001") == 2
     assert rows["text"].iloc[0] == "Te hard rijden bij de school."  # newest first
     assert rows["themes"].iloc[0] == ["veiligheid", "jeugd"]
     store.update(first, story("De buren helpen elkaar, ook 's nachts.", kind="kracht"))
     assert (
         "'s nachts"
-        in store.query("GM9999", StoryFilter(kinds=["kracht"]))["text"].item()
+        in store.query("GM0001", StoryFilter(kinds=["kracht"]))["text"].item()
     )
     store.delete(first)
-    assert store.count("GM9999") == 1
+    assert store.count("GM0001") == 1
     with pytest.raises(StoreError, match="bestaat niet"):
         store.delete(first)
     with pytest.raises(StoreError, match="bestaat niet"):
@@ -81,23 +82,23 @@ def test_add_query_update_delete(store):
     ],
 )
 def test_filters(store, where, expected):
-    store.add_many("GM9999", [
+    store.add_many("GM0001", [
         story(date=date(2025, 1, 10)),
         story("Te hard rijden bij de school.", kind="zorg", themes=["veiligheid", "jeugd"], date=date(2025, 2, 2)),
         story("Een speeltuin voor pubers.", kind="droom", themes=["jeugd"], source="werksessie", date=date(2025, 3, 3)),
         story("Veel eenzame ouderen.", kind="zorg", buurtcode="BU99990301", voice="professional", date=date(2025, 4, 4)),
     ])  # fmt: skip
-    assert len(store.query("GM9999", where)) == expected
+    assert len(store.query("GM0001", where)) == expected
 
 
 def test_a_failing_batch_writes_nothing(store):
-    store.add("GM9999", story())
+    store.add("GM0001", story())
     bad = [story(f"Verhaal {i}") for i in range(50)] + [
         story(kind=None)
     ]  # NOT NULL violated
     with pytest.raises(StoreError, match="niets bewaard"):
-        store.add_many("GM9999", bad)
-    assert store.count("GM9999") == 1
+        store.add_many("GM0001", bad)
+    assert store.count("GM0001") == 1
 
 
 def test_ten_concurrent_writers_lose_nothing(database_url):
@@ -108,7 +109,7 @@ def test_ten_concurrent_writers_lose_nothing(database_url):
         try:
             store = StoryStore(engines[n])
             for i in range(20):
-                store.add("GM9999", story(f"Schrijver {n}, verhaal {i}"))
+                store.add("GM0001", story(f"Schrijver {n}, verhaal {i}"))
         except Exception as exc:  # noqa: BLE001 (collected and reported below)
             errors.append(exc)
 
@@ -118,7 +119,7 @@ def test_ten_concurrent_writers_lose_nothing(database_url):
     for t in threads:
         t.join()
     assert errors == []
-    texts = StoryStore(engines[0]).query("GM9999")["text"]
+    texts = StoryStore(engines[0]).query("GM0001")["text"]
     assert len(texts) == 200 and texts.is_unique
     for engine in engines:
         engine.dispose()

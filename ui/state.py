@@ -6,6 +6,8 @@ copied URL reproduces the view; every page loads what it needs through these loa
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -20,7 +22,10 @@ from analysis.datasets import (
 from analysis.errors import AnalysisError
 from analysis.reference import reference_values
 from analysis.signals import SignalRule, buurt_signals
-from stories.demo import demo_initiatives, demo_stories
+from stories.db import database_url, make_engine
+from stories.demo import demo_initiatives
+from stories.errors import StoreError
+from stories.store import StoryFilter, StoryStore
 
 
 def require_entry() -> None:
@@ -72,20 +77,40 @@ def cached_signals(dataset_id: str, year: int):
     return _signals(dataset_id, dataset_version(dataset_id), year)
 
 
-@st.cache_data(max_entries=1)
-def _demo_stories():
-    return demo_stories()
+def database_setting() -> str | None:
+    """WIJK_DATABASE_URL from the environment or from Streamlit's secrets (shared installs)."""
+    try:
+        return os.environ.get("WIJK_DATABASE_URL") or st.secrets.get(
+            "WIJK_DATABASE_URL"
+        )
+    except (
+        FileNotFoundError
+    ):  # no secrets file: the default SQLite in the data directory
+        return None
+
+
+@st.cache_resource(max_entries=4)
+def _store(url: str) -> StoryStore:
+    return StoryStore(make_engine(url))
+
+
+def story_store() -> StoryStore:
+    """The one store of stories (and later initiatives), shared by all sessions."""
+    try:
+        return _store(database_url(database_setting()))
+    except StoreError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def cached_stories(data: Dataset, where: StoryFilter | None = None):
+    """Stories of a gemeente from the store (fresh on every run: others may have added some)."""
+    return story_store().query(data.info.gemeentecode, where)
 
 
 @st.cache_data(max_entries=1)
 def _demo_initiatives():
     return demo_initiatives()
-
-
-def cached_stories(dataset_id: str):
-    """Stories of a dataset; a real gemeente has none until they are recorded."""
-    stories = _demo_stories()
-    return stories if dataset_id == DEMO_ID else stories.iloc[0:0]
 
 
 def cached_initiatives(dataset_id: str):
