@@ -8,6 +8,9 @@ from streamlit_folium import st_folium
 
 from analysis.signals import SignalRule, deviation_classes
 from ui.maps import (
+    KIND_COLOURS,
+    KIND_LABELS,
+    add_story_layer,
     choropleth,
     deviation_colours,
     deviation_legend,
@@ -99,6 +102,17 @@ else:
     explanation = "Vijf klassen met ongeveer evenveel buurten (kwantielen)."
 
 map_col, side_col = st.columns([3, 2], gap="medium")
+with side_col:  # drawn first: the map needs to know whether to show stories
+    show_stories = st.toggle(
+        "Verhalen op de kaart", value=False, key="kaart_verhalen",
+        help="Krachten, zorgen en dromen van bewoners als stippen op de kaart.",
+    )  # fmt: skip
+    hide_exact = st.toggle(
+        "Exacte plekken verbergen", value=False, key="kaart_verbergen",
+        disabled=not show_stories,
+        help="Zet elk verhaal op een willekeurige plek binnen zijn buurt in plaats van waar "
+        "het verteld is. Voor het tonen aan een gemengd publiek.",
+    )  # fmt: skip
 with map_col:
     fmap = choropleth(
         data.map_geometry,
@@ -110,6 +124,11 @@ with map_col:
         base_url=st.get_option("server.baseUrlPath") or "",
         basemap=basemap,
     )
+    if show_stories:
+        add_story_layer(
+            fmap, cached_stories(data), data.map_geometry, hide_exact,
+            base_url=st.get_option("server.baseUrlPath") or "",
+        )  # fmt: skip
     state = st_folium(
         fmap,
         key="kaart_map",
@@ -136,6 +155,13 @@ with side_col:
         for colour, label in legend
     )
     st.markdown(f'<div class="legend">{rows}</div>', unsafe_allow_html=True)
+    if show_stories:
+        dots = " ".join(
+            f'<span style="white-space:nowrap"><span style="display:inline-block;width:.8rem;'
+            f'height:.8rem;border-radius:50%;background:{KIND_COLOURS[k]}"></span> {label}</span>'
+            for k, label in KIND_LABELS.items()
+        )
+        st.markdown(f"Verhalen: {dots}", unsafe_allow_html=True)
     st.caption(f"{explanation} {ind.definition} Bron: {ind.source}, {year}.")
 
     chosen = st.selectbox(

@@ -17,7 +17,14 @@ STORY_COLUMNS = [
     "id", "dataset", "buurtcode", "kind", "themes", "title", "text", "source", "voice", "date",
     "lon", "lat", "consent", "created", "updated",
 ]  # fmt: skip
-stories = sa.table("stories", *(sa.column(c) for c in STORY_COLUMNS))
+TYPES = {
+    "date": sa.Date(), "lon": sa.Float(), "lat": sa.Float(), "consent": sa.Boolean(),
+    "created": sa.DateTime(), "updated": sa.DateTime(),
+}  # fmt: skip
+# Typed, so SQLite and PostgreSQL hand back the same Python types (dates, not text).
+stories = sa.table(
+    "stories", *(sa.column(c, TYPES.get(c, sa.String())) for c in STORY_COLUMNS)
+)
 
 
 @dataclass

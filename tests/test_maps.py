@@ -161,3 +161,44 @@ def test_deviation_for_context_indicators_does_not_judge(demo, catalogue):
         "veel hoger",
     }
     assert "veel hoger" in set(classes)  # Bloemenwijk is old
+
+
+def test_story_layer_escapes_and_hides_points(demo, catalogue):
+    import folium
+    import shapely
+
+    from ui.maps import add_story_layer, spread_point
+
+    stories = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "buurtcode": ["BU99990201", "BU99990201"],
+            "kind": ["zorg", "droom"],
+            "title": ["<b>kop</b>", ""],
+            "text": ['<img src=x onerror="alert(1)">', "Een speeltuin"],
+            "lon": [5.85, None],
+            "lat": [52.42, None],
+        }
+    )
+    m = folium.Map(tiles=None)
+    add_story_layer(m, stories, demo.buurten, hide_exact=False)
+    script, _ = render(m)
+    assert (
+        "<img" not in script
+        and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in script
+    )
+    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in [
+        src
+        for _, src in next(
+            c for c in m._children.values() if hasattr(c, "default_js")
+        ).default_js
+    ]
+    assert "[52.42, 5.85]" in script  # the exact point is used
+    hidden = folium.Map(tiles=None)
+    add_story_layer(hidden, stories, demo.buurten, hide_exact=True)
+    assert "[52.42, 5.85]" not in render(hidden)[0]
+    # Stories without a point: inside their buurt, spread, and the same on every run.
+    shape = demo.buurten.set_index("buurtcode").geometry["BU99990201"]
+    points = {spread_point(shape, key) for key in "abcdefgh"}
+    assert len(points) == 8 and spread_point(shape, "a") == spread_point(shape, "a")
+    assert all(shape.contains(shapely.Point(p)) for p in points)

@@ -162,7 +162,9 @@ def import_demo_as_real(name: str = "Voorbeeld (echt)", number: str = "9999") ->
     stats = wide.rename_axis("buurtcode").reset_index().to_csv(index=False)
     geometry = demo.buurten.to_json()
     geometry, stats = (t.replace("9999", number) for t in (geometry, stats))
-    import_cbs((geometry.encode(), "b.geojson"), (stats.encode(), "k_2023.csv"), name=name)
+    import_cbs(
+        (geometry.encode(), "b.geojson"), (stats.encode(), "k_2023.csv"), name=name
+    )
 
 
 def test_data_page_offline_message_and_dataset_list(app):
@@ -311,3 +313,50 @@ def test_kaart_deviation_colouring(app):
     legend = next(m.value for m in at.markdown if 'class="legend"' in m.value)
     assert "aandacht: duidelijk slechter dan de gemeente" in legend
     assert "standaardafwijking" in texts(at)
+
+
+def test_vertellen_lists_and_filters(app):
+    at = app.run()
+    at.switch_page("pages/vertellen.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Vertellen"
+    assert "**159** van 159 verhalen." in texts(at)
+    at.multiselect(key="vertellen_soort").select("droom").run()
+    at.multiselect(key="vertellen_thema").select("jeugd").run()
+    count = int(
+        next(m.value for m in at.markdown if "van 159 verhalen" in m.value).split("**")[
+            1
+        ]
+    )
+    from stories.demo import demo_stories
+
+    demo = demo_stories()
+    expected = (
+        (demo["kind"] == "droom") & demo["themes"].map(lambda t: "jeugd" in t)
+    ).sum()
+    assert count == expected > 0
+    at.text_input(key="vertellen_zoek").input("skatebaan").run()
+    assert "**1** van 159 verhalen." in texts(at)
+
+
+def test_vertellen_add_story_with_privacy_check(app):
+    at = app.run()
+    at.switch_page("pages/vertellen.py").run()
+    at.selectbox(key="nieuw_buurt").select("BU99990201").run()
+    at.text_area(key="nieuw_tekst").input(
+        "<script>alert(1)</script> De speeltuin is kapot. Bel 06-12345678"
+    ).run()
+    assert "telefoonnummer" in at.warning[0].value
+    assert "Jeugd & opgroeien" in texts(at)  # suggested theme
+    at.multiselect(key="nieuw_themas").select("jeugd").run()
+    at.button(key="nieuw_opslaan").click().run()
+    assert any("telefoonnummer" in e.value for e in at.error)  # not saved yet
+    assert any("Toestemming ontbreekt" in e.value for e in at.error)
+    at.button(key="nieuw_redact").click().run()
+    assert at.text_area(key="nieuw_tekst").value.endswith("Bel [verwijderd]")
+    at.checkbox(key="nieuw_toestemming").check().run()
+    at.button(key="nieuw_opslaan").click().run()
+    assert at.success[0].value == "Opgeslagen. Dank je wel!"
+    at.text_input(key="vertellen_zoek").input("speeltuin is kapot").run()
+    quote = next(m.value for m in at.markdown if "speeltuin is kapot" in m.value)
+    assert quote.startswith("> \\<script\\>alert\\(1\\)\\</script\\>")  # shown as text

@@ -53,6 +53,9 @@ def test_add_query_update_delete(store):
     assert len(rows) == 2 and store.count("GM0001") == 2
     assert rows["text"].iloc[0] == "Te hard rijden bij de school."  # newest first
     assert rows["themes"].iloc[0] == ["veiligheid", "jeugd"]
+    assert rows["date"].iloc[0] == date(
+        2025, 4, 1
+    )  # a date on both databases, not text
     store.update(first, story("De buren helpen elkaar, ook 's nachts.", kind="kracht"))
     assert (
         "'s nachts"

@@ -6,15 +6,18 @@ CDN links; without the optional online base map the background is plain white.
 
 from __future__ import annotations
 
+import hashlib
 import html
 from dataclasses import dataclass
 
 import branca
 import folium
+import folium.plugins
 import geopandas as gpd
 import jinja2
 import numpy as np
 import pandas as pd
+import shapely
 
 from analysis.catalogue import Indicator
 
@@ -123,7 +126,10 @@ def base_map(
     bounds: list[list[float]], base_url: str = "", basemap: bool = False
 ) -> folium.Map:
     """An empty Leaflet map fitted to `bounds`, loading its scripts from this app only."""
-    m = folium.Map(tiles=None, zoom_snap=0.25)
+    # maxZoom is normally set by a tile layer; without one, MarkerCluster needs it here.
+    m = folium.Map(
+        tiles=None, zoom_snap=0.25, maxZoom=18
+    )  # max_zoom= only reaches tiles
     MetricScale().add_to(m)
     prefix = f"{base_url.rstrip('/')}/{VENDOR}" if base_url else f"/{VENDOR}"
     # Replace folium's CDN assets (Leaflet, jQuery, Bootstrap, Font Awesome) with ours.
@@ -135,7 +141,10 @@ def base_map(
     m.get_root().header.add_child(
         branca.element.Element(
             "<style>.leaflet-container{background:#ffffff;font-size:14px}"
-            ".leaflet-tooltip{font-size:14px}</style>"
+            ".leaflet-tooltip{font-size:14px}"
+            # Story clusters in neutral white, so they do not compete with the choropleth.
+            ".marker-cluster,.marker-cluster div{background:rgba(255,255,255,.85)!important}"
+            ".marker-cluster div{border:2px solid #1f2a44;color:#1f2a44;font-weight:700}</style>"
         )
     )
     if basemap:
@@ -186,6 +195,7 @@ def choropleth(
     )
 
     def style(feature: dict) -> dict:
+        # No "className" here: it stops streamlit-folium from reporting clicks on buurten.
         props = feature["properties"]
         chosen = props["buurtcode"] == selected
         return {
@@ -212,3 +222,78 @@ def quantile_colours(values: pd.Series, classes: Classes) -> pd.Series:
 
 def deviation_colours(classes: pd.Series) -> pd.Series:
     return classes.map(lambda c: DEVIATION_COLOURS.get(c, MISSING_COLOUR))
+
+
+KIND_COLOURS = {"kracht": "#0571b0", "zorg": "#ca0020", "droom": "#7b3294"}
+KIND_LABELS = {"kracht": "Kracht", "zorg": "Zorg", "droom": "Droom"}
+
+
+def spread_point(polygon, key: str) -> tuple[float, float]:
+    """A point inside `polygon` that depends only on `key`: stories without a location are
+    spread over their buurt (not stacked on its centre), the same way on every run."""
+    rng = np.random.default_rng(int(hashlib.sha256(key.encode()).hexdigest()[:12], 16))
+    minx, miny, maxx, maxy = polygon.bounds
+    for _ in range(200):
+        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if polygon.contains(shapely.Point(x, y)):
+            return x, y
+    point = polygon.representative_point()
+    return point.x, point.y
+
+
+def add_story_layer(
+    m: folium.Map,
+    stories: pd.DataFrame,
+    buurten: gpd.GeoDataFrame,
+    hide_exact: bool,
+    base_url: str = "",
+) -> None:
+    """Stories as small circles coloured by kind, clustered where dense, the quote in a popup.
+
+    With `hide_exact`, recorded points are not used: every story is spread within its buurt.
+    All user text is HTML-escaped: popups and tooltips render HTML.
+    """
+    prefix = f"{base_url.rstrip('/')}/{VENDOR}" if base_url else f"/{VENDOR}"
+    cluster = folium.plugins.MarkerCluster(
+        name="Verhalen", options={"maxClusterRadius": 40, "disableClusteringAtZoom": 16}
+    )
+    cluster.default_js = [
+        ("markerclusterjs", f"{prefix}/markercluster/leaflet.markercluster.js")
+    ]
+    cluster.default_css = [
+        ("markerclustercss", f"{prefix}/markercluster/MarkerCluster.css"),
+        (
+            "markerclusterdefaultcss",
+            f"{prefix}/markercluster/MarkerCluster.Default.css",
+        ),
+    ]
+    shapes = buurten.set_index("buurtcode").geometry
+    names = buurten.set_index("buurtcode")["buurtnaam"]
+    for story in stories.to_dict("records"):
+        code = story["buurtcode"]
+        if code not in shapes.index:
+            continue
+        exact = not hide_exact and pd.notna(story["lon"]) and pd.notna(story["lat"])
+        lon, lat = (
+            (story["lon"], story["lat"])
+            if exact
+            else spread_point(shapes[code], str(story["id"]))
+        )
+        kind = KIND_LABELS.get(story["kind"], story["kind"])
+        title = f"<b>{html.escape(story['title'])}</b><br>" if story["title"] else ""
+        popup = (
+            f"<div style='max-width:18rem'><b>{kind}</b> · {html.escape(names[code])}<br>"
+            f"{title}“{html.escape(story['text'])}”</div>"
+        )
+        folium.CircleMarker(
+            location=[lat, lon],
+            radius=7,
+            color="#ffffff",
+            weight=1.5,
+            fill=True,
+            fill_color=KIND_COLOURS.get(story["kind"], "#555555"),
+            fill_opacity=0.95,
+            popup=folium.Popup(popup, max_width=320),
+            tooltip=f"{kind} · {html.escape(names[code])}",
+        ).add_to(cluster)
+    cluster.add_to(m)

@@ -1,0 +1,325 @@
+"""Vertellen: browse, filter, add, edit, delete, import and export resident stories."""
+
+import re
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from stories.errors import StoreError
+from stories.exchange import export_stories, import_stories, read_stories
+from stories.model import KINDS, SOURCES, VOICES
+from stories.privacy import describe, find_identifiers, redact
+from stories.store import StoryFilter
+from stories.themes import suggest_themes
+from stories.validation import validate_story
+from ui.state import (
+    cached_stories,
+    catalogue,
+    current_dataset,
+    fictional_banner,
+    require_entry,
+    story_store,
+)
+
+KIND_COLOURS = {"kracht": "#0571b0", "zorg": "#ca0020", "droom": "#7b3294"}
+KIND_MARKS = {
+    "kracht": ":blue[**Kracht**]",
+    "zorg": ":red[**Zorg**]",
+    "droom": ":violet[**Droom**]",
+}
+PAGE = 15
+
+require_entry()
+cat = catalogue()
+data = current_dataset()
+store = story_store()
+names = data.buurten.set_index("buurtcode")["buurtnaam"].to_dict()
+wijken = (
+    data.buurten.drop_duplicates("wijkcode").set_index("wijkcode")["wijknaam"].to_dict()
+)
+codes = set(names)
+
+
+def plain(text: str) -> str:
+    """User text for st.markdown: every Markdown character escaped, so it shows as typed and
+    can never become a link, an image (a request elsewhere) or markup."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
+
+
+st.title("Vertellen")
+st.markdown(
+    "**Wat vertellen bewoners?** Krachten, zorgen en dromen uit gesprekken, werksessies en "
+    "enquêtes. Zonder namen, adressen of telefoonnummers, en alleen met toestemming."
+)
+fictional_banner(data)
+browse_tab, add_tab, exchange_tab = st.tabs(
+    ["Verhalen", "Verhaal toevoegen", "Inlezen en uitvoeren"]
+)
+
+with browse_tab:
+    with st.expander("Filteren", expanded=True, icon=":material/filter_list:"):
+        row1 = st.columns(3)
+        wijk_pick = row1[0].multiselect(
+            "Wijk",
+            list(wijken),
+            format_func=wijken.get,
+            key="vertellen_wijk",
+            placeholder="Alle",
+        )
+        in_wijk = [
+            c for c in names if not wijk_pick or c[2:8] in {w[2:8] for w in wijk_pick}
+        ]
+        buurt_pick = row1[1].multiselect(
+            "Buurt",
+            in_wijk,
+            format_func=names.get,
+            key="vertellen_buurt",
+            placeholder="Alle",
+        )
+        kinds = row1[2].multiselect(
+            "Soort",
+            list(KINDS),
+            format_func=KINDS.get,
+            key="vertellen_soort",
+            placeholder="Alle",
+        )
+        row2 = st.columns(3)
+        themes = row2[0].multiselect(
+            "Thema",
+            list(cat.themes),
+            format_func=cat.themes.get,
+            key="vertellen_thema",
+            placeholder="Alle",
+        )
+        sources = row2[1].multiselect(
+            "Bron", SOURCES, key="vertellen_bron", placeholder="Alle"
+        )
+        voices = row2[2].multiselect(
+            "Wie vertelt", VOICES, key="vertellen_stem", placeholder="Alle"
+        )
+        row3 = st.columns([1, 2])
+        period = row3[0].date_input(
+            "Periode", value=(), format="DD-MM-YYYY", key="vertellen_periode"
+        )
+        text = row3[1].text_input("Zoek in de tekst", key="vertellen_zoek")  # fmt: skip
+    where = StoryFilter(
+        buurtcodes=buurt_pick or (in_wijk if wijk_pick else []),
+        kinds=kinds,
+        themes=themes,
+        sources=sources,
+        voices=voices,
+        since=period[0] if len(period) >= 1 else None,
+        until=period[1] if len(period) == 2 else None,
+        text=text,
+    )
+    found = cached_stories(data, where)
+    total = store.count(data.info.gemeentecode)
+    st.markdown(f"**{len(found)}** van {total} verhalen.")
+    if not found.empty:
+        per_theme = (
+            found.explode("themes")
+            .groupby(["themes", "kind"])
+            .size()
+            .unstack(fill_value=0)
+        )
+        per_theme = per_theme.reindex(columns=list(KINDS), fill_value=0)
+        per_theme.index = per_theme.index.map(lambda t: cat.themes.get(t, t))
+        per_theme = per_theme.loc[per_theme.sum(axis=1).sort_values().index]
+        fig = go.Figure(
+            [
+                go.Bar(
+                    y=per_theme.index,
+                    x=per_theme[k],
+                    name=KINDS[k],
+                    orientation="h",
+                    marker_color=KIND_COLOURS[k],
+                )  # fmt: skip
+                for k in KINDS
+            ]
+        )
+        fig.update_layout(
+            barmode="stack", height=60 + 34 * len(per_theme), margin=dict(l=10, r=10, t=10, b=10),
+            legend=dict(orientation="h", y=-0.15), font=dict(size=14), plot_bgcolor="#ffffff",
+            xaxis_title="aantal verhalen (een verhaal met twee thema's telt bij beide)",
+        )  # fmt: skip
+        st.plotly_chart(fig, width="stretch", key="vertellen_chart")
+
+    shown = st.session_state.get("vertellen_shown", PAGE)
+    for story in found.head(shown).to_dict("records"):
+        with st.container(border=True):
+            title = f" — **{plain(story['title'])}**" if story["title"] else ""
+            st.markdown(f"{KIND_MARKS[story['kind']]}{title}")
+            st.markdown(f"> {plain(story['text'])}")
+            themes_text = ", ".join(cat.themes.get(t, t) for t in story["themes"])
+            st.caption(
+                f"{names.get(story['buurtcode'], story['buurtcode'])} · {story['date']:%d-%m-%Y} · "
+                f"{story['source']} · {story['voice']} · {themes_text}"
+            )
+            edit, delete, _ = st.columns([1, 1, 3])
+            if edit.button(
+                "Bewerken", key=f"edit_{story['id']}", icon=":material/edit:"
+            ):
+                st.session_state["vertellen_edit"] = story["id"]
+            with delete.popover("Verwijderen", icon=":material/delete:"):
+                st.markdown(
+                    "Dit verhaal echt verwijderen? Dat kan niet ongedaan worden."
+                )
+                if st.button(
+                    "Ja, verwijderen", key=f"delete_{story['id']}", type="primary"
+                ):
+                    store.delete(story["id"])
+                    st.toast("Het verhaal is verwijderd.")
+                    st.rerun()
+            if st.session_state.get("vertellen_edit") == story["id"]:
+                with st.form(f"form_{story['id']}"):
+                    new_text = st.text_area("Tekst", story["text"], height=120)
+                    new_kind = st.radio("Soort", list(KINDS), index=list(KINDS).index(story["kind"]),
+                                        format_func=KINDS.get, horizontal=True)  # fmt: skip
+                    new_themes = st.multiselect("Thema's", list(cat.themes), story["themes"],
+                                                format_func=cat.themes.get)  # fmt: skip
+                    if st.form_submit_button("Opslaan", type="primary"):
+                        raw = {
+                            **story,
+                            "text": new_text,
+                            "kind": new_kind,
+                            "themes": new_themes,
+                            "consent": True,
+                        }
+                        valid, errors = validate_story(raw, codes)
+                        if errors:
+                            for e in errors:
+                                st.error(e)
+                        else:
+                            store.update(story["id"], valid)
+                            st.session_state.pop("vertellen_edit")
+                            st.toast("Het verhaal is bijgewerkt.")
+                            st.rerun()
+    if len(found) > shown:
+        if st.button(f"Toon meer ({len(found) - shown} over)", key="vertellen_more"):
+            st.session_state["vertellen_shown"] = shown + PAGE
+            st.rerun()
+
+with add_tab:
+    if st.session_state.pop("nieuw_opgeslagen", False):
+        for key in ("nieuw_tekst", "nieuw_titel", "nieuw_themas", "nieuw_toestemming"):
+            st.session_state.pop(key, None)
+        st.success("Opgeslagen. Dank je wel!")
+    st.markdown(
+        "Schrijf op wat iemand vertelde, in diens woorden. **Geen namen, adressen of "
+        "telefoonnummers** van bewoners: die worden herkend en moeten eruit voor het opslaan."
+    )
+    buurt = st.selectbox("Buurt", sorted(codes, key=names.get), format_func=names.get, index=None,
+                         placeholder="Kies de buurt", key="nieuw_buurt")  # fmt: skip
+    kind = st.radio(
+        "Soort", list(KINDS), format_func=KINDS.get, horizontal=True, key="nieuw_soort"
+    )
+    title = st.text_input("Titel (mag leeg blijven)", key="nieuw_titel")
+    story_text = st.text_area("Het verhaal", height=140, key="nieuw_tekst")
+    findings = find_identifiers(story_text)
+    if findings:
+        st.warning(
+            f"{describe(findings)} Gevonden: "
+            + ", ".join(f"'{f.text}'" for f in findings),
+            icon=":material/privacy_tip:",
+        )
+
+        def _remove_identifiers() -> None:
+            st.session_state["nieuw_tekst"] = redact(st.session_state["nieuw_tekst"])
+
+        st.button(
+            "Haal deze gegevens uit de tekst",
+            on_click=_remove_identifiers,
+            key="nieuw_redact",
+        )
+    suggested = suggest_themes(story_text) if story_text else []
+    if suggested:
+        st.caption(
+            "Voorgestelde thema's (kies zelf): "
+            + ", ".join(cat.themes[t] for t in suggested)
+        )
+    chosen_themes = st.multiselect(
+        "Thema's", list(cat.themes), format_func=cat.themes.get, key="nieuw_themas",
+        placeholder="Kies een of meer thema's",
+    )  # fmt: skip
+    cols = st.columns(3)
+    source = cols[0].selectbox("Bron", SOURCES, key="nieuw_bron")
+    voice = cols[1].selectbox("Wie vertelt", VOICES, key="nieuw_stem")
+    when = cols[2].date_input(
+        "Datum", value=date.today(), format="DD-MM-YYYY", key="nieuw_datum"
+    )
+    consent = st.checkbox(
+        "De verteller vindt het goed dat dit verhaal (zonder naam) wordt bewaard en gebruikt.",
+        key="nieuw_toestemming",
+    )
+    if st.button("Verhaal opslaan", type="primary", key="nieuw_opslaan"):
+        raw = {
+            "buurtcode": buurt, "kind": kind, "themes": chosen_themes, "text": story_text,
+            "title": title, "source": source, "voice": voice, "date": when, "consent": consent,
+        }  # fmt: skip
+        valid, errors = validate_story(raw, codes)
+        if errors:
+            for e in errors:
+                st.error(e)
+        else:
+            try:
+                store.add(data.info.gemeentecode, valid)
+            except StoreError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["nieuw_opgeslagen"] = (
+                    True  # empty the form on the next run
+                )
+                st.rerun()
+
+with exchange_tab:
+    st.markdown(
+        "**Inlezen** uit een CSV- of Excel-bestand met de kolommen *buurtcode, soort, thema, "
+        "tekst, datum, toestemming* (en eventueel *titel, bron, stem, lon, lat*; Engelse "
+        "namen mogen ook). Als één regel niet klopt, wordt er niets ingelezen, tenzij je kiest "
+        "om foute regels over te slaan."
+    )
+    upload = st.file_uploader(
+        "Bestand met verhalen", type=["csv", "txt", "xlsx"], key="vertellen_upload"
+    )
+    if upload is not None:
+        try:
+            checked = read_stories(upload.getvalue(), upload.name, codes)
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            st.caption(f"Voorbeeld van de eerste regels ({checked.rows} in totaal):")
+            st.dataframe(checked.preview, hide_index=True, width="stretch")
+            if checked.ignored:
+                st.caption("Niet gebruikte kolommen: " + ", ".join(checked.ignored))
+            if checked.problems:
+                st.warning(
+                    f"{len(checked.problems)} van {checked.rows} regels kloppen niet:"
+                )
+                st.dataframe(
+                    pd.DataFrame(
+                        [(line, " ".join(msgs)) for line, msgs in checked.problems],
+                        columns=["Regel", "Wat er niet klopt"],
+                    ),
+                    hide_index=True, width="stretch",
+                )  # fmt: skip
+            skip = st.checkbox("Sla de foute regels over en lees de rest in", key="vertellen_skip",
+                               disabled=not checked.problems)  # fmt: skip
+            ready = not checked.problems or skip
+            if st.button(f"{len(checked.valid)} verhalen inlezen", type="primary", disabled=not ready,
+                         key="vertellen_import"):  # fmt: skip
+                result = import_stories(store, data.info.gemeentecode, upload.getvalue(), upload.name,
+                                        codes, skip_bad_rows=skip)  # fmt: skip
+                st.success(f"{result.written} verhalen ingelezen.")
+    st.divider()
+    st.markdown("**Uitvoeren**: de verhalen die nu onder *Verhalen* gefilterd zijn.")
+    cols = st.columns(2)
+    cols[0].download_button(
+        "Download als CSV", export_stories(found), file_name=f"verhalen_{data.info.gemeentecode}.csv",
+        mime="text/csv", key="vertellen_csv",
+    )  # fmt: skip
+    cols[1].download_button(
+        "Download als Excel", export_stories(found, "xlsx"),
+        file_name=f"verhalen_{data.info.gemeentecode}.xlsx", key="vertellen_xlsx",
+    )  # fmt: skip
