@@ -69,6 +69,19 @@ def test_add_story_then_see_it_in_list_and_on_map(
     zorg_dots = frame.locator('path[fill="#ca0020"][stroke="#ffffff"] >> visible=true')
     expect(zorg_dots.first).to_be_visible(timeout=TIMEOUT)
     page.screenshot(path=screenshots / "kaart-verhalen.png")
+    # The new story is one of the markers, its popup holding the quote as escaped text.
+    popups = frame.locator("body").evaluate(
+        """() => { const out = [];
+            map_div.eachLayer(l => { if (l.getLayers) l.getLayers().forEach(m => {
+                const p = m.getPopup && m.getPopup(); if (!p) return;
+                const c = p.getContent(); out.push(typeof c === "string" ? c : c.innerHTML); }); });
+            return out; }"""
+    )
+    ours = [p for p in popups if "De speeltuin aan de kade is kapot." in p]
+    assert (
+        len(set(popups)) == 160 and len(set(ours)) == 1
+    )  # a layer may be listed twice
+    assert "&lt;script&gt;" in ours[0] and "<script>" not in ours[0]
     # The injected script never ran: not in the page, not in the map.
     assert dialogs == []
     assert page.evaluate("window.injected") is None
