@@ -16,18 +16,11 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from analysis.datasets import AREA_COLUMNS
 from analysis.errors import AnalysisError
 
 RD = "EPSG:28992"
 WGS84 = "EPSG:4326"
-AREA_COLUMNS = [
-    "buurtcode",
-    "buurtnaam",
-    "wijkcode",
-    "wijknaam",
-    "gemeentecode",
-    "gemeentenaam",
-]
 GEOMETRY_SUFFIXES = (".gpkg", ".geojson", ".json", ".zip", ".shp")
 # Column names for the same thing across PDOK, the WBK shapefiles and municipal layers.
 CODE_NAMES = ("buurtcode", "bu_code", "statcode", "code")

@@ -19,6 +19,7 @@ from ui.maps import (
     quantile_colours,
 )
 from ui.state import (
+    available_indicators,
     cached_initiatives,
     cached_signals,
     cached_stories,
@@ -34,18 +35,7 @@ data = current_dataset()
 codes = data.buurten["buurtcode"].tolist()
 names = dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
 years = [str(y) for y in data.years]
-# Only indicators this gemeente has figures for (an early CBS release lacks income, say).
-present = set(data.values.loc[data.values["status"] == "", "indicator"])
-indicator_ids = [i for i in cat.indicators if i in present]
-if not indicator_ids:
-    st.warning(
-        "Deze gemeente heeft nog geen enkel cijfer. Laad de Kerncijfers in op de pagina Data."
-    )
-    st.stop()
-default_indicator = next(
-    (i for i in ("pct_huishoudens_laag_inkomen", "aantal_inwoners") if i in present),
-    indicator_ids[0],
-)
+indicator_ids, default_indicator = available_indicators(data, cat)
 
 synced_choice("indicator", indicator_ids, default_indicator, "kaart_indicator")
 synced_choice("jaar", years, years[-1], "kaart_jaar")

@@ -8,6 +8,7 @@ from analysis.signals import SignalRule
 from analysis.trend import buurt_trend
 from ui.charts import distribution_chart, ranking_chart, scatter_chart, trend_chart
 from ui.state import (
+    available_indicators,
     cached_signals,
     catalogue,
     current_dataset,
@@ -22,8 +23,6 @@ data = current_dataset()
 codes = data.buurten["buurtcode"].tolist()
 names = data.buurten.set_index("buurtcode")["buurtnaam"]
 years = [str(y) for y in data.years]
-present = set(data.values.loc[data.values["status"] == "", "indicator"])
-indicator_ids = [i for i in cat.indicators if i in present]
 
 st.title("Tellen")
 st.markdown(
@@ -31,11 +30,7 @@ st.markdown(
     "een *kracht* is, *aandacht* vraagt of gemiddeld is."
 )
 fictional_banner(data)
-if not indicator_ids:
-    st.warning(
-        "Deze gemeente heeft nog geen cijfers. Laad de Kerncijfers in op de pagina Data."
-    )
-    st.stop()
+indicator_ids, default_indicator = available_indicators(data, cat)
 
 # Several buurten travel in the URL as "buurt=BU1,BU2".
 if "tellen_buurten" not in st.session_state or not set(
@@ -44,10 +39,6 @@ if "tellen_buurten" not in st.session_state or not set(
     wanted = [c for c in st.query_params.get("buurt", "").split(",") if c in codes]
     st.session_state["tellen_buurten"] = wanted[:4]
 synced_choice("jaar", years, years[-1], "tellen_jaar")
-default_indicator = next(
-    (i for i in ("pct_huishoudens_laag_inkomen", "aantal_inwoners") if i in present),
-    indicator_ids[0],
-)
 synced_choice("indicator", indicator_ids, default_indicator, "tellen_indicator")
 
 left, right = st.columns([4, 1])

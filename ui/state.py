@@ -119,6 +119,20 @@ def cached_initiatives(dataset_id: str):
     return initiatives if dataset_id == DEMO_ID else initiatives.iloc[0:0]
 
 
+def available_indicators(data: Dataset, cat: Catalogue) -> tuple[list[str], str]:
+    """Indicators this gemeente has figures for (an early CBS release lacks income, say), in
+    catalogue order, and the one to start with. Stops the page with a message when none."""
+    present = set(data.values.loc[data.values["status"] == "", "indicator"])
+    ids = [i for i in cat.indicators if i in present]
+    if not ids:
+        st.warning(
+            "Deze gemeente heeft nog geen cijfers. Laad de Kerncijfers in op de pagina Data."
+        )
+        st.stop()
+    preferred = ("pct_huishoudens_laag_inkomen", "aantal_inwoners")
+    return ids, next((i for i in preferred if i in present), ids[0])
+
+
 def synced_choice(param: str, options: list, default, key: str) -> None:
     """Seed widget `key` from the URL, so a shared link opens the same view; and reset it
     when its value is no longer an option (another gemeente was chosen meanwhile)."""
