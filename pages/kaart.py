@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.signals import SignalRule, deviation_classes
+from stories.store import StoryFilter
 from ui.maps import (
     KIND_COLOURS,
     KIND_LABELS,
@@ -199,22 +200,18 @@ with side_col:
         )
         st.dataframe(table, hide_index=True, width="stretch")
         st.caption(SignalRule().sentence())
-        if not data.info.fictional:
-            st.caption(
-                "Verhalen en initiatieven van deze gemeente zijn nog niet vastgelegd."
-            )
-        else:
-            stories = cached_stories(data)
-            told = stories[stories["buurtcode"] == chosen]["kind"].value_counts()
-            inits = cached_initiatives(data.info.id)
-            serving = inits[
-                inits["buurtcodes"].map(lambda c: chosen in c)
-                & (inits["phase"] != "gestopt")
-            ]
-            st.markdown(
-                f"**Verhalen:** {told.get('kracht', 0)} krachten, {told.get('zorg', 0)} zorgen, "
-                f"{told.get('droom', 0)} dromen · **Initiatieven:** {len(serving)}"
-            )
+        told = cached_stories(data, StoryFilter(buurtcodes=[chosen]))[
+            "kind"
+        ].value_counts()
+        inits = cached_initiatives(data.info.id)
+        serving = inits[
+            inits["buurtcodes"].map(lambda c: chosen in c)
+            & (inits["phase"] != "gestopt")
+        ]
+        st.markdown(
+            f"**Verhalen:** {told.get('kracht', 0)} krachten, {told.get('zorg', 0)} zorgen, "
+            f"{told.get('droom', 0)} dromen · **Initiatieven:** {len(serving)}"
+        )
     else:
         st.caption(
             "Klik op een buurt op de kaart, of kies er een hierboven, voor de belangrijkste cijfers."
