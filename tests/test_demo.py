@@ -11,7 +11,7 @@ import shapely
 
 from analysis.datasets import DEMO_DIR
 from stories.demo import demo_initiatives, demo_stories
-from stories.model import KINDS, PHASES, SOURCES, VOICES
+from stories.model import KINDS, LADDER, PHASES, ROLES, SOURCES, TARGET_GROUPS, VOICES
 
 SHIPPED = [
     "buurten.geojson", "kerncijfers.csv", "stories.csv", "initiatives.csv", "nederland.csv",
@@ -113,6 +113,8 @@ def test_initiatives(demo):
     served = inits["buurtcodes"].explode()
     assert served.isin(demo.buurten["buurtcode"]).all()
     assert (inits["buurtcodes"].map(len) > 1).any()
+    assert inits["wijkteam_role"].isin(ROLES).all()
+    assert set(inits["target_groups"].explode()) <= set(TARGET_GROUPS)
     ladders = inits["ladder"][inits["ladder"] != ""].str.split(";")
-    assert ladders.map(len).eq(6).all()
+    assert ladders.map(len).eq(len(LADDER)).all()  # one count per rung
     assert pd.to_datetime(inits["start_date"]).notna().all()
