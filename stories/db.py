@@ -106,9 +106,65 @@ def _002_demo_stories(conn: Connection) -> None:
     conn.execute(sa.insert(table), rows)
 
 
+def _003_initiatives(conn: Connection) -> None:
+    meta = sa.MetaData()
+    sa.Table(
+        "initiatives",
+        meta,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("dataset", sa.String(16), nullable=False, index=True),
+        sa.Column("name", sa.String(120), nullable=False),
+        sa.Column("description", sa.Text, nullable=False, server_default=""),
+        sa.Column("buurtcodes", sa.Text, nullable=False),  # ";BU…;BU…;"
+        sa.Column("themes", sa.String(200), nullable=False),  # ";jeugd;ontmoeting;"
+        sa.Column("target_groups", sa.String(200), nullable=False),
+        sa.Column("phase", sa.String(10), nullable=False),
+        sa.Column("initiator", sa.String(30), nullable=False),
+        sa.Column("wijkteam_role", sa.String(12), nullable=False),
+        sa.Column("support", sa.String(100), nullable=False, server_default=""),
+        sa.Column("ladder", sa.String(60), nullable=False, server_default=""),
+        sa.Column("lon", sa.Float),
+        sa.Column("lat", sa.Float),
+        sa.Column("start_date", sa.Date),
+        sa.Column("created", sa.DateTime, nullable=False),
+        sa.Column("updated", sa.DateTime, nullable=False),
+    )
+    meta.create_all(conn)
+
+
+def _004_demo_initiatives(conn: Connection) -> None:
+    """The fictional demo gemeente's initiatives, like its stories in migration 2."""
+    from stories.demo import demo_initiatives
+
+    def joined(items: list[str]) -> str:
+        return ";" + ";".join(items) + ";" if items else ""
+
+    now = datetime(2024, 6, 1)
+    rows = []
+    for i in demo_initiatives().to_dict("records"):
+        rows.append(
+            {
+                "id": i["id"], "dataset": "GM9999", "name": i["name"],
+                "description": i["description"], "buurtcodes": joined(i["buurtcodes"]),
+                "themes": joined(i["themes"]), "target_groups": joined(i["target_groups"]),
+                "phase": i["phase"], "initiator": i["initiator"],
+                "wijkteam_role": i["wijkteam_role"], "support": joined(i["support"]),
+                "ladder": ";".join(map(str, i["ladder"] or [])),
+                "lon": None if pd.isna(i["lon"]) else i["lon"],
+                "lat": None if pd.isna(i["lat"]) else i["lat"],
+                "start_date": date.fromisoformat(i["start_date"]) if i["start_date"] else None,
+                "created": now, "updated": now,
+            }
+        )  # fmt: skip
+    table = sa.table("initiatives", *(sa.column(c) for c in rows[0]))
+    conn.execute(sa.insert(table), rows)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "verhalen", _001_stories),
     (2, "verhalen van de voorbeeldgemeente", _002_demo_stories),
+    (3, "initiatieven", _003_initiatives),
+    (4, "initiatieven van de voorbeeldgemeente", _004_demo_initiatives),
 ]
 
 

@@ -16,7 +16,9 @@ def _read(name: str) -> pd.DataFrame:
     frame = pd.read_csv(DEMO_DIR / name, dtype=str, keep_default_na=False)
     for col in LIST_COLUMNS:
         if col in frame:
-            frame[col] = frame[col].map(lambda s: [p for p in s.split(";") if p])
+            frame[col] = frame[col].map(
+                lambda s: [p for p in s.split(";") if p and p != "-"]
+            )
     for col in ("lon", "lat"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce")
     return frame
@@ -28,5 +30,10 @@ def demo_stories() -> pd.DataFrame:
 
 
 def demo_initiatives() -> pd.DataFrame:
-    """One row per initiative: id, name, description, buurtcodes (list), themes (list), phase…"""
-    return _read("initiatives.csv")
+    """One row per initiative: id, name, description, buurtcodes (list), themes (list), phase…
+    and `ladder`, people per bindingsladder rung (list, or None when unknown)."""
+    frame = _read("initiatives.csv")
+    frame["ladder"] = frame["ladder"].map(
+        lambda s: [int(p) for p in s.split(";")] if s else None
+    )
+    return frame

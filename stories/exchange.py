@@ -1,4 +1,4 @@
-"""Import and export stories as CSV or XLSX.
+"""Import and export stories and initiatives as CSV or XLSX.
 
 Import: columns found by Dutch or English name, separator and encoding detected, every row
 checked; all-or-nothing unless the person chooses to skip bad rows. Export: the current
@@ -8,6 +8,7 @@ selection, with spreadsheet formulas neutralised so a story cannot run code in E
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -15,8 +16,9 @@ import pandas as pd
 from analysis.cbs import read_table
 from analysis.errors import AnalysisError
 from stories.errors import StoreError
-from stories.store import StoryStore
-from stories.validation import StoryIn, validate_story
+from stories.initiatives import LIST_COLUMNS, validate_initiative
+from stories.store import RecordStore, StoryStore
+from stories.validation import validate_story
 
 # Our field → the headers people use for it (lower-case; Dutch and English).
 COLUMNS = {
@@ -55,7 +57,7 @@ class ImportResult:
     """What an import found and did; `written` is 0 when anything was refused."""
 
     rows: int
-    valid: list[StoryIn]
+    valid: list  # StoryIn or InitiativeIn
     problems: list[tuple[int, list[str]]]  # (line in the file, Dutch messages)
     mapping: dict[str, str]
     ignored: list[str]
@@ -63,46 +65,113 @@ class ImportResult:
     preview: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def map_columns(headers: list[str]) -> tuple[dict[str, str], list[str]]:
+@dataclass(frozen=True)
+class RecordKind:
+    """How to read one kind of record (stories, initiatives) from a spreadsheet."""
+
+    columns: dict[str, list[str]]  # our field → headers people use for it (lower-case)
+    required: tuple[str, ...]
+    dutch: dict[str, str]  # our field → its Dutch name, for messages
+    validate: Callable[[dict, set[str]], tuple[object, list[str]]]
+    hint: str  # which headers to use, for the 'columns missing' message
+
+
+def map_columns(
+    headers: list[str], columns: dict[str, list[str]] = COLUMNS
+) -> tuple[dict[str, str], list[str]]:
     """(our field → file column, unused file columns)."""
     mapping = {}
     for header in headers:
         key = header.strip().lower()
-        for name, aliases in COLUMNS.items():
+        for name, aliases in columns.items():
             if key in aliases and name not in mapping:
                 mapping[name] = header
                 break
     return mapping, [h for h in headers if h not in mapping.values()]
 
 
-def read_stories(data: bytes, filename: str, buurtcodes: set[str]) -> ImportResult:
+def read_records(
+    data: bytes, filename: str, kind: RecordKind, buurtcodes: set[str]
+) -> ImportResult:
     """Read and check every row; nothing is written here."""
     try:
         frame = read_table(data, filename)
     except AnalysisError as exc:
         raise StoreError(str(exc)) from exc
-    mapping, ignored = map_columns(list(frame.columns))
-    missing = [c for c in REQUIRED if c not in mapping]
+    mapping, ignored = map_columns(list(frame.columns), kind.columns)
+    missing = [c for c in kind.required if c not in mapping]
     if missing:
         raise StoreError(
-            f"{filename}: kolommen ontbreken: {', '.join(DUTCH.get(c, c) for c in missing)}. "
-            f"Gevonden: "
-            f"{', '.join(frame.columns)}. Gebruik bijvoorbeeld de kolomnamen buurtcode, soort, "
-            "thema, tekst, datum en toestemming."
+            f"{filename}: kolommen ontbreken: "
+            f"{', '.join(kind.dutch.get(c, c) for c in missing)}. "
+            f"Gevonden: {', '.join(frame.columns)}. {kind.hint}"
         )
     valid, problems = [], []
-    for number, record in enumerate(
-        frame.to_dict("records"), start=2
-    ):  # line 1 is the header
-        story, errors = validate_story(
+    # Line 1 is the header.
+    for number, record in enumerate(frame.to_dict("records"), start=2):
+        item, errors = kind.validate(
             {f: record[c] for f, c in mapping.items()}, buurtcodes
         )
         if errors:
             problems.append((number, errors))
         else:
-            valid.append(story)
+            valid.append(item)
     preview = frame.head(10).rename(columns={c: f for f, c in mapping.items()})
     return ImportResult(len(frame), valid, problems, mapping, ignored, preview=preview)
+
+
+def import_records(
+    store: RecordStore,
+    dataset: str,
+    data: bytes,
+    filename: str,
+    kind: RecordKind,
+    buurtcodes: set[str],
+    skip_bad_rows: bool = False,
+) -> ImportResult:
+    """All-or-nothing import: with any bad row nothing is written, unless `skip_bad_rows`."""
+    result = read_records(data, filename, kind, buurtcodes)
+    if result.problems and not skip_bad_rows:
+        return result
+    if result.valid:
+        store.add_many(dataset, result.valid)
+        result.written = len(result.valid)
+    return result
+
+
+STORIES = RecordKind(
+    COLUMNS,
+    REQUIRED,
+    DUTCH,
+    lambda raw, codes: validate_story(raw, codes),
+    "Gebruik bijvoorbeeld de kolomnamen buurtcode, soort, thema, tekst, datum en toestemming.",
+)
+INITIATIVES = RecordKind(
+    {
+        "name": ["name", "naam", "initiatief", "titel"],
+        "description": ["description", "beschrijving", "omschrijving", "toelichting"],
+        "buurtcodes": ["buurtcodes", "buurtcode", "buurten", "buurt", "bu_code"],
+        "themes": ["themes", "thema", "themas", "thema's", "theme"],
+        "target_groups": ["target_groups", "doelgroep", "doelgroepen", "target group"],
+        "phase": ["phase", "fase", "status"],
+        "initiator": ["initiator", "initiatiefnemer", "door"],
+        "wijkteam_role": ["wijkteam_role", "rol", "rol wijkteam", "role"],
+        "support": ["support", "steun", "ondersteuning"],
+        "ladder": ["ladder", "bindingsladder"],
+        "lon": COLUMNS["lon"],
+        "lat": COLUMNS["lat"],
+        "start_date": ["start_date", "start", "startdatum", "sinds", "begonnen"],
+    },
+    ("name", "buurtcodes", "themes", "phase"),
+    {"name": "naam", "buurtcodes": "buurtcodes", "themes": "thema", "phase": "fase"},
+    validate_initiative,
+    "Gebruik bijvoorbeeld de kolomnamen naam, buurtcodes, thema en fase.",
+)
+
+
+def read_stories(data: bytes, filename: str, buurtcodes: set[str]) -> ImportResult:
+    """Read and check every story row; nothing is written here."""
+    return read_records(data, filename, STORIES, buurtcodes)
 
 
 def import_stories(
@@ -113,14 +182,10 @@ def import_stories(
     buurtcodes: set[str],
     skip_bad_rows: bool = False,
 ) -> ImportResult:
-    """All-or-nothing import: with any bad row nothing is written, unless `skip_bad_rows`."""
-    result = read_stories(data, filename, buurtcodes)
-    if result.problems and not skip_bad_rows:
-        return result
-    if result.valid:
-        store.add_many(dataset, result.valid)
-        result.written = len(result.valid)
-    return result
+    """All-or-nothing story import (see `import_records`)."""
+    return import_records(
+        store, dataset, data, filename, STORIES, buurtcodes, skip_bad_rows
+    )
 
 
 def neutralise(value: object) -> object:
@@ -130,20 +195,22 @@ def neutralise(value: object) -> object:
     return value
 
 
+def _spreadsheet(out: pd.DataFrame, fmt: str) -> bytes:
+    """CSV (UTF-8 with BOM, for Excel; ';'-separated) or XLSX, formulas neutralised."""
+    out = out.map(neutralise)
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        out.to_excel(buffer, index=False)
+        return buffer.getvalue()
+    return out.to_csv(index=False, sep=";").encode("utf-8-sig")
+
+
 def export_stories(stories: pd.DataFrame, fmt: str = "csv") -> bytes:
-    """The given stories (a query result) as CSV (UTF-8 with BOM, for Excel) or XLSX."""
+    """The given stories (a query result) as CSV or XLSX, with Dutch headers."""
     columns = [
-        "buurtcode",
-        "kind",
-        "themes",
-        "title",
-        "text",
-        "source",
-        "voice",
-        "date",
-        "lon",
+        "buurtcode", "kind", "themes", "title", "text", "source", "voice", "date", "lon",
         "lat",
-    ]
+    ]  # fmt: skip
     out = stories[columns].copy()
     out["themes"] = out["themes"].map(";".join)
     out["toestemming"] = "ja"  # only stories with consent are ever stored
@@ -158,9 +225,19 @@ def export_stories(stories: pd.DataFrame, fmt: str = "csv") -> bytes:
             "date": "datum",
         }  # fmt: skip
     )
-    out = out.map(neutralise)
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        out.to_excel(buffer, index=False)
-        return buffer.getvalue()
-    return out.to_csv(index=False, sep=";").encode("utf-8-sig")
+    return _spreadsheet(out, fmt)
+
+
+def export_initiatives(initiatives: pd.DataFrame, fmt: str = "csv") -> bytes:
+    """The given initiatives (a query result) as CSV or XLSX that `INITIATIVES` reads back."""
+    dutch = {
+        "name": "naam", "description": "beschrijving", "buurtcodes": "buurtcodes",
+        "themes": "thema", "target_groups": "doelgroep", "phase": "fase",
+        "initiator": "initiatiefnemer", "wijkteam_role": "rol wijkteam", "support": "steun",
+        "ladder": "bindingsladder", "lon": "lon", "lat": "lat", "start_date": "startdatum",
+    }  # fmt: skip
+    out = initiatives[list(dutch)].copy()
+    for col in LIST_COLUMNS:
+        out[col] = out[col].map(";".join)
+    out["ladder"] = out["ladder"].map(lambda rungs: ";".join(map(str, rungs or [])))
+    return _spreadsheet(out.rename(columns=dutch), fmt)

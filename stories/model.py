@@ -14,7 +14,9 @@ SOURCES = (
 )
 VOICES = ("bewoner", "professional", "ondernemer", "organisatie")
 PHASES = ("idee", "opstart", "actief", "gestopt")
+INITIATORS = ("bewoners", "ondernemer", "vereniging/stichting", "professional")
 ROLES = ("initiëren", "stimuleren", "versterken", "geen")
+SUPPORT = ("ruimte", "geld", "training", "netwerk", "advies")
 TARGET_GROUPS = (
     "kinderen",
     "jongeren",

@@ -1,4 +1,5 @@
-"""Stories in the database: add, edit, delete, query; batches are all-or-nothing."""
+"""Stories (and, through `RecordStore`, initiatives) in the database: add, edit, delete,
+query; batches are all-or-nothing."""
 
 from __future__ import annotations
 
@@ -41,11 +42,9 @@ class StoryFilter:
     text: str = ""
 
 
-def _row(
-    dataset: str, story: StoryIn, now: datetime, story_id: str | None = None
-) -> dict:
+def _row(dataset: str, story: StoryIn, now: datetime, story_id: str) -> dict:
     return {
-        "id": story_id or str(uuid.uuid4()),
+        "id": story_id,
         "dataset": dataset,
         "buurtcode": story.buurtcode,
         "kind": story.kind,
@@ -63,58 +62,80 @@ def _row(
     }
 
 
-class StoryStore:
-    """All stories of all datasets, in one database."""
+class RecordStore:
+    """Add, edit, delete and count the rows of one table, per dataset.
+
+    Subclasses say which table and how a checked record becomes a row; batches are written in
+    one transaction, so a failed import leaves nothing behind.
+    """
+
+    table: sa.TableClause
+    missing = "Dit verhaal bestaat niet (meer); het is misschien al verwijderd."
 
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def add(self, dataset: str, story: StoryIn) -> str:
-        return self.add_many(dataset, [story])[0]
+    def to_row(self, dataset: str, record, now: datetime, record_id: str) -> dict:
+        raise NotImplementedError
 
-    def add_many(self, dataset: str, batch: list[StoryIn]) -> list[str]:
+    def add(self, dataset: str, record) -> str:
+        return self.add_many(dataset, [record])[0]
+
+    def add_many(self, dataset: str, batch: list) -> list[str]:
         """Store a batch in one transaction: all of it, or (on any error) none of it."""
         now = datetime.now().replace(microsecond=0)
-        rows = [_row(dataset, s, now) for s in batch]
+        rows = [self.to_row(dataset, r, now, str(uuid.uuid4())) for r in batch]
         try:
             with self.engine.begin() as conn:
                 for start in range(0, len(rows), 1000):
-                    conn.execute(sa.insert(stories), rows[start : start + 1000])
+                    conn.execute(sa.insert(self.table), rows[start : start + 1000])
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(
                 f"Opslaan is mislukt; er is niets bewaard. ({exc.__class__.__name__})"
             ) from exc
         return [r["id"] for r in rows]
 
-    def update(self, story_id: str, story: StoryIn) -> None:
-        values = _row("", story, datetime.now().replace(microsecond=0), story_id)
+    def update(self, record_id: str, record) -> None:
+        values = self.to_row(
+            "", record, datetime.now().replace(microsecond=0), record_id
+        )
         for key in ("id", "dataset", "created"):
             values.pop(key)
+        table = self.table
         with self.engine.begin() as conn:
             done = conn.execute(
-                sa.update(stories).where(stories.c.id == story_id).values(**values)
+                sa.update(table).where(table.c.id == record_id).values(**values)
             )
         if done.rowcount != 1:
-            raise StoreError(
-                "Dit verhaal bestaat niet (meer); het is misschien al verwijderd."
-            )
+            raise StoreError(self.missing)
 
-    def delete(self, story_id: str) -> None:
+    def delete(self, record_id: str) -> None:
         with self.engine.begin() as conn:
-            done = conn.execute(sa.delete(stories).where(stories.c.id == story_id))
-        if done.rowcount != 1:
-            raise StoreError(
-                "Dit verhaal bestaat niet (meer); het is misschien al verwijderd."
+            done = conn.execute(
+                sa.delete(self.table).where(self.table.c.id == record_id)
             )
+        if done.rowcount != 1:
+            raise StoreError(self.missing)
 
     def count(self, dataset: str) -> int:
+        query = (
+            sa.select(sa.func.count())
+            .select_from(self.table)
+            .where(self.table.c.dataset == dataset)
+        )
         with self.engine.connect() as conn:
-            query = (
-                sa.select(sa.func.count())
-                .select_from(stories)
-                .where(stories.c.dataset == dataset)
-            )
             return int(conn.execute(query).scalar_one())
+
+
+class StoryStore(RecordStore):
+    """All stories of all datasets, in one database."""
+
+    table = stories
+
+    def to_row(
+        self, dataset: str, story: StoryIn, now: datetime, record_id: str
+    ) -> dict:
+        return _row(dataset, story, now, record_id)
 
     def query(self, dataset: str, where: StoryFilter | None = None) -> pd.DataFrame:
         """Stories of a dataset matching the filter, newest first, themes as lists."""

@@ -121,15 +121,8 @@ def validate_story(
         )
     elif when > today:
         errors.append(f"Datum {when:%d-%m-%Y} ligt in de toekomst.")
-    lon, lat = _number(raw.get("lon")), _number(raw.get("lat"))
-    if (lon is None) != (lat is None):
-        errors.append(
-            "Geef voor een plek zowel lengte- als breedtegraad, of geen van beide."
-        )
-    elif lon is not None and not (
-        LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]
-    ):
-        errors.append(f"De plek ({lat}, {lon}) ligt niet in Nederland.")
+    lon, lat, problems = location_errors(raw.get("lon"), raw.get("lat"))
+    errors += problems
     consent = raw.get("consent")
     consent = (
         consent
@@ -146,6 +139,24 @@ def validate_story(
         StoryIn(code, kind, themes, text, source, voice, when, title, lon, lat, True),
         [],
     )
+
+
+def location_errors(
+    lon_value: object, lat_value: object
+) -> tuple[float | None, float | None, list[str]]:
+    """(lon, lat, Dutch problems) for an optional point; both or neither, in the Netherlands."""
+    lon, lat = _number(lon_value), _number(lat_value)
+    if (lon is None) != (lat is None):
+        return (
+            lon,
+            lat,
+            ["Geef voor een plek zowel lengte- als breedtegraad, of geen van beide."],
+        )
+    if lon is not None and not (
+        LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]
+    ):
+        return lon, lat, [f"De plek ({lat}, {lon}) ligt niet in Nederland."]
+    return lon, lat, []
 
 
 def _number(value: object) -> float | None:

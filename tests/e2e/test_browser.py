@@ -22,8 +22,17 @@ def open_page(page: Page, url: str, size: str = "laptop") -> None:
     expect(page.get_by_test_id("stApp")).to_be_visible(timeout=TIMEOUT)
 
 
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
 def map_frame(page: Page):
-    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    """The map's frame, once the page has settled on one map.
+
+    While a rerun is under way Streamlit can briefly show the old map's iframe beside the
+    new one; a user sees one map in the end, and so must the test.
+    """
+    expect(page.locator(MAP_IFRAME)).to_have_count(1, timeout=TIMEOUT)
+    return page.frame_locator(MAP_IFRAME).last
 
 
 def wait_for_polygons(page: Page, count: int = 40):
