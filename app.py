@@ -25,6 +25,11 @@ navigation = st.navigation(
         st.Page("pages/kaart.py", title="Kaart", icon=":material/map:"),
         st.Page("pages/tellen.py", title="Tellen", icon=":material/bar_chart:"),
         st.Page("pages/vertellen.py", title="Vertellen", icon=":material/forum:"),
+        st.Page(
+            "pages/initiatieven.py",
+            title="Initiatieven",
+            icon=":material/diversity_3:",
+        ),
         st.Page("pages/data.py", title="Data", icon=":material/database:"),
     ]
 )

@@ -114,25 +114,39 @@ def cmd_signals(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_stories(args: argparse.Namespace) -> int:
-    """Import stories from CSV/XLSX (all-or-nothing) or export them."""
+def cmd_records(args: argparse.Namespace) -> int:
+    """Import stories or initiatives from CSV/XLSX (all-or-nothing), or export them."""
     from analysis.datasets import load_dataset
     from stories.db import make_engine
-    from stories.exchange import export_stories, import_stories
+    from stories.exchange import (
+        INITIATIVES,
+        STORIES,
+        export_initiatives,
+        export_stories,
+        import_records,
+    )
+    from stories.initiatives import InitiativeStore
     from stories.store import StoryStore
 
+    stories = args.command == "stories"
+    kind, noun = (STORIES, "verhalen") if stories else (INITIATIVES, "initiatieven")
     data = load_dataset(find_dataset(args.gemeente))
-    store = StoryStore(make_engine())
+    store = (StoryStore if stories else InitiativeStore)(make_engine())
     dataset = data.info.gemeentecode
     if args.action == "import":
         if not args.file:
             raise StoreError(
-                "Geef het bestand op: python cli.py stories import BESTAND --gemeente …"
+                f"Geef het bestand op: python cli.py {args.command} import BESTAND "
+                "--gemeente …"
             )
-        content = read_file(args.file)
         codes = set(data.buurten["buurtcode"])
-        result = import_stories(
-            store, dataset, *content, codes, skip_bad_rows=args.skip_bad
+        result = import_records(
+            store,
+            dataset,
+            *read_file(args.file),
+            kind,
+            codes,
+            skip_bad_rows=args.skip_bad,
         )
         for line, messages in result.problems[:50]:
             print(f"regel {line}: {' '.join(messages)}", file=sys.stderr)
@@ -148,14 +162,14 @@ def cmd_stories(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        print(f"{result.written} verhalen ingelezen voor {data.info.name}.")
+        print(f"{result.written} {noun} ingelezen voor {data.info.name}.")
         return 0
-    stories = store.query(dataset)
+    rows = store.query(dataset)
     fmt = "xlsx" if args.output and args.output.lower().endswith(".xlsx") else "csv"
-    content = export_stories(stories, fmt)
+    content = (export_stories if stories else export_initiatives)(rows, fmt)
     if args.output:
         Path(args.output).write_bytes(content)
-        print(f"{len(stories)} verhalen geschreven naar {args.output}.")
+        print(f"{len(rows)} {noun} geschreven naar {args.output}.")
     else:
         sys.stdout.write(content.decode("utf-8-sig"))
     return 0
@@ -217,19 +231,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="geen signaal onder dit aantal inwoners",
     )
     sig.set_defaults(run=cmd_signals)
-    st = commands.add_parser("stories", help="verhalen inlezen (CSV/XLSX) of uitvoeren")
-    st.add_argument("action", choices=["import", "export"])
-    st.add_argument("file", nargs="?", help="bij import: het bestand")
-    st.add_argument(
-        "--gemeente", required=True, help="gemeentecode of dataset (zoals GM9999)"
-    )
-    st.add_argument(
-        "--skip-bad", action="store_true", help="lees alleen de goede regels in"
-    )
-    st.add_argument(
-        "--output", metavar="BESTAND", help="bij export: .csv of .xlsx (anders stdout)"
-    )
-    st.set_defaults(run=cmd_stories)
+    for command, noun in (("stories", "verhalen"), ("initiatives", "initiatieven")):
+        sub = commands.add_parser(
+            command, help=f"{noun} inlezen (CSV/XLSX) of uitvoeren"
+        )
+        sub.add_argument("action", choices=["import", "export"])
+        sub.add_argument("file", nargs="?", help="bij import: het bestand")
+        sub.add_argument(
+            "--gemeente", required=True, help="gemeentecode of dataset (zoals GM9999)"
+        )
+        sub.add_argument(
+            "--skip-bad", action="store_true", help="lees alleen de goede regels in"
+        )
+        sub.add_argument(
+            "--output",
+            metavar="BESTAND",
+            help="bij export: .csv of .xlsx (anders stdout)",
+        )
+        sub.set_defaults(run=cmd_records)
     return parser
 
 

@@ -11,13 +11,16 @@ from stories.store import StoryFilter
 from ui.maps import (
     KIND_COLOURS,
     KIND_LABELS,
+    add_initiative_layer,
     add_story_layer,
     choropleth,
     deviation_colours,
     deviation_legend,
+    initiative_icon,
     legend_items,
     quantile_classes,
     quantile_colours,
+    theme_colours,
 )
 from ui.state import (
     available_indicators,
@@ -104,6 +107,30 @@ with side_col:  # drawn first: the map needs to know whether to show stories
         help="Zet elk verhaal op een willekeurige plek binnen zijn buurt in plaats van waar "
         "het verteld is. Voor het tonen aan een gemengd publiek.",
     )  # fmt: skip
+    show_initiatives = st.toggle(
+        "Initiatieven op de kaart", value=False, key="kaart_initiatieven",
+        help="Initiatieven van bewoners als ruitjes, in de kleur van hun thema.",
+    )  # fmt: skip
+    initiatives = cached_initiatives(data)
+    init_names = dict(zip(initiatives["id"], initiatives["name"]))
+    synced_choice("initiatief", [None, *init_names], None, "kaart_initiatief")
+    if show_initiatives or st.session_state["kaart_initiatief"]:
+        highlighted = st.selectbox(
+            "Initiatief uitlichten",
+            list(init_names),
+            key="kaart_initiatief",
+            format_func=init_names.get,
+            placeholder="Kies een initiatief om zijn buurten te omlijnen",
+        )
+    else:
+        highlighted = None
+    if highlighted:
+        st.query_params["initiatief"] = highlighted
+    else:
+        st.query_params.pop("initiatief", None)
+outlined = frozenset(
+    initiatives.loc[initiatives["id"] == highlighted, "buurtcodes"].explode().dropna()
+)
 with map_col:
     fmap = choropleth(
         data.map_geometry,
@@ -114,7 +141,13 @@ with map_col:
         notes=notes,
         base_url=st.get_option("server.baseUrlPath") or "",
         basemap=basemap,
+        outlined=outlined,
     )
+    theme_colour = theme_colours(list(cat.themes))
+    if show_initiatives:
+        add_initiative_layer(
+            fmap, initiatives, data.map_geometry, theme_colour, cat.themes
+        )
     if show_stories:
         add_story_layer(
             fmap, cached_stories(data), data.map_geometry, hide_exact,
@@ -153,6 +186,21 @@ with side_col:
             for k, label in KIND_LABELS.items()
         )
         st.markdown(f"Verhalen: {dots}", unsafe_allow_html=True)
+    if show_initiatives:
+        present = dict.fromkeys(t for ts in initiatives["themes"] for t in ts[:1])
+        diamonds = " ".join(
+            f'<span style="white-space:nowrap;display:inline-flex;align-items:center;'
+            f'gap:.3rem;margin-right:.4rem">{initiative_icon(theme_colour[t], 11)}'
+            f"{html.escape(cat.themes[t])}</span>"
+            for t in cat.themes
+            if t in present
+        )
+        st.markdown(f"Initiatieven: {diamonds}", unsafe_allow_html=True)
+    if highlighted:
+        served = [names[c] for c in sorted(outlined) if c in names]
+        st.caption(
+            f"Omlijnd: de buurten van {init_names[highlighted]} ({', '.join(served)})."
+        )
     st.caption(f"{explanation} {ind.definition} Bron: {ind.source}, {year}.")
 
     chosen = st.selectbox(
@@ -203,10 +251,9 @@ with side_col:
         told = cached_stories(data, StoryFilter(buurtcodes=[chosen]))[
             "kind"
         ].value_counts()
-        inits = cached_initiatives(data.info.id)
-        serving = inits[
-            inits["buurtcodes"].map(lambda c: chosen in c)
-            & (inits["phase"] != "gestopt")
+        serving = initiatives[
+            initiatives["buurtcodes"].map(lambda c: chosen in c)
+            & (initiatives["phase"] != "gestopt")
         ]
         st.markdown(
             f"**Verhalen:** {told.get('kracht', 0)} krachten, {told.get('zorg', 0)} zorgen, "

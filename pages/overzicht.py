@@ -19,7 +19,7 @@ cat = catalogue()
 data = current_dataset()
 year = data.years[-1]
 stories = cached_stories(data)
-initiatives = cached_initiatives(data.info.id)
+initiatives = cached_initiatives(data)
 reference, signals = cached_signals(data.info.id, year)
 
 st.title(data.gemeentenaam)

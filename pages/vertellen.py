@@ -1,19 +1,18 @@
 """Vertellen: browse, filter, add, edit, delete, import and export resident stories."""
 
-import re
 from datetime import date
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from stories.errors import StoreError
-from stories.exchange import export_stories, import_stories, read_stories
+from stories.exchange import STORIES, export_stories
 from stories.model import KINDS, SOURCES, VOICES
 from stories.privacy import describe, find_identifiers, redact
 from stories.store import StoryFilter
 from stories.themes import suggest_themes
 from stories.validation import validate_story
+from ui.records import export_buttons, import_panel
 from ui.state import (
     cached_stories,
     catalogue,
@@ -22,6 +21,7 @@ from ui.state import (
     require_entry,
     story_store,
 )
+from ui.text import plain
 
 KIND_COLOURS = {"kracht": "#0571b0", "zorg": "#ca0020", "droom": "#7b3294"}
 KIND_MARKS = {
@@ -40,12 +40,6 @@ wijken = (
     data.buurten.drop_duplicates("wijkcode").set_index("wijkcode")["wijknaam"].to_dict()
 )
 codes = set(names)
-
-
-def plain(text: str) -> str:
-    """User text for st.markdown: every Markdown character escaped, so it shows as typed and
-    can never become a link, an image (a request elsewhere) or markup."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
 
 
 st.title("Vertellen")
@@ -280,46 +274,10 @@ with exchange_tab:
         "namen mogen ook). Als één regel niet klopt, wordt er niets ingelezen, tenzij je kiest "
         "om foute regels over te slaan."
     )
-    upload = st.file_uploader(
-        "Bestand met verhalen", type=["csv", "txt", "xlsx"], key="vertellen_upload"
-    )
-    if upload is not None:
-        try:
-            checked = read_stories(upload.getvalue(), upload.name, codes)
-        except StoreError as exc:
-            st.error(str(exc))
-        else:
-            st.caption(f"Voorbeeld van de eerste regels ({checked.rows} in totaal):")
-            st.dataframe(checked.preview, hide_index=True, width="stretch")
-            if checked.ignored:
-                st.caption("Niet gebruikte kolommen: " + ", ".join(checked.ignored))
-            if checked.problems:
-                st.warning(
-                    f"{len(checked.problems)} van {checked.rows} regels kloppen niet:"
-                )
-                st.dataframe(
-                    pd.DataFrame(
-                        [(line, " ".join(msgs)) for line, msgs in checked.problems],
-                        columns=["Regel", "Wat er niet klopt"],
-                    ),
-                    hide_index=True, width="stretch",
-                )  # fmt: skip
-            skip = st.checkbox("Sla de foute regels over en lees de rest in", key="vertellen_skip",
-                               disabled=not checked.problems)  # fmt: skip
-            ready = not checked.problems or skip
-            if st.button(f"{len(checked.valid)} verhalen inlezen", type="primary", disabled=not ready,
-                         key="vertellen_import"):  # fmt: skip
-                result = import_stories(store, data.info.gemeentecode, upload.getvalue(), upload.name,
-                                        codes, skip_bad_rows=skip)  # fmt: skip
-                st.success(f"{result.written} verhalen ingelezen.")
+    import_panel(STORIES, store, data.info.gemeentecode, codes, "verhalen", "vertellen")
     st.divider()
     st.markdown("**Uitvoeren**: de verhalen die nu onder *Verhalen* gefilterd zijn.")
-    cols = st.columns(2)
-    cols[0].download_button(
-        "Download als CSV", export_stories(found), file_name=f"verhalen_{data.info.gemeentecode}.csv",
-        mime="text/csv", key="vertellen_csv",
-    )  # fmt: skip
-    cols[1].download_button(
-        "Download als Excel", export_stories(found, "xlsx"),
-        file_name=f"verhalen_{data.info.gemeentecode}.xlsx", key="vertellen_xlsx",
+    export_buttons(
+        export_stories(found), export_stories(found, "xlsx"),
+        f"verhalen_{data.info.gemeentecode}", "vertellen",
     )  # fmt: skip

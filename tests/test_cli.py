@@ -154,3 +154,30 @@ def test_stories_import_is_all_or_nothing_then_export(tmp_path):
 
     texts = pd.read_excel(out)["tekst"].tolist()
     assert texts.count("Fijne buren") == 1 and len(texts) == 160  # with the demo's 159
+
+
+def test_initiatives_import_is_all_or_nothing_then_export(tmp_path):
+    good = "Naaiclub De Draad;BU99990201;ontmoeting;idee;'0;4;1;1;0;0'"
+    bad = "Kookclub;BU00000000;ontmoeting;actief;"
+    file = tmp_path / "initiatieven.csv"
+    file.write_text(
+        f"naam;buurtcodes;thema;fase;bindingsladder\n{good}\n{bad}\n".replace("'", '"')
+    )
+    refused = cli("initiatives", "import", str(file), "--gemeente", "GM9999")
+    assert refused.returncode == 1
+    assert (
+        "regel 3: Buurtcode 'BU00000000' hoort niet bij deze gemeente" in refused.stderr
+    )
+    assert "De Draad" not in cli("initiatives", "export", "--gemeente", "GM9999").stdout
+    partial = cli(
+        "initiatives", "import", str(file), "--gemeente", "GM9999", "--skip-bad"
+    )
+    assert partial.returncode == 0 and "1 initiatieven ingelezen" in partial.stdout
+    out = tmp_path / "uit.csv"
+    done = cli("initiatives", "export", "--gemeente", "GM9999", "--output", str(out))
+    assert done.returncode == 0 and "35 initiatieven geschreven" in done.stdout
+    import pandas as pd
+
+    back = pd.read_csv(out, sep=";", dtype=str, keep_default_na=False)
+    ours = back[back["naam"] == "Naaiclub De Draad"].iloc[0]
+    assert ours["bindingsladder"] == "0;4;1;1;0;0" and ours["fase"] == "idee"

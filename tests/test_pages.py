@@ -360,3 +360,150 @@ def test_vertellen_add_story_with_privacy_check(app):
     at.text_input(key="vertellen_zoek").input("speeltuin is kapot").run()
     quote = next(m.value for m in at.markdown if "speeltuin is kapot" in m.value)
     assert quote.startswith("> \\<script\\>alert\\(1\\)\\</script\\>")  # shown as text
+
+
+def open_initiatieven(app, view: str | None = None) -> AppTest:
+    at = app.run()
+    at.switch_page("pages/initiatieven.py").run()
+    assert not at.exception
+    if view:
+        at.segmented_control(key="initiatieven_weergave").set_value(view).run()
+        assert not at.exception
+    return at
+
+
+def demo_coverage(demo, initiatives=None):
+    from analysis.coverage import coverage_table
+    from stories.demo import demo_initiatives
+
+    _, signals = cached_signals("demo", 2023)
+    return coverage_table(
+        demo.buurten["buurtcode"].tolist(), list(load_catalogue().themes), signals,
+        demo_stories(), demo_initiatives() if initiatives is None else initiatives,
+        load_catalogue(),
+    )  # fmt: skip
+
+
+def test_initiatieven_rolwijzer_counts_and_explains_every_role(app, demo):
+    from analysis.coverage import ROLE_EXPLANATIONS, ROLES
+
+    at = open_initiatieven(app)
+    assert at.title[0].value == "Initiatieven"
+    expected = demo_coverage(demo)["rol"].value_counts()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {label: str(expected[role]) for role, label in ROLES.items()}
+    assert all(int(v) > 0 for v in metrics.values())
+    shown = texts(at)
+    for explanation in ROLE_EXPLANATIONS.values():
+        assert explanation in shown
+    # Every suggestion is listed with its reason, which names figures and stories.
+    assert "Bijstand per 1\\.000 inwoners" in shown and "zorgverhal" in shown
+    assert at.query_params["weergave"] == "rolwijzer"
+
+
+def test_initiatieven_filters_wijk_theme_and_target_group(app, demo):
+    at = open_initiatieven(app)
+    wijk = demo.buurten["wijkcode"].iloc[0]
+    at.multiselect(key="initiatieven_wijk").select(wijk).run()
+    at.multiselect(key="initiatieven_thema").select("veiligheid").run()
+    inside = set(demo.buurten.loc[demo.buurten["wijkcode"] == wijk, "buurtnaam"])
+    outside = set(demo.buurten["buurtnaam"]) - inside
+    listed = [
+        m.value for m in at.markdown if m.value.startswith("**") and "·" in m.value
+    ]
+    assert listed and all("Veiligheid" in line for line in listed)
+    assert not any(f"**{name} ·" in line for line in listed for name in outside)
+    at.segmented_control(key="initiatieven_weergave").set_value("register").run()
+    register = at.dataframe[0].value
+    assert register["Thema's"].str.contains("Veiligheid").all()
+    at.selectbox(key="initiatieven_doelgroep").select("ouderen").run()
+    register = at.dataframe[0].value
+    assert len(register) < 34
+
+
+def test_initiatieven_coverage_and_conversation_views(app, demo):
+    at = open_initiatieven(app, "dekking")
+    (chart,) = at.get("plotly_chart")
+    figure = json.loads(chart.proto.spec)
+    assert len(figure["data"][0]["y"]) == 40  # one row per buurt
+    assert "Zorgen zonder initiatief" in [s.value for s in at.subheader]
+    assert folium_args(at)["script"].count('"type": "Feature"') == 40
+    at.segmented_control(key="initiatieven_weergave").set_value("gesprek").run()
+    table = demo_coverage(demo)
+    disagree = table[table["overeenstemming"] == "oneens"]
+    shown = texts(at)
+    assert len(disagree) > 0
+    for sentence in disagree["gesprek"]:
+        assert (
+            sentence.replace("(", "\\(").replace(")", "\\)").replace(".", "\\.")
+            in shown
+        )
+
+
+def test_initiatieven_add_edit_delete(app):
+    at = open_initiatieven(app, "register")
+    form = "initiatieven_nieuw"
+    at.button(key=f"{form}_opslaan").click().run()
+    errors = [e.value for e in at.error]
+    assert "De naam van het initiatief ontbreekt." in errors
+    assert "Kies minstens één buurt waar het initiatief voor werkt." in errors
+    # A form sends its values with the submit button, as in the browser.
+    at.text_input(key=f"{form}_naam").input("Naaiclub De Draad")
+    at.multiselect(key=f"{form}_buurten").select("BU99990301")
+    at.multiselect(key=f"{form}_themas").select("ontmoeting")
+    at.checkbox(key=f"{form}_ladder").check()
+    at.number_input(key=f"{form}_deelnemer").set_value(6)
+    at.number_input(key=f"{form}_kartrekker").set_value(1)
+    at.button(key=f"{form}_opslaan").click().run()
+    assert not at.error, [e.value for e in at.error]
+    register = at.dataframe[0].value
+    row = register[register["Naam"] == "Naaiclub De Draad"].iloc[0]
+    assert (
+        row["Fase"] == "idee" and row["Buurten"] == "Rozenbuurt" and row["Mensen"] == 7
+    )
+
+    from stories.db import make_engine
+    from stories.initiatives import InitiativeStore
+
+    stored = InitiativeStore(make_engine()).query("GM9999")
+    new_id = stored.loc[stored["name"] == "Naaiclub De Draad", "id"].iloc[0]
+    assert "Naaiclub De Draad" in at.selectbox(key="initiatieven_kies").options
+    at.session_state["initiatieven_kies"] = new_id  # AppTest cannot pick by label
+    at.run()
+    at.button(key="initiatieven_bewerk").click().run()
+    edit_form = f"form_{new_id}_fase"
+    at.selectbox(key=edit_form).select("actief")
+    at.button(key=edit_form.replace("_fase", "_opslaan")).click().run()
+    assert not at.exception and not at.error
+    register = at.dataframe[0].value
+    assert (
+        register.loc[register["Naam"] == "Naaiclub De Draad", "Fase"].iloc[0]
+        == "actief"
+    )
+    at.session_state["initiatieven_kies"] = new_id
+    at.run()
+    at.button(key="initiatieven_weg").click().run()
+    register = at.dataframe[0].value
+    assert "Naaiclub De Draad" not in register["Naam"].tolist() and len(register) == 34
+
+
+def test_kaart_initiative_layer_and_outline_from_url(app):
+    at = app.run()
+    at.query_params["initiatief"] = "demo-i01"  # Budgetcafé De Kade: two buurten
+    at.switch_page("pages/kaart.py").run()
+    assert not at.exception
+    script = folium_args(at)["script"]
+    # folium groups features by style: count the features whose style has the dashes.
+    outlined = re.findall(
+        r'((?:case "\d+": )+)\s*return \{[^}]*"dashArray": "10 6"', script
+    )
+    assert sum(block.count("case") for block in outlined) == 2
+    assert "Omlijnd: de buurten van Budgetcafé De Kade" in texts(at)
+    assert "Budgetcaf" not in script  # the layer itself is off until asked for
+    at.toggle(key="kaart_initiatieven").set_value(True).run()
+    script = folium_args(at)["script"]
+    assert script.count("rotate(45deg)") == 34
+    assert (
+        "Budgetcaf\\u00e9 De Kade (actief)" in script
+        or "Budgetcafé De Kade (actief)" in script
+    )

@@ -164,8 +164,11 @@ def choropleth(
     base_url: str = "",
     basemap: bool = False,
     notes: pd.Series | None = None,
+    outlined: frozenset[str] = frozenset(),
 ) -> folium.Map:
     """Buurten filled with `colours` (index buurtcode), with a tooltip and the selection outlined.
+
+    `outlined` buurten (those an initiative serves, say) get a thick dashed border.
 
     The tooltip reads "Oude Haven: 15,4%", plus the buurt's `notes` entry in brackets where
     given. Names are HTML-escaped: Leaflet tooltips render HTML, and names can come from uploads.
@@ -198,12 +201,14 @@ def choropleth(
         # No "className" here: it stops streamlit-folium from reporting clicks on buurten.
         props = feature["properties"]
         chosen = props["buurtcode"] == selected
+        served = props["buurtcode"] in outlined
+        dash = "10 6" if served else "4 3" if props["kleur"] == MISSING_COLOUR else None
         return {
             "fillColor": props["kleur"],
             "fillOpacity": 0.85,
-            "color": "#000000" if chosen else OUTLINE,
-            "weight": 4 if chosen else 1,
-            "dashArray": "4 3" if props["kleur"] == MISSING_COLOUR else None,
+            "color": "#000000" if chosen or served else OUTLINE,
+            "weight": 4 if chosen or served else 1,
+            "dashArray": None if chosen else dash,
         }
 
     folium.GeoJson(
@@ -297,3 +302,70 @@ def add_story_layer(
             tooltip=f"{kind} · {html.escape(names[code])}",
         ).add_to(cluster)
     cluster.add_to(m)
+
+
+# Okabe & Ito's qualitative palette (colour-blind safe), one colour per theme in catalogue order.
+THEME_PALETTE = [
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+    "#999999",
+]  # fmt: skip
+
+
+def theme_colours(themes: list[str]) -> dict[str, str]:
+    return {t: THEME_PALETTE[i % len(THEME_PALETTE)] for i, t in enumerate(themes)}
+
+
+def initiative_icon(colour: str, size: int = 16) -> str:
+    """A diamond, so initiatives never look like the round story dots."""
+    return (
+        f'<div style="width:{size}px;height:{size}px;background:{colour};'
+        f'border:2px solid #ffffff;outline:1.5px solid #1f2a44;transform:rotate(45deg)"></div>'
+    )
+
+
+def add_initiative_layer(
+    m: folium.Map,
+    initiatives: pd.DataFrame,
+    buurten: gpd.GeoDataFrame,
+    colours: dict[str, str],
+    theme_labels: dict[str, str],
+) -> None:
+    """Initiatives as diamonds in the colour of their first theme, at their own location or
+    inside the first buurt they serve; the popup names phase, themes and buurten served.
+    User text is HTML-escaped."""
+    shapes = buurten.set_index("buurtcode").geometry
+    names = buurten.set_index("buurtcode")["buurtnaam"]
+    layer = folium.FeatureGroup(name="Initiatieven")
+    for item in initiatives.to_dict("records"):
+        served = [c for c in item["buurtcodes"] if c in shapes.index]
+        if not served:
+            continue
+        if pd.notna(item["lon"]) and pd.notna(item["lat"]):
+            lon, lat = item["lon"], item["lat"]
+        else:
+            lon, lat = spread_point(shapes[served[0]], str(item["id"]))
+        theme = item["themes"][0] if item["themes"] else ""
+        popup = (
+            f"<div style='max-width:20rem'><b>{html.escape(item['name'])}</b><br>"
+            f"Fase: {html.escape(item['phase'])} · "
+            f"{html.escape(', '.join(theme_labels.get(t, t) for t in item['themes']))}<br>"
+            f"Voor: {html.escape(', '.join(names[c] for c in served))}"
+            + (
+                f"<br><i>{html.escape(item['description'])}</i>"
+                if item["description"]
+                else ""
+            )
+            + "</div>"
+        )
+        folium.Marker(
+            location=[lat, lon],
+            icon=folium.DivIcon(
+                html=initiative_icon(colours.get(theme, "#555555")),
+                icon_size=(16, 16),
+                icon_anchor=(8, 8),
+                class_name="initiatief",
+            ),
+            popup=folium.Popup(popup, max_width=340),
+            tooltip=f"{html.escape(item['name'])} ({html.escape(item['phase'])})",
+        ).add_to(layer)
+    layer.add_to(m)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 import streamlit as st
+from sqlalchemy.engine import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
 from analysis.catalogue import Catalogue, load_catalogue
@@ -23,8 +24,8 @@ from analysis.errors import AnalysisError
 from analysis.reference import reference_values
 from analysis.signals import SignalRule, buurt_signals
 from stories.db import database_url, make_engine
-from stories.demo import demo_initiatives
 from stories.errors import StoreError
+from stories.initiatives import InitiativeStore
 from stories.store import StoryFilter, StoryStore
 
 
@@ -90,17 +91,26 @@ def database_setting() -> str | None:
 
 
 @st.cache_resource(max_entries=4)
-def _store(url: str) -> StoryStore:
-    return StoryStore(make_engine(url))
+def _engine(url: str) -> Engine:
+    return make_engine(url)
 
 
-def story_store() -> StoryStore:
-    """The one store of stories (and later initiatives), shared by all sessions."""
+def _engine_or_stop() -> Engine:
     try:
-        return _store(database_url(database_setting()))
+        return _engine(database_url(database_setting()))
     except StoreError as exc:
         st.error(str(exc))
         st.stop()
+
+
+def story_store() -> StoryStore:
+    """The one store of stories, shared by all sessions."""
+    return StoryStore(_engine_or_stop())
+
+
+def initiative_store() -> InitiativeStore:
+    """The initiatives, in the same database as the stories."""
+    return InitiativeStore(_engine_or_stop())
 
 
 def cached_stories(data: Dataset, where: StoryFilter | None = None):
@@ -108,15 +118,9 @@ def cached_stories(data: Dataset, where: StoryFilter | None = None):
     return story_store().query(data.info.gemeentecode, where)
 
 
-@st.cache_data(max_entries=1)
-def _demo_initiatives():
-    return demo_initiatives()
-
-
-def cached_initiatives(dataset_id: str):
-    """Initiatives of a dataset; a real gemeente has none until they are recorded."""
-    initiatives = _demo_initiatives()
-    return initiatives if dataset_id == DEMO_ID else initiatives.iloc[0:0]
+def cached_initiatives(data: Dataset):
+    """Initiatives of a gemeente from the store (fresh on every run, like the stories)."""
+    return initiative_store().query(data.info.gemeentecode)
 
 
 def available_indicators(data: Dataset, cat: Catalogue) -> tuple[list[str], str]:

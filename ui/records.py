@@ -1,0 +1,79 @@
+"""Import and export panels shared by the Vertellen and Initiatieven pages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from stories.errors import StoreError
+from stories.exchange import RecordKind, import_records, read_records
+from stories.store import RecordStore
+
+
+def import_panel(
+    kind: RecordKind,
+    store: RecordStore,
+    dataset: str,
+    buurtcodes: set[str],
+    noun: str,
+    key: str,
+) -> None:
+    """Upload → preview → per-row report → all-or-nothing import (or skip the bad rows)."""
+    upload = st.file_uploader(
+        f"Bestand met {noun}", type=["csv", "txt", "xlsx"], key=f"{key}_upload"
+    )
+    if upload is None:
+        return
+    try:
+        checked = read_records(upload.getvalue(), upload.name, kind, buurtcodes)
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    st.caption(f"Voorbeeld van de eerste regels ({checked.rows} in totaal):")
+    st.dataframe(checked.preview, hide_index=True, width="stretch")
+    if checked.ignored:
+        st.caption("Niet gebruikte kolommen: " + ", ".join(checked.ignored))
+    if checked.problems:
+        st.warning(f"{len(checked.problems)} van {checked.rows} regels kloppen niet:")
+        st.dataframe(
+            pd.DataFrame(
+                [(line, " ".join(msgs)) for line, msgs in checked.problems],
+                columns=["Regel", "Wat er niet klopt"],
+            ),
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+    skip = st.checkbox(
+        "Sla de foute regels over en lees de rest in",
+        key=f"{key}_skip",
+        disabled=not checked.problems,
+    )
+    ready = not checked.problems or skip
+    if st.button(
+        f"{len(checked.valid)} {noun} inlezen",
+        type="primary",
+        disabled=not ready or not checked.valid,
+        key=f"{key}_import",
+    ):
+        try:
+            result = import_records(
+                store, dataset, upload.getvalue(), upload.name, kind, buurtcodes,
+                skip_bad_rows=skip,
+            )  # fmt: skip
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"{result.written} {noun} ingelezen.")
+
+
+def export_buttons(csv: bytes, xlsx: bytes, name: str, key: str) -> None:
+    cols = st.columns(2)
+    cols[0].download_button(
+        "Download als CSV",
+        csv,
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )
+    cols[1].download_button(
+        "Download als Excel", xlsx, file_name=f"{name}.xlsx", key=f"{key}_xlsx"
+    )
