@@ -188,14 +188,17 @@ with side_col:
         st.markdown(f"Verhalen: {dots}", unsafe_allow_html=True)
     if show_initiatives:
         present = dict.fromkeys(t for ts in initiatives["themes"] for t in ts[:1])
-        diamonds = " ".join(
-            f'<span style="white-space:nowrap;display:inline-flex;align-items:center;'
-            f'gap:.3rem;margin-right:.4rem">{initiative_icon(theme_colour[t], 11)}'
-            f"{html.escape(cat.themes[t])}</span>"
+        diamonds = "".join(
+            f'<span style="display:inline-flex;align-items:center;gap:.45rem">'
+            f"{initiative_icon(theme_colour[t], 11)}{html.escape(cat.themes[t])}</span>"
             for t in cat.themes
             if t in present
         )
-        st.markdown(f"Initiatieven: {diamonds}", unsafe_allow_html=True)
+        st.markdown(
+            f'Initiatieven, naar hun eerste thema:<div style="display:flex;flex-wrap:wrap;'
+            f'gap:.3rem 1rem;margin:.3rem 0 .6rem .2rem">{diamonds}</div>',
+            unsafe_allow_html=True,
+        )
     if highlighted:
         served = [names[c] for c in sorted(outlined) if c in names]
         st.caption(
