@@ -168,11 +168,11 @@ def _need_phrase(cell: dict, rule: CoverageRule) -> str:
         parts.append(f"de cijfers vragen aandacht ({named})" if named else
                      "de cijfers vragen aandacht")  # fmt: skip
     if cell["zorg"]:
-        parts.append(_count(cell["zorg"], "zorgverhaal", "zorgverhalen"))
+        parts.append(count_phrase(cell["zorg"], "zorgverhaal", "zorgverhalen"))
     return " en ".join(parts)
 
 
-def _count(n: int, one: str, many: str) -> str:
+def count_phrase(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
@@ -211,7 +211,7 @@ def suggest_role(
                 "help op gang."
             )
         dreams = (
-            f"; {_count(cell['droom'], 'droom', 'dromen')} van bewoners om bij te beginnen"
+            f"; {count_phrase(cell['droom'], 'droom', 'dromen')} van bewoners om bij te beginnen"
             if cell["droom"] else ""
         )  # fmt: skip
         return "initiëren", (
@@ -220,7 +220,7 @@ def suggest_role(
         )
     if cell["droom"] and not active and not starting:
         return "kans", (
-            f"{_count(cell['droom'], 'droom', 'dromen')} van bewoners en nog geen "
+            f"{count_phrase(cell['droom'], 'droom', 'dromen')} van bewoners en nog geen "
             f"initiatief{stopped_note}: een kans om mensen met een droom te verbinden."
         )
     return None, ""
@@ -252,8 +252,8 @@ def tell_and_told(
     one Dutch sentence). 'stil': the figures ask attention and nobody tells about it."""
     figures, told = figures_say(cell), stories_say(cell, rule)
     told_counts = (
-        f"{_count(cell['kracht_verhalen'], 'kracht', 'krachten')}, "
-        f"{_count(cell['zorg'], 'zorg', 'zorgen')}"
+        f"{count_phrase(cell['kracht_verhalen'], 'kracht', 'krachten')}, "
+        f"{count_phrase(cell['zorg'], 'zorg', 'zorgen')}"
     )
     if figures == "aandacht" and told == "kracht":
         return "oneens", (

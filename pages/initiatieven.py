@@ -12,7 +12,9 @@ from analysis.coverage import (
     ROLE_EXPLANATIONS,
     ROLES,
     CoverageRule,
+    count_phrase,
     coverage_table,
+    focus_cells,
     supply_label,
 )
 from analysis.signals import SignalRule
@@ -137,6 +139,20 @@ if view == "rolwijzer":
     st.caption(
         f"Per buurt en thema. {rule.sentence()} Cijfers: {year}; {SignalRule().sentence()}"
     )
+    top = focus_cells(table)
+    if not top.empty:
+        st.markdown(
+            "**Eerst kijken**: de meeste zorg (cijfers met aandacht plus zorgverhalen) met het "
+            "minste aanbod.\n\n"
+            + "\n".join(
+                f"{i}. **{plain(r.buurt)} · {plain(r.thema)}**: "
+                f"{count_phrase(r.aandacht, 'cijfer', 'cijfers')} met aandacht, "
+                f"{count_phrase(r.zorg, 'zorgverhaal', 'zorgverhalen')}, aanbod "
+                f"{supply_label(r.aanbod)} → "
+                f"{ROLES[r.rol].lower()}"
+                for i, r in enumerate(top.itertuples(), start=1)
+            )
+        )
     pick = st.pills(
         "Toon", list(ROLES), format_func=ROLES.get, selection_mode="multi",
         default=list(ROLES), key="initiatieven_rollen",
