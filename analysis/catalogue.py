@@ -26,6 +26,9 @@ DENOMINATORS = (
 )
 
 
+DUTCH = str.maketrans(",.", ".,")  # 12,345.6 → 12.345,6
+
+
 @dataclass(frozen=True)
 class Indicator:
     """One figure: its Dutch label, theme, unit, direction and how to weight it."""
@@ -53,18 +56,31 @@ class Indicator:
         """Context-only indicators (direction 0) never get a kracht/aandacht signal."""
         return self.direction != 0
 
+    def _style(self) -> tuple[float, str, str, str]:
+        """(scale, number format, prefix, suffix) for this indicator's unit."""
+        if self.unit in ("aantal", "klasse"):
+            return 1, ",.0f", "", ""
+        if self.unit.endswith("per km²"):
+            return 1, ",.0f", "", f" {self.unit}"
+        if self.unit == "× € 1.000":
+            return 1000, ",.0f", "€ ", ""
+        return 1, ",.1f", "", "%" if self.unit == "%" else f" {self.unit}"
+
     def format(self, value: float | None) -> str:
         """The value as a Dutch reader expects it, with its unit (``"12,3%"``, ``"2.150"``)."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
-        if self.unit in ("aantal", "klasse"):
-            return format_number(value, 0)
-        if self.unit.endswith("per km²"):
-            return f"{format_number(value, 0)} {self.unit}"
-        if self.unit == "× € 1.000":
-            return f"€ {format_number(value * 1000, 0)}"
-        text = format_number(value, 1)
-        return f"{text}%" if self.unit == "%" else f"{text} {self.unit}"
+        return self.format_many([value])[0]
+
+    def format_many(self, values) -> list[str]:
+        """`format` for many values at once (a national table has 15,000 buurten)."""
+        scale, spec, prefix, suffix = self._style()
+        return [
+            "–"
+            if v != v
+            else prefix + format(v * scale, spec).translate(DUTCH) + suffix
+            for v in values
+        ]
 
 
 @dataclass(frozen=True)
@@ -89,8 +105,7 @@ def format_number(value: float, decimals: int) -> str:
     >>> format_number(12345.678, 1)
     '12.345,7'
     """
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"{value:,.{decimals}f}".translate(DUTCH)
 
 
 @cache

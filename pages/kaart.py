@@ -48,28 +48,28 @@ COLOURINGS = {"klassen": "Vijf klassen", "afwijking": "Afwijking"}
 synced_choice("kleur", list(COLOURINGS), "klassen", "kaart_kleur")
 
 st.title("Kaart")
-controls = st.columns([9, 3, 4, 4], vertical_alignment="bottom")
-indicator_id = controls[0].selectbox(
-    "Indicator", indicator_ids, format_func=cat.option_label, key="kaart_indicator"
-)
-year = int(controls[1].selectbox("Jaar", years, key="kaart_jaar"))
-colouring = controls[2].selectbox(
-    "Kleuren",
-    list(COLOURINGS),
-    format_func=COLOURINGS.get,
-    key="kaart_kleur",
-    help="Vijf klassen: elke kleur heeft ongeveer evenveel buurten. Afwijking: hoe de buurt "
-    "zich verhoudt tot het gemeentegemiddelde; rood betekent altijd aandacht, blauw kracht.",
-)
-basemap = controls[3].toggle(
-    "Straatkaart",
-    value=False,
-    key="kaart_achtergrond",
-    help="Een straatkaart onder de buurten. Heeft internet nodig; zonder internet blijft de achtergrond wit.",
-)
+# The map goes to the browser before the widgets around it (their boxes are placed first and
+# filled last): the browser starts loading the map component while it sets up the widgets.
+# The widgets' values are already in the session state (seeded above or set by the user).
+controls_box = st.container()
+initiatives = cached_initiatives(data)
+init_names = dict(zip(initiatives["id"], initiatives["name"]))
+synced_choice("initiatief", [None, *init_names], None, "kaart_initiatief")
+indicator_id = st.session_state["kaart_indicator"]
+year = int(st.session_state["kaart_jaar"])
+colouring = st.session_state["kaart_kleur"]
+basemap = st.session_state.get("kaart_achtergrond", False)
+show_stories = st.session_state.get("kaart_verhalen", False)
+hide_exact = st.session_state.get("kaart_verbergen", False)
+show_initiatives = st.session_state.get("kaart_initiatieven", False)
+highlighted = st.session_state["kaart_initiatief"]
 st.query_params["indicator"] = indicator_id
 st.query_params["jaar"] = str(year)
 st.query_params["kleur"] = colouring
+if highlighted:
+    st.query_params["initiatief"] = highlighted
+else:
+    st.query_params.pop("initiatief", None)
 
 ind = cat[indicator_id]
 wide = data.wide(year)
@@ -96,38 +96,7 @@ else:
     explanation = "Vijf klassen met ongeveer evenveel buurten (kwantielen)."
 
 map_col, side_col = st.columns([3, 2], gap="medium")
-with side_col:  # drawn first: the map needs to know whether to show stories
-    show_stories = st.toggle(
-        "Verhalen op de kaart", value=False, key="kaart_verhalen",
-        help="Krachten, zorgen en dromen van bewoners als stippen op de kaart.",
-    )  # fmt: skip
-    hide_exact = st.toggle(
-        "Exacte plekken verbergen", value=False, key="kaart_verbergen",
-        disabled=not show_stories,
-        help="Zet elk verhaal op een willekeurige plek binnen zijn buurt in plaats van waar "
-        "het verteld is. Voor het tonen aan een gemengd publiek.",
-    )  # fmt: skip
-    show_initiatives = st.toggle(
-        "Initiatieven op de kaart", value=False, key="kaart_initiatieven",
-        help="Initiatieven van bewoners als ruitjes, in de kleur van hun thema.",
-    )  # fmt: skip
-    initiatives = cached_initiatives(data)
-    init_names = dict(zip(initiatives["id"], initiatives["name"]))
-    synced_choice("initiatief", [None, *init_names], None, "kaart_initiatief")
-    if show_initiatives or st.session_state["kaart_initiatief"]:
-        highlighted = st.selectbox(
-            "Initiatief uitlichten",
-            list(init_names),
-            key="kaart_initiatief",
-            format_func=init_names.get,
-            placeholder="Kies een initiatief om zijn buurten te omlijnen",
-        )
-    else:
-        highlighted = None
-    if highlighted:
-        st.query_params["initiatief"] = highlighted
-    else:
-        st.query_params.pop("initiatief", None)
+side_panel = side_col.container()  # toggles, filled after the map
 outlined = frozenset(
     initiatives.loc[initiatives["id"] == highlighted, "buurtcodes"].explode().dropna()
 )
@@ -169,6 +138,49 @@ with map_col:
         st.session_state["kaart_last_click"] = clicked
         st.session_state["kaart_buurt"] = clicked
         st.rerun()
+
+with controls_box:
+    controls = st.columns([9, 3, 4, 4], vertical_alignment="bottom")
+    indicator_id = controls[0].selectbox(
+        "Indicator", indicator_ids, format_func=cat.option_label, key="kaart_indicator"
+    )
+    year = int(controls[1].selectbox("Jaar", years, key="kaart_jaar"))
+    colouring = controls[2].selectbox(
+        "Kleuren",
+        list(COLOURINGS),
+        format_func=COLOURINGS.get,
+        key="kaart_kleur",
+        help="Vijf klassen: elke kleur heeft ongeveer evenveel buurten. Afwijking: hoe de buurt "
+        "zich verhoudt tot het gemeentegemiddelde; rood betekent altijd aandacht, blauw kracht.",
+    )
+    basemap = controls[3].toggle(
+        "Straatkaart",
+        value=False,
+        key="kaart_achtergrond",
+        help="Een straatkaart onder de buurten. Heeft internet nodig; zonder internet blijft de achtergrond wit.",
+    )
+with side_panel:
+    st.toggle(
+        "Verhalen op de kaart", key="kaart_verhalen",
+        help="Krachten, zorgen en dromen van bewoners als stippen op de kaart.",
+    )  # fmt: skip
+    st.toggle(
+        "Exacte plekken verbergen", key="kaart_verbergen", disabled=not show_stories,
+        help="Zet elk verhaal op een willekeurige plek binnen zijn buurt in plaats van waar "
+        "het verteld is. Voor het tonen aan een gemengd publiek.",
+    )  # fmt: skip
+    st.toggle(
+        "Initiatieven op de kaart", key="kaart_initiatieven",
+        help="Initiatieven van bewoners als ruitjes, in de kleur van hun thema.",
+    )  # fmt: skip
+    if show_initiatives or highlighted:
+        st.selectbox(
+            "Initiatief uitlichten",
+            list(init_names),
+            key="kaart_initiatief",
+            format_func=init_names.get,
+            placeholder="Kies een initiatief om zijn buurten te omlijnen",
+        )
 
 with side_col:
     st.markdown(f"**{html.escape(ind.label)}** ({ind.unit}), {year}")

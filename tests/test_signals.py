@@ -115,3 +115,17 @@ def test_theme_picture_counts_per_theme(demo, catalogue):
     # Oude Haven, the poorest buurt, asks attention on armoede & schulden.
     assert picture.at[("BU99990201", "bestaanszekerheid"), "aandacht"] >= 2
     assert picture["kracht"].sum() == (signals["signal"] == "kracht").sum()
+
+
+def test_reasons_can_be_left_out_without_changing_the_signals(demo, catalogue):
+    from analysis.reference import reference_values
+
+    wide, status = demo.wide(2023), demo.status(2023)
+    reference = reference_values(wide, catalogue, demo.published_for(2023), "GM9999")
+    full = buurt_signals(wide, status, reference, catalogue)
+    bare = buurt_signals(wide, status, reference, catalogue, reasons=False)
+    assert full["signal"].equals(bare["signal"])
+    given = full["signal"].notna()
+    assert (bare.loc[given, "reason"] == "").all()
+    assert full.loc[given, "reason"].str.contains("in de gemeente").all()
+    assert bare.loc[~given, "reason"].equals(full.loc[~given, "reason"])  # still say why not
