@@ -160,11 +160,28 @@ def _004_demo_initiatives(conn: Connection) -> None:
     conn.execute(sa.insert(table), rows)
 
 
+def _005_agreements(conn: Connection) -> None:
+    """What wijkteam and gemeente agreed per buurt in the focusgesprek."""
+    meta = sa.MetaData()
+    sa.Table(
+        "agreements",
+        meta,
+        sa.Column("dataset", sa.String(16), primary_key=True),
+        sa.Column("buurtcode", sa.String(10), primary_key=True),
+        sa.Column("focus_themes", sa.String(200), nullable=False, server_default=""),
+        sa.Column("ambition", sa.Text, nullable=False, server_default=""),
+        sa.Column("activities", sa.Text, nullable=False, server_default=""),
+        sa.Column("updated", sa.DateTime, nullable=False),
+    )
+    meta.create_all(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "verhalen", _001_stories),
     (2, "verhalen van de voorbeeldgemeente", _002_demo_stories),
     (3, "initiatieven", _003_initiatives),
     (4, "initiatieven van de voorbeeldgemeente", _004_demo_initiatives),
+    (5, "afspraken uit het focusgesprek", _005_agreements),
 ]
 
 

@@ -128,4 +128,6 @@ def test_reasons_can_be_left_out_without_changing_the_signals(demo, catalogue):
     given = full["signal"].notna()
     assert (bare.loc[given, "reason"] == "").all()
     assert full.loc[given, "reason"].str.contains("in de gemeente").all()
-    assert bare.loc[~given, "reason"].equals(full.loc[~given, "reason"])  # still say why not
+    assert bare.loc[~given, "reason"].equals(
+        full.loc[~given, "reason"]
+    )  # still say why not

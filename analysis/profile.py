@@ -1,0 +1,326 @@
+"""The buurtprofiel: everything about one buurt on one page, for the focusgesprek.
+
+Pure assembly from the dataset, the stories and the initiatives: figures per theme against
+gemeente and Nederland with their signal, the trend, the strongest krachten and zorgen, a few
+representative quotes (never one that trips the privacy checks), the initiatives serving the
+buurt, the rolwijzer, where figures and stories disagree, and questions to start the talk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from analysis.catalogue import Catalogue
+from analysis.coverage import ROLES, coverage_table
+from analysis.datasets import Dataset
+from analysis.reference import reference_values
+from analysis.signals import SignalRule, buurt_signals
+from analysis.trend import buurt_trend
+from stories.privacy import find_identifiers
+
+MAX_QUOTE = 320  # characters: a quote on paper is a sentence or three, not a page
+KIND_ORDER = ("zorg", "kracht", "droom")
+
+
+@dataclass
+class Figure:
+    theme: str
+    indicator: str
+    label: str
+    buurt: str
+    gemeente: str
+    nederland: str
+    signal: str | None
+    reason: str
+    value: float | None = None
+    reference: float | None = None
+    trend: str = ""
+
+
+@dataclass
+class Quote:
+    kind: str
+    themes: list[str]
+    text: str
+    source: str
+    voice: str
+    date: str
+
+
+@dataclass
+class Profile:
+    buurtcode: str
+    buurtnaam: str
+    wijknaam: str
+    gemeentenaam: str
+    fictional: bool
+    year: int
+    inwoners: str
+    figures: list[Figure]
+    trend_since: int | None
+    krachten: list[str]
+    zorgen: list[str]
+    story_counts: dict[str, int]
+    quotes: list[Quote]
+    initiatives: list[dict]
+    roles: list[dict]
+    conversation: list[str]
+    questions: list[str]
+    sources: list[str]
+    agreement: dict = field(default_factory=dict)  # focus_themes, ambition, activities
+    made: str = field(default_factory=lambda: date.today().isoformat())
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def select_quotes(stories: pd.DataFrame, n: int = 5) -> list[Quote]:
+    """3–6 quotes varied in kind and theme: take turns over zorg, kracht and droom, each time
+    the newest story about a theme not shown yet. Stories that look like they hold a phone
+    number, e-mail address, BSN or address are never chosen, nor overly long ones."""
+    ok = [
+        len(text) <= MAX_QUOTE and not find_identifiers(f"{title or ''} {text}")
+        for text, title in zip(stories["text"], stories["title"])
+    ]
+    safe = stories[np.array(ok, dtype=bool)]
+    safe = safe.sort_values("date", ascending=False)
+    pools = {k: list(safe[safe["kind"] == k].to_dict("records")) for k in KIND_ORDER}
+    chosen, seen_themes = [], set()
+    while len(chosen) < n and any(pools.values()):
+        for kind in KIND_ORDER:
+            pool = pools[kind]
+            if not pool or len(chosen) >= n:
+                continue
+            fresh = next(
+                (s for s in pool if not set(s["themes"]) & seen_themes), pool[0]
+            )
+            pool.remove(fresh)
+            seen_themes |= set(fresh["themes"])
+            chosen.append(
+                Quote(
+                    fresh["kind"],
+                    list(fresh["themes"]),
+                    fresh["text"],
+                    fresh["source"],
+                    fresh["voice"],
+                    str(fresh["date"]),
+                )  # fmt: skip
+            )
+    return chosen
+
+
+def focus_questions(
+    name: str, roles: pd.DataFrame, talk: pd.DataFrame, themes
+) -> list[str]:
+    """3–5 open questions for the focusgesprek, from the rolwijzer and the disagreements."""
+    questions = []
+    for row in talk[talk["overeenstemming"] == "oneens"].itertuples():
+        said = re.sub(r"\s*\([^)]*\)\.$", "", row.gesprek)
+        questions.append(f"{themes[row.theme]}: {said[0].lower()}{said[1:]}. Wat zien we over "
+                         "het hoofd?")  # fmt: skip
+    for row in talk[talk["overeenstemming"] == "stil"].itertuples():
+        questions.append(
+            f"De cijfers vragen aandacht voor {themes[row.theme].lower()}, maar niemand vertelt "
+            f"erover: waar kunnen we bewoners van {name} hierover spreken?"
+        )
+    templates = {
+        "initiëren": "Wie in {name} wil meedenken over {theme}? Er is zorg, maar nog geen "
+        "initiatief.",
+        "stimuleren": "Wat heeft {initiative} nodig om van de grond te komen?",
+        "versterken": "Hoe kunnen we {initiative} steunen zonder het over te nemen?",
+        "kans": "Welke droom over {theme} kunnen bewoners zelf waarmaken, en wat helpt daarbij?",
+    }
+    asked: dict[str, int] = {}
+    for row in roles.sort_values(
+        "rol", key=lambda r: r.map(list(templates).index)
+    ).itertuples():
+        asked[row.rol] = asked.get(row.rol, 0) + 1
+        if asked[row.rol] > (2 if row.rol == "initiëren" else 1):
+            continue  # variety: one question per role (two for initiëren)
+        running = [*row.initiatieven_actief, *row.initiatieven_starting]
+        questions.append(
+            templates[row.rol].format(
+                name=name,
+                theme=themes[row.theme].lower(),
+                initiative=f"'{running[0]}'" if running else "het initiatief",
+            )  # fmt: skip
+        )
+    questions.append(f"Wat gaat er goed in {name} waar we op kunnen bouwen?")
+    questions.append(
+        f"Waar zijn bewoners van {name} te vinden (vindplaatsen), en wie spreken we nog niet?"
+    )
+    questions.append("Waar leggen we samen de focus op voor het komende jaar?")
+    return list(dict.fromkeys(questions))[:5]
+
+
+def assemble_profile(
+    data: Dataset,
+    buurtcode: str,
+    catalogue: Catalogue,
+    stories: pd.DataFrame,
+    initiatives: pd.DataFrame,
+    year: int | None = None,
+    agreement: dict | None = None,
+) -> Profile:
+    """The profile of one buurt; `stories` and `initiatives` are the gemeente's (store rows);
+    `agreement` is what was agreed earlier (focus_themes, ambition, activities)."""
+    buurten = data.buurten.set_index("buurtcode")
+    if buurtcode not in buurten.index:
+        raise KeyError(f"Buurt {buurtcode} hoort niet bij {data.info.name}.")
+    row = buurten.loc[buurtcode]
+    year = year or data.years[-1]
+    wide, status = data.wide(year), data.status(year)
+    reference = reference_values(
+        wide, catalogue, data.published_for(year), data.info.gemeentecode
+    )
+    signals = buurt_signals(wide, status, reference, catalogue)
+    sig = signals[signals["buurtcode"] == buurtcode].set_index("indicator")
+    trends = _trends(data, catalogue, buurtcode, year, reference)
+
+    figures = []
+    for ind in catalogue.indicators.values():
+        if ind.id not in wide:
+            continue
+        flagged = ind.id in sig.index and sig.at[ind.id, "signal"] in (
+            "kracht",
+            "aandacht",
+        )
+        if not (ind.key or flagged):
+            continue
+        value = wide.at[buurtcode, ind.id]
+        ref = reference["value"].get(ind.id, float("nan"))
+        nl = reference["nederland"].get(ind.id, float("nan"))
+        figures.append(
+            Figure(
+                theme=ind.theme,
+                indicator=ind.id,
+                label=ind.label,
+                buurt=ind.format(value)
+                if pd.notna(value)
+                else status.at[buurtcode, ind.id],
+                gemeente=ind.format(ref),
+                nederland=ind.format(nl),
+                signal=sig.at[ind.id, "signal"] if ind.id in sig.index else None,
+                reason=sig.at[ind.id, "reason"]
+                if ind.id in sig.index
+                else "Achtergrondcijfer.",
+                value=None if pd.isna(value) else float(value),
+                reference=None if pd.isna(ref) else float(ref),
+                trend=trends.get(ind.id, ""),
+            )  # fmt: skip
+        )
+    theme_order = list(catalogue.themes)
+    figures.sort(key=lambda f: theme_order.index(f.theme))
+
+    def strongest(kind: str) -> list[str]:
+        rows = sig[sig["signal"] == kind].copy()
+        rows["distance"] = (rows["difference"] / rows["reference"].abs()).abs()
+        return [
+            f"{catalogue[i].label}: {catalogue[i].format(r.value)} "
+            f"(gemeente {catalogue[i].format(r.reference)})"
+            for i, r in rows.sort_values("distance", ascending=False).head(3).iterrows()
+        ]
+
+    own_stories = stories[stories["buurtcode"] == buurtcode]
+    serving = initiatives[initiatives["buurtcodes"].map(lambda c: buurtcode in c)]
+    table = coverage_table(
+        [buurtcode], theme_order, signals, stories, initiatives, catalogue
+    )
+    roles = table[table["rol"].notna()]
+    talk = table[table["overeenstemming"].isin(["oneens", "stil"])]
+    names = buurten["buurtnaam"].to_dict()
+    fictional = data.info.fictional
+    inwoners = (
+        wide.at[buurtcode, "aantal_inwoners"] if "aantal_inwoners" in wide else None
+    )
+    return Profile(
+        buurtcode=buurtcode,
+        buurtnaam=row["buurtnaam"],
+        wijknaam=row["wijknaam"],
+        gemeentenaam=data.info.name,
+        fictional=fictional,
+        year=year,
+        inwoners=catalogue["aantal_inwoners"].format(inwoners)
+        if inwoners is not None and pd.notna(inwoners)
+        else "onbekend",
+        figures=figures,
+        trend_since=max((y for y in data.years if y < year), default=None),
+        krachten=strongest("kracht"),
+        zorgen=strongest("aandacht"),
+        story_counts={k: int((own_stories["kind"] == k).sum()) for k in KIND_ORDER},
+        quotes=select_quotes(own_stories),
+        initiatives=[
+            {
+                "name": i["name"],
+                "phase": i["phase"],
+                "themes": [catalogue.themes.get(t, t) for t in i["themes"]],
+                "buurten": [names.get(c, c) for c in i["buurtcodes"]],
+                "wijkteam_role": i["wijkteam_role"],
+                "people": int(sum(i["ladder"])) if i["ladder"] else None,
+            }  # fmt: skip
+            for i in serving.sort_values("phase", key=lambda p: p == "gestopt").to_dict(
+                "records"
+            )
+        ],
+        roles=[
+            {
+                "theme": catalogue.themes[r.theme],
+                "role": ROLES[r.rol],
+                "reason": r.rol_reden,
+            }
+            for r in roles.itertuples()
+        ],
+        conversation=[
+            f"{catalogue.themes[r.theme]}: {r.gesprek}" for r in talk.itertuples()
+        ],
+        questions=focus_questions(row["buurtnaam"], roles, talk, catalogue.themes),
+        sources=_sources(data, year, fictional),
+        agreement=agreement or {},
+    )
+
+
+def _trends(data, catalogue, buurtcode, year, reference) -> dict[str, str]:
+    """'beter, naar de gemeente toe' per indicator since the year before, where it exists."""
+    earlier = [y for y in data.years if y < year]
+    if not earlier:
+        return {}
+    before = earlier[-1]
+    old_wide = data.wide(before)
+    old_ref = reference_values(
+        old_wide, catalogue, data.published_for(before), data.info.gemeentecode
+    )
+    out = {}
+    wide = data.wide(year)
+    for ind in catalogue.indicators.values():
+        if ind.id not in wide or ind.id not in old_wide:
+            continue
+        t = buurt_trend(
+            old_wide[ind.id].loc[[buurtcode]],
+            wide[ind.id].loc[[buurtcode]],
+            old_ref["value"].get(ind.id, float("nan")),
+            reference["value"].get(ind.id, float("nan")),
+            ind,
+        ).iloc[0]
+        if t["richting"]:
+            movement = f", {t['beweging']}" if t["beweging"] else ""
+            out[ind.id] = f"{t['richting']}{movement}"
+    return out
+
+
+def _sources(data: Dataset, year: int, fictional: bool) -> list[str]:
+    if fictional:
+        return [
+            f"Fictieve cijfers, verhalen en initiatieven van {data.info.name} ({year}), "
+            "alleen om het dashboard te laten zien."
+        ]
+    return [
+        f"CBS, Kerncijfers wijken en buurten {year}; CBS/PDOK, Wijk- en buurtkaart.",
+        "Verhalen en initiatieven: vastgelegd in Tellen & Vertellen, met toestemming van de "
+        "vertellers.",
+        "Signaal: " + SignalRule().sentence(),
+    ]
