@@ -30,6 +30,9 @@ navigation = st.navigation(
             title="Initiatieven",
             icon=":material/diversity_3:",
         ),
+        st.Page(
+            "pages/buurtprofiel.py", title="Buurtprofiel", icon=":material/description:"
+        ),
         st.Page("pages/data.py", title="Data", icon=":material/database:"),
     ]
 )

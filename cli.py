@@ -6,6 +6,7 @@ Same functions as the pages, for scripts and reports; messages are in Dutch.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -175,6 +176,52 @@ def cmd_records(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    """The buurtprofiel of one buurt as PDF, HTML or JSON."""
+    from analysis.datasets import load_dataset
+    from analysis.profile import assemble_profile
+    from stories.agreements import AgreementStore
+    from stories.db import make_engine
+    from stories.initiatives import InitiativeStore
+    from stories.store import StoryStore
+    from ui.profile_doc import render_html, render_pdf
+
+    code = args.buurtcode.strip().upper()
+    if not (code.startswith("BU") and len(code) == 10 and code[2:].isdigit()):
+        raise AnalysisError(
+            f"'{args.buurtcode}' is geen buurtcode; een buurtcode ziet eruit als BU07720110."
+        )
+    data = load_dataset(find_dataset(args.gemeente or f"GM{code[2:6]}"))
+    engine = make_engine()
+    gemeente = data.info.gemeentecode
+    agreed = AgreementStore(engine).get(gemeente, code)
+    try:
+        profile = assemble_profile(
+            data, code, load_catalogue(), StoryStore(engine).query(gemeente),
+            InitiativeStore(engine).query(gemeente),
+            agreement={"focus_themes": agreed.focus_themes, "ambition": agreed.ambition,
+                       "activities": agreed.activities},
+        )  # fmt: skip
+    except KeyError as exc:
+        raise AnalysisError(exc.args[0]) from exc
+    if args.format == "json":
+        content = json.dumps(profile.to_dict(), ensure_ascii=False, indent=1).encode()
+    else:
+        page = render_html(profile, data.map_geometry, load_catalogue().themes)
+        try:
+            content = render_pdf(page) if args.format == "pdf" else page.encode("utf-8")
+        except RuntimeError as exc:
+            raise AnalysisError(str(exc)) from exc
+    if args.output:
+        Path(args.output).write_bytes(content)
+        print(f"Buurtprofiel van {profile.buurtnaam} geschreven naar {args.output}.")
+    elif args.format == "pdf":
+        raise AnalysisError("Geef voor een PDF een bestand op: --output profiel.pdf")
+    else:
+        sys.stdout.write(content.decode("utf-8"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cli.py",
@@ -249,6 +296,12 @@ def build_parser() -> argparse.ArgumentParser:
             help="bij export: .csv of .xlsx (anders stdout)",
         )
         sub.set_defaults(run=cmd_records)
+    prof = commands.add_parser("profile", help="het buurtprofiel als PDF, HTML of JSON")
+    prof.add_argument("buurtcode", help="zoals BU99990201")
+    prof.add_argument("--format", choices=["pdf", "html", "json"], default="pdf")
+    prof.add_argument("--output", metavar="BESTAND", help="anders stdout (html, json)")
+    prof.add_argument("--gemeente", help="dataset, als de buurtcode niet genoeg zegt")
+    prof.set_defaults(run=cmd_profile)
     return parser
 
 

@@ -227,7 +227,8 @@ def assemble_profile(
         ]
 
     own_stories = stories[stories["buurtcode"] == buurtcode]
-    serving = initiatives[initiatives["buurtcodes"].map(lambda c: buurtcode in c)]
+    serves = [buurtcode in codes for codes in initiatives["buurtcodes"]]
+    serving = initiatives.loc[np.array(serves, dtype=bool)]
     table = coverage_table(
         [buurtcode], theme_order, signals, stories, initiatives, catalogue
     )

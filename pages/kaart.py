@@ -274,6 +274,10 @@ with side_col:
             f"**Verhalen:** {told.get('kracht', 0)} krachten, {told.get('zorg', 0)} zorgen, "
             f"{told.get('droom', 0)} dromen · **Initiatieven:** {len(serving)}"
         )
+        st.page_link(
+            "pages/buurtprofiel.py", label=f"Buurtprofiel van {row['buurtnaam']}",
+            icon=":material/description:", query_params={"buurt": chosen},
+        )  # fmt: skip
     else:
         st.caption(
             "Klik op een buurt op de kaart, of kies er een hierboven, voor de belangrijkste cijfers."

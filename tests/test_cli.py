@@ -181,3 +181,33 @@ def test_initiatives_import_is_all_or_nothing_then_export(tmp_path):
     back = pd.read_csv(out, sep=";", dtype=str, keep_default_na=False)
     ours = back[back["naam"] == "Naaiclub De Draad"].iloc[0]
     assert ours["bindingsladder"] == "0;4;1;1;0;0" and ours["fase"] == "idee"
+
+
+def test_profile_pdf_html_json(tmp_path):
+    from stories.agreements import Agreement, AgreementStore
+    from stories.db import make_engine
+
+    engine = make_engine()  # the same data directory as the command below
+    AgreementStore(engine).save(
+        "GM9999", "BU99990201", Agreement(["jeugd"], "Speelplek erbij")
+    )
+    engine.dispose()
+    pdf = tmp_path / "oude-haven.pdf"
+    done = cli("profile", "BU99990201", "--format", "pdf", "--output", str(pdf))
+    assert done.returncode == 0, done.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    assert "Buurtprofiel Oude Haven" in text and "Speelplek erbij" in text
+    page = cli("profile", "BU99990201", "--format", "html").stdout
+    assert page.startswith("<!DOCTYPE html>") and "Speelplek erbij" in page
+    import json
+
+    profile = json.loads(cli("profile", "bu99990201", "--format", "json").stdout)
+    assert profile["buurtnaam"] == "Oude Haven" and profile["agreement"][
+        "focus_themes"
+    ] == ["jeugd"]
+    wrong = cli("profile", "BU99990999", "--format", "json")
+    assert wrong.returncode == 2 and "hoort niet bij Voorbeeldstad" in wrong.stderr
+    assert "geen buurtcode" in cli("profile", "Oude Haven").stderr

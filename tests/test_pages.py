@@ -507,3 +507,46 @@ def test_kaart_initiative_layer_and_outline_from_url(app):
         "Budgetcaf\\u00e9 De Kade (actief)" in script
         or "Budgetcafé De Kade (actief)" in script
     )
+
+
+def test_buurtprofiel_opens_on_the_buurt_in_the_url_and_keeps_agreements(app):
+    at = app.run()
+    at.query_params["buurt"] = "BU99990301"
+    at.switch_page("pages/buurtprofiel.py").run()
+    assert not at.exception
+    assert at.selectbox(key="profiel_buurt").value == "BU99990301"
+    assert "Rozenbuurt" in [s.value for s in at.subheader]
+    assert {m.label for m in at.metric} >= {"Krachten verteld", "Initiatieven"}
+    assert "Vragen voor het focusgesprek" in [s.value for s in at.subheader]
+    form = "afspraken_BU99990301"
+    at.multiselect(key=f"{form}_themas").select("taal")
+    at.text_area(key=f"{form}_ambitie").input("Bel 06-12345678")
+    at.button(key=f"{form}_opslaan").click().run()
+    assert any("telefoonnummer" in e.value for e in at.error)  # not stored
+    at.multiselect(key=f"{form}_themas").select("taal")
+    at.text_area(key=f"{form}_ambitie").input("Iedereen kan een formulier invullen.")
+    at.button(key=f"{form}_opslaan").click().run()
+    assert not at.exception and not at.error
+    # A later visit (a new session) shows what was agreed, and so does the export.
+    later = AppTest.from_file(APP, default_timeout=60).run()
+    later.query_params["buurt"] = "BU99990301"
+    later.switch_page("pages/buurtprofiel.py").run()
+    assert (
+        later.text_area(key=f"{form}_ambitie").value
+        == "Iedereen kan een formulier invullen."
+    )
+    assert later.multiselect(key=f"{form}_themas").value == ["taal"]
+    assert any("Laatst bijgewerkt" in c.value for c in later.caption)
+    later.button(key="profiel_pdf_maken").click().run()
+    assert not later.exception
+    assert [
+        d for d in later.get("download_button") if d.proto.label == "PDF downloaden"
+    ]
+
+
+def test_kaart_links_to_the_buurtprofiel(app):
+    at = app.run()
+    at.query_params["buurt"] = "BU99990201"
+    at.switch_page("pages/kaart.py").run()
+    links = [e for e in at.get("page_link") if "Buurtprofiel" in e.proto.label]
+    assert links and "buurt=BU99990201" in links[0].proto.query_string

@@ -1,0 +1,214 @@
+"""Buurtprofiel: one buurt on one page for the focusgesprek, with PDF and HTML export."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis.profile import assemble_profile
+from stories.agreements import Agreement, AgreementStore, check_agreement
+from stories.errors import StoreError
+from ui.profile_doc import locator_svg, render_html, render_pdf
+from ui.state import (
+    cached_initiatives,
+    cached_stories,
+    catalogue,
+    current_dataset,
+    fictional_banner,
+    require_entry,
+    story_store,
+    synced_choice,
+)
+from ui.text import plain
+
+KIND_MARKS = {
+    "kracht": ":blue[**Kracht**]",
+    "zorg": ":red[**Zorg**]",
+    "droom": ":violet[**Droom**]",
+}
+
+require_entry()
+cat = catalogue()
+data = current_dataset()
+names = dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
+codes = list(names)
+synced_choice("buurt", codes, codes[0], "profiel_buurt")
+
+st.title("Buurtprofiel")
+st.markdown(
+    "**Alles over één buurt op één plek**, voor het focusgesprek tussen wijkteam en gemeente: "
+    "de cijfers, wat bewoners vertellen, de initiatieven en vragen om het gesprek mee te "
+    "beginnen. Download het als PDF (A4) of als HTML-bestand."
+)
+fictional_banner(data)
+code = st.selectbox(
+    "Buurt", codes, key="profiel_buurt",
+    format_func=lambda c: f"{names[c]} ({data.buurten.set_index('buurtcode').at[c, 'wijknaam']})",
+)  # fmt: skip
+st.query_params["buurt"] = code
+
+agreements = AgreementStore(story_store().engine)
+agreed = agreements.get(data.info.gemeentecode, code)
+profile = assemble_profile(
+    data, code, cat, cached_stories(data), cached_initiatives(data),
+    agreement={"focus_themes": agreed.focus_themes, "ambition": agreed.ambition,
+               "activities": agreed.activities},
+)  # fmt: skip
+
+top = st.columns([1, 2], gap="large")
+with top[0]:
+    st.markdown(locator_svg(data.map_geometry, code, 240), unsafe_allow_html=True)
+    st.caption(f"{profile.buurtnaam} in {profile.gemeentenaam}")
+with top[1]:
+    st.subheader(profile.buurtnaam)
+    st.caption(
+        f"Wijk {profile.wijknaam} · {code} · {profile.inwoners} inwoners · cijfers {profile.year}"
+    )
+    counts = profile.story_counts
+    cols = st.columns(4)
+    cols[0].metric("Krachten verteld", counts["kracht"])
+    cols[1].metric("Zorgen verteld", counts["zorg"])
+    cols[2].metric("Dromen verteld", counts["droom"])
+    cols[3].metric("Initiatieven", len(profile.initiatives))
+    left, right = st.columns(2)
+    left.markdown("**Sterkste krachten (cijfers)**")
+    left.markdown("\n".join(f"- {plain(k)}" for k in profile.krachten) or "_Geen cijfer "
+                  "duidelijk beter dan de gemeente._")  # fmt: skip
+    right.markdown("**Grootste zorgen (cijfers)**")
+    right.markdown("\n".join(f"- {plain(z)}" for z in profile.zorgen) or "_Geen cijfer "
+                   "duidelijk slechter dan de gemeente._")  # fmt: skip
+
+st.subheader("Cijfers per thema")
+figures = pd.DataFrame(
+    [
+        {
+            "Thema": cat.themes[f.theme],
+            "Indicator": f.label,
+            "Buurt": f.buurt,
+            "Gemeente": f.gemeente,
+            "Nederland": f.nederland,
+            "Signaal": f.signal or "–",
+            f"Sinds {profile.trend_since}"
+            if profile.trend_since
+            else "Ontwikkeling": f.trend,
+        }  # fmt: skip
+        for f in profile.figures
+    ]
+)
+st.dataframe(figures, hide_index=True, width="stretch")
+compared = [f for f in profile.figures if f.value is not None and f.reference is not None
+            and f.indicator != "aantal_inwoners" and f.reference]  # fmt: skip
+if compared:
+    fig = go.Figure(
+        go.Bar(
+            y=[f.label for f in compared],
+            x=[100 * f.value / f.reference for f in compared],
+            orientation="h",
+            marker_color=[
+                "#ca0020"
+                if f.signal == "aandacht"
+                else "#0571b0"
+                if f.signal == "kracht"
+                else "#969696"
+                for f in compared
+            ],  # fmt: skip
+            text=[f"{f.buurt} (gemeente {f.gemeente})" for f in compared],
+            textposition="outside",
+            cliponaxis=False,
+        )  # fmt: skip
+    )
+    fig.add_vline(x=100, line_dash="dash", line_color="#1f2a44")
+    fig.update_layout(
+        height=90 + 30 * len(compared), margin=dict(l=10, r=170, t=30, b=10),
+        font=dict(size=13), plot_bgcolor="#ffffff", yaxis=dict(autorange="reversed"),
+        xaxis_title="buurt als % van de gemeente (100 = gelijk); rood aandacht, blauw kracht",
+    )  # fmt: skip
+    st.plotly_chart(fig, width="stretch", key="profiel_chart")
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Wat bewoners vertellen")
+    for q in profile.quotes:
+        themes = ", ".join(cat.themes.get(t, t) for t in q.themes)
+        st.markdown(f"{KIND_MARKS[q.kind]} · {plain(themes)}\n\n> {plain(q.text)}")
+        st.caption(f"{q.source} · {q.voice} · {q.date}")
+    if not profile.quotes:
+        st.caption("Nog geen verhalen uit deze buurt.")
+with right:
+    st.subheader("Initiatieven")
+    for i in profile.initiatives:
+        people = f" · {i['people']} mensen" if i["people"] else ""
+        st.markdown(
+            f"**{plain(i['name'])}** ({i['phase']}) – {plain(', '.join(i['themes']))}{people}"
+        )
+    if not profile.initiatives:
+        st.caption("Geen initiatieven vastgelegd voor deze buurt.")
+    st.subheader("Rolwijzer")
+    for r in profile.roles:
+        st.markdown(f"**{r['role']}** · {plain(r['theme'])}: {plain(r['reason'])}")
+    if not profile.roles:
+        st.caption("Geen suggesties.")
+    if profile.conversation:
+        st.subheader("Waar cijfers en verhalen verschillen")
+        st.markdown("\n".join(f"- {plain(c)}" for c in profile.conversation))
+
+st.subheader("Vragen voor het focusgesprek")
+st.markdown(
+    "\n".join(f"{n}. {plain(q)}" for n, q in enumerate(profile.questions, start=1))
+)
+
+st.subheader("Afspraken")
+if agreed.updated:
+    st.caption(f"Laatst bijgewerkt op {agreed.updated:%d-%m-%Y %H:%M}.")
+with st.form(f"afspraken_{code}"):
+    focus = st.multiselect(
+        "Focusthema's", list(cat.themes), agreed.focus_themes, format_func=cat.themes.get,
+        key=f"afspraken_{code}_themas",
+    )  # fmt: skip
+    ambition = st.text_area(
+        "Ambitie: wat willen we samen bereiken?", agreed.ambition, height=80,
+        key=f"afspraken_{code}_ambitie",
+    )  # fmt: skip
+    activities = st.text_area(
+        "Activiteiten: wie doet wat?", agreed.activities, height=80,
+        key=f"afspraken_{code}_activiteiten",
+    )  # fmt: skip
+    if st.form_submit_button(
+        "Afspraken opslaan", type="primary", key=f"afspraken_{code}_opslaan"
+    ):
+        new = Agreement(focus, ambition, activities)
+        problems = check_agreement(new, cat.themes)
+        for problem in problems:
+            st.error(problem)
+        if not problems:
+            try:
+                agreements.save(data.info.gemeentecode, code, new)
+            except StoreError as exc:
+                st.error(str(exc))
+            else:
+                # A PDF made before the change is out of date.
+                st.session_state.pop("profiel_pdf_bestand", None)
+                st.toast("De afspraken zijn opgeslagen.")
+                st.rerun()
+
+st.subheader("Downloaden")
+page_html = render_html(profile, data.map_geometry, cat.themes)
+slug = f"buurtprofiel_{code}_{profile.year}"
+cols = st.columns(2)
+cols[1].download_button(
+    "HTML-bestand", page_html.encode("utf-8"), file_name=f"{slug}.html", mime="text/html",
+    key="profiel_html", icon=":material/code:",
+)  # fmt: skip
+if cols[0].button(
+    "PDF maken (A4)", key="profiel_pdf_maken", icon=":material/picture_as_pdf:"
+):
+    try:
+        with st.spinner("PDF maken…"):
+            st.session_state["profiel_pdf_bestand"] = (code, render_pdf(page_html))
+    except RuntimeError as exc:
+        st.error(str(exc))
+made = st.session_state.get("profiel_pdf_bestand")
+if made and made[0] == code:
+    cols[0].download_button(
+        "PDF downloaden", made[1], file_name=f"{slug}.pdf", mime="application/pdf",
+        key="profiel_pdf", type="primary", icon=":material/download:",
+    )  # fmt: skip

@@ -1,0 +1,242 @@
+"""The buurtprofiel: its contents on the demo and on real Eindhoven data, privacy-safe quotes,
+the agreements store, and the PDF (text extracted with pdftotext, pages counted)."""
+
+import subprocess
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from analysis.coverage import coverage_table
+from analysis.profile import assemble_profile, select_quotes
+from analysis.reference import reference_values
+from analysis.signals import buurt_signals
+from stories.agreements import Agreement, AgreementStore, check_agreement
+from stories.db import make_engine
+from stories.demo import demo_initiatives, demo_stories
+from stories.errors import StoreError
+from tests.conftest import CBS_DIR
+from ui.profile_doc import render_html, render_pdf
+
+OUDE_HAVEN = "BU99990201"
+
+
+@pytest.fixture(scope="module")
+def oude_haven(demo, catalogue):
+    return assemble_profile(
+        demo, OUDE_HAVEN, catalogue, demo_stories(), demo_initiatives()
+    )
+
+
+def test_profile_contents_on_the_demo(demo, catalogue, oude_haven):
+    p = oude_haven
+    assert (p.buurtnaam, p.wijknaam, p.year, p.fictional) == (
+        "Oude Haven",
+        "Havenkwartier",
+        2023,
+        True,
+    )
+    wide = demo.wide(2023)
+    reference = reference_values(wide, catalogue, demo.published_for(2023), "GM9999")
+    signals = buurt_signals(wide, demo.status(2023), reference, catalogue)
+    own = signals[signals["buurtcode"] == OUDE_HAVEN].set_index("indicator")
+    shown = {f.indicator: f for f in p.figures}
+    # Every key figure, and every indicator with a clear signal, with gemeente and NL values.
+    flagged = set(own.index[own["signal"].isin(["kracht", "aandacht"])])
+    keys = {i.id for i in catalogue.indicators.values() if i.key}
+    assert flagged | keys <= set(shown)
+    low = shown["pct_huishoudens_laag_inkomen"]
+    assert low.buurt == catalogue["pct_huishoudens_laag_inkomen"].format(
+        wide.at[OUDE_HAVEN, "pct_huishoudens_laag_inkomen"]
+    )
+    assert low.signal == own.at["pct_huishoudens_laag_inkomen", "signal"] == "aandacht"
+    assert low.nederland != "–" and low.trend  # NL value and a trend since 2022
+    assert p.trend_since == 2022
+    assert len(p.zorgen) == 3 and all("gemeente" in z for z in p.zorgen)
+    # Quotes: 3–6, from this buurt, varied in kind and theme.
+    assert 3 <= len(p.quotes) <= 6
+    texts = set(demo_stories().query("buurtcode == @OUDE_HAVEN")["text"])
+    assert all(q.text in texts for q in p.quotes)
+    assert {q.kind for q in p.quotes} == {"kracht", "zorg", "droom"}
+    assert len({q.themes[0] for q in p.quotes}) >= 3
+    # Initiatives serving the buurt, and the rolwijzer as the coverage rules give it.
+    serving = demo_initiatives()[
+        demo_initiatives()["buurtcodes"].map(lambda c: OUDE_HAVEN in c)
+    ]
+    assert sorted(i["name"] for i in p.initiatives) == sorted(serving["name"])
+    table = coverage_table([OUDE_HAVEN], list(catalogue.themes), signals, demo_stories(),
+                           demo_initiatives(), catalogue)  # fmt: skip
+    assert len(p.roles) == table["rol"].notna().sum() > 0
+    assert any("bewoners vertellen vooral krachten" in c for c in p.conversation)
+    assert 3 <= len(p.questions) <= 5
+    assert "Fictieve" in p.sources[0]
+
+
+def test_every_buurt_gets_three_to_five_questions(demo, catalogue):
+    stories, initiatives = demo_stories(), demo_initiatives()
+    for code in demo.buurten["buurtcode"]:
+        p = assemble_profile(demo, code, catalogue, stories, initiatives)
+        assert 3 <= len(p.questions) <= 5, code
+        assert len(p.quotes) <= 6
+
+
+def test_quotes_that_fail_the_privacy_checks_never_appear():
+    stories = demo_stories().query("buurtcode == @OUDE_HAVEN").copy()
+    newest = pd.Timestamp.today().date().isoformat()
+    risky = pd.DataFrame(
+        [
+            {**stories.iloc[0].to_dict(), "id": f"x{i}", "kind": kind, "text": text,
+             "date": newest, "themes": [theme]}
+            for i, (kind, text, theme) in enumerate([
+                ("zorg", "Bel mevrouw Jansen op 06-12345678 over de lift.", "gezondheid"),
+                ("kracht", "Mail naar piet@voorbeeld.nl voor de klusjesdienst.", "meedoen"),
+                ("droom", "Een moestuin achter Kerkstraat 12, wie doet mee?", "leefomgeving"),
+            ])
+        ]
+    )  # fmt: skip
+    chosen = select_quotes(pd.concat([risky, stories], ignore_index=True), n=6)
+    assert chosen and not any(
+        marker in q.text
+        for q in chosen
+        for marker in ("0612", "06-1", "@", "Kerkstraat 12")
+    )
+    assert {q.kind for q in chosen} == {
+        "kracht",
+        "zorg",
+        "droom",
+    }  # the others still come
+
+
+def test_a_buurt_without_stories_or_initiatives(demo, catalogue):
+    p = assemble_profile(
+        demo, "BU99990803", catalogue, demo_stories(), demo_initiatives()
+    )
+    assert (
+        p.quotes == []
+        and p.initiatives == []
+        and p.story_counts == {"zorg": 0, "kracht": 0, "droom": 0}
+    )
+    assert any(f.buurt in ("geheim", "niet beschikbaar", "geheim of onbekend") or f.signal is None
+               for f in p.figures)  # fmt: skip
+
+
+def test_unknown_buurt(demo, catalogue):
+    with pytest.raises(KeyError, match="hoort niet bij"):
+        assemble_profile(
+            demo, "BU00000000", catalogue, demo_stories(), demo_initiatives()
+        )
+
+
+def pdf_text(pdf: bytes, tmp_path) -> tuple[str, int]:
+    path = tmp_path / "profiel.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    info = subprocess.run(
+        ["pdfinfo", str(path)], capture_output=True, text=True, check=True
+    )
+    pages = int(next(line.split()[-1] for line in info.stdout.splitlines()
+                     if line.startswith("Pages:")))  # fmt: skip
+    return text, pages
+
+
+def test_pdf_has_name_figures_sources_and_at_most_two_pages(
+    demo, catalogue, oude_haven, tmp_path
+):
+    page = render_html(oude_haven, demo.map_geometry, catalogue.themes)
+    text, pages = pdf_text(render_pdf(page), tmp_path)
+    assert pages <= 2
+    assert "Buurtprofiel Oude Haven" in text
+    assert (
+        "FICTIEF" in text and "Fictieve cijfers" in text
+    )  # the mark and the source footer
+    low = next(
+        f for f in oude_haven.figures if f.indicator == "pct_huishoudens_laag_inkomen"
+    )
+    assert low.buurt in text and low.gemeente in text
+    assert oude_haven.questions[0][:40] in " ".join(text.split())
+
+
+def test_html_is_standalone_and_escapes_user_text(demo, catalogue, oude_haven):
+    from dataclasses import replace
+
+    evil = replace(oude_haven, agreement={"focus_themes": ["jeugd"], "ambition":
+                   "<script>alert(1)</script> Meer speelplekken", "activities": ""})  # fmt: skip
+    page = render_html(evil, demo.map_geometry, catalogue.themes)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "Meer speelplekken" in page and "Jeugd &amp; opgroeien" in page
+    assert "src=" not in page and "<link" not in page  # nothing fetched from elsewhere
+
+
+@pytest.mark.skipif(
+    not (CBS_DIR / "kwb_2022.csv").exists(), reason="shared CBS data not present"
+)
+def test_profile_on_real_eindhoven(catalogue, tmp_path):
+    from analysis.datasets import load_dataset
+    from analysis.importer import import_cbs
+
+    files = [((CBS_DIR / n).read_bytes(), n)
+             for n in ("buurten_GM0772_eindhoven.geojson", "kwb_2022.csv")]  # fmt: skip
+    import_cbs(*files)
+    data = load_dataset("GM0772")
+    code = data.buurten["buurtcode"].iloc[0]
+    empty = demo_stories().iloc[0:0]
+    p = assemble_profile(data, code, catalogue, empty, demo_initiatives().iloc[0:0])
+    assert p.gemeentenaam == "Eindhoven" and not p.fictional and p.year == 2022
+    assert "CBS, Kerncijfers wijken en buurten 2022" in p.sources[0]
+    inwoners = data.wide(2022).at[code, "aantal_inwoners"]
+    assert p.inwoners == catalogue["aantal_inwoners"].format(inwoners)
+    assert p.quotes == [] and len(p.questions) >= 3
+    text, pages = pdf_text(render_pdf(render_html(p, data.map_geometry, catalogue.themes)),
+                           tmp_path)  # fmt: skip
+    assert (
+        p.buurtnaam in text
+        and "Kerncijfers wijken en buurten 2022" in text
+        and pages <= 2
+    )
+    assert "FICTIEF" not in text
+
+
+def test_agreements_are_kept_per_buurt(database_url):
+    engine = make_engine(database_url)
+    store = AgreementStore(engine)
+    assert store.get("GM9999", OUDE_HAVEN).empty
+    store.save(
+        "GM9999",
+        OUDE_HAVEN,
+        Agreement(["jeugd"], "Meer plekken voor jongeren", "Sport"),
+    )
+    store.save("GM9999", OUDE_HAVEN, Agreement(["jeugd", "taal"], "Bijgesteld", ""))
+    got = store.get("GM9999", OUDE_HAVEN)
+    assert (got.focus_themes, got.ambition, got.activities) == (
+        ["jeugd", "taal"],
+        "Bijgesteld",
+        "",
+    )
+    assert got.updated.date() == date.today()
+    assert (
+        store.get("GM9999", "BU99990202").empty
+        and store.get("GM0772", OUDE_HAVEN).empty
+    )
+    engine.dispose()
+
+
+def test_agreement_checks(catalogue):
+    assert check_agreement(Agreement(["jeugd"], "Samen"), catalogue.themes) == []
+    problems = check_agreement(
+        Agreement(["sport"], "Bel 06-12345678"), catalogue.themes
+    )
+    assert "Onbekend thema 'sport'." in problems
+    assert any("telefoonnummer" in p for p in problems)
+
+
+def test_a_failed_save_keeps_the_previous_agreement(database_url):
+    engine = make_engine(database_url)
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite does not enforce column lengths; PostgreSQL does")
+    store = AgreementStore(engine)
+    store.save("GM9999", OUDE_HAVEN, Agreement(["jeugd"], "Eerst"))
+    with pytest.raises(StoreError, match="de vorige afspraken zijn bewaard"):
+        store.save("GM9999", OUDE_HAVEN, Agreement(["x" * 300], "Te veel"))  # too long
+    assert store.get("GM9999", OUDE_HAVEN).ambition == "Eerst"
+    engine.dispose()
