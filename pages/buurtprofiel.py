@@ -18,13 +18,7 @@ from ui.state import (
     story_store,
     synced_choice,
 )
-from ui.text import plain
-
-KIND_MARKS = {
-    "kracht": ":blue[**Kracht**]",
-    "zorg": ":red[**Zorg**]",
-    "droom": ":violet[**Droom**]",
-}
+from ui.text import KIND_MARKS, plain
 
 require_entry()
 cat = catalogue()

@@ -21,14 +21,9 @@ from ui.state import (
     require_entry,
     story_store,
 )
-from ui.text import plain
+from ui.text import KIND_MARKS, plain
 
 KIND_COLOURS = {"kracht": "#0571b0", "zorg": "#ca0020", "droom": "#7b3294"}
-KIND_MARKS = {
-    "kracht": ":blue[**Kracht**]",
-    "zorg": ":red[**Zorg**]",
-    "droom": ":violet[**Droom**]",
-}
 PAGE = 15
 
 require_entry()

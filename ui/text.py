@@ -2,6 +2,13 @@
 
 import re
 
+# The kind of a story as coloured bold text (Streamlit Markdown), the colours of the map dots.
+KIND_MARKS = {
+    "kracht": ":blue[**Kracht**]",
+    "zorg": ":red[**Zorg**]",
+    "droom": ":violet[**Droom**]",
+}
+
 
 def plain(text: str) -> str:
     """User text for st.markdown: every Markdown character escaped, so it shows as typed and
