@@ -75,34 +75,34 @@ def told(count: int, kind: str) -> str:
     return "" if stories.empty else f"; {count} verhalen over {kind}"
 
 
+def strongest(heading: str, explanation: str, flagged: str, phrase: str, kind: str,
+              kinds: str) -> None:  # fmt: skip
+    """The three themes with most buurten `flagged` in the figures plus stories of `kind`."""
+    st.subheader(heading)
+    st.caption(explanation)
+    top = summary.assign(score=summary[flagged] + summary[kind]).nlargest(3, "score")
+    for _, row in top.iterrows():
+        st.markdown(
+            f"**{row['label']}** — {figures(row, flagged, phrase)}"
+            + told(row[kind], kinds)
+        )
+
+
 left, right = st.columns(2)
 with left:
-    st.subheader(":material/thumb_up: Sterkste krachten")
-    st.caption(
-        "Thema's waar de meeste buurten er in de cijfers duidelijk goed voor staan, en waar bewoners de meeste krachten vertellen."
-    )
-    top = summary.assign(score=summary["buurten_kracht"] + summary["kracht"]).nlargest(
-        3, "score"
-    )
-    for _, row in top.iterrows():
-        st.markdown(
-            f"**{row['label']}** — {figures(row, 'buurten_kracht', 'sterk in de cijfers')}"
-            + told(row["kracht"], "krachten")
-        )
+    strongest(
+        ":material/thumb_up: Sterkste krachten",
+        "Thema's waar de meeste buurten er in de cijfers duidelijk goed voor staan, en waar "
+        "bewoners de meeste krachten vertellen.",
+        "buurten_kracht", "sterk in de cijfers", "kracht", "krachten",
+    )  # fmt: skip
 with right:
-    st.subheader(":material/warning: Grootste zorgen")
-    st.caption(
-        "Thema's waar de meeste buurten in de cijfers aandacht vragen, en waar bewoners de meeste zorgen vertellen."
-    )
-    top = summary.assign(score=summary["buurten_aandacht"] + summary["zorg"]).nlargest(
-        3, "score"
-    )
-    for _, row in top.iterrows():
-        st.markdown(
-            f"**{row['label']}** — "
-            f"{figures(row, 'buurten_aandacht', 'vragen aandacht in de cijfers')}"
-            + told(row["zorg"], "zorgen")
-        )
+    strongest(
+        ":material/warning: Grootste zorgen",
+        "Thema's waar de meeste buurten in de cijfers aandacht vragen, en waar bewoners de "
+        "meeste zorgen vertellen.",
+        "buurten_aandacht", "vragen aandacht in de cijfers", "zorg", "zorgen",
+    )  # fmt: skip
 
 st.subheader(":material/flag: Waar beginnen?")
 st.caption(
