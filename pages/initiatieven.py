@@ -20,7 +20,7 @@ from analysis.coverage import (
 from analysis.signals import SignalRule
 from stories.errors import StoreError
 from stories.exchange import INITIATIVES, export_initiatives
-from stories.initiatives import as_input, validate_initiative
+from stories.initiatives import as_input, serving, validate_initiative
 from stories.model import INITIATORS, LADDER, PHASES, SUPPORT, TARGET_GROUPS
 from stories.model import ROLES as WIJKTEAM_ROLES
 from ui.maps import SEQUENTIAL, choropleth
@@ -97,11 +97,10 @@ codes = [
 ]
 themes = chosen_themes or list(cat.themes)
 initiatives = cached_initiatives(data)
-keep = initiatives["buurtcodes"].map(lambda served: bool(set(served) & set(codes)))
-keep &= initiatives["themes"].map(lambda ts: bool(set(ts) & set(themes)))
+shown = serving(initiatives, codes)
+shown = shown.loc[[bool(set(ts) & set(themes)) for ts in shown["themes"]]]
 if group:
-    keep &= initiatives["target_groups"].map(lambda g: group in g or "iedereen" in g)
-shown = initiatives.loc[keep.astype(bool)]
+    shown = shown.loc[[group in g or "iedereen" in g for g in shown["target_groups"]]]
 
 _, signals = cached_signals(data.info.id, year)
 rule = CoverageRule()

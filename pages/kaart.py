@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.signals import SignalRule, deviation_classes
+from stories.initiatives import serving
 from stories.store import StoryFilter
 from ui.maps import (
     KIND_COLOURS,
@@ -266,13 +267,11 @@ with side_col:
         told = cached_stories(data, StoryFilter(buurtcodes=[chosen]))[
             "kind"
         ].value_counts()
-        serving = initiatives[
-            initiatives["buurtcodes"].map(lambda c: chosen in c)
-            & (initiatives["phase"] != "gestopt")
-        ]
+        active = serving(initiatives, [chosen])
+        active = active[active["phase"] != "gestopt"]
         st.markdown(
             f"**Verhalen:** {told.get('kracht', 0)} krachten, {told.get('zorg', 0)} zorgen, "
-            f"{told.get('droom', 0)} dromen · **Initiatieven:** {len(serving)}"
+            f"{told.get('droom', 0)} dromen · **Initiatieven:** {len(active)}"
         )
         st.page_link(
             "pages/buurtprofiel.py", label=f"Buurtprofiel van {row['buurtnaam']}",

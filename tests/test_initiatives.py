@@ -195,3 +195,15 @@ def test_missing_columns_are_named():
     with pytest.raises(StoreError, match="kolommen ontbreken: fase"):
         import_records(None, "GM0001", b"naam;buurtcodes;thema\nA;BU99990201;jeugd\n",
                        "a.csv", INITIATIVES, CODES)  # fmt: skip
+
+
+def test_serving_finds_initiatives_for_any_of_the_buurten():
+    from stories.initiatives import serving
+
+    demo = demo_initiatives()
+    found = serving(demo, ["BU99990201", "BU99990301"])
+    assert "Budgetcafé De Kade" in set(found["name"])
+    assert all({"BU99990201", "BU99990301"} & set(c) for c in found["buurtcodes"])
+    assert len(serving(demo, ["BU00000000"])) == 0
+    empty = serving(demo.iloc[0:0], ["BU99990201"])  # a real gemeente without any
+    assert list(empty.columns) == list(demo.columns) and empty.empty
