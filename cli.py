@@ -79,8 +79,7 @@ def find_dataset(code: str) -> str:
 def cmd_signals(args: argparse.Namespace) -> int:
     """The signals table (buurtcode, indicator, value, gemeente value, signal, reason)."""
     from analysis.datasets import load_dataset
-    from analysis.reference import reference_values
-    from analysis.signals import SignalRule, buurt_signals
+    from analysis.signals import SignalRule, dataset_signals
 
     catalogue = load_catalogue()
     data = load_dataset(find_dataset(args.gemeente), catalogue)
@@ -88,12 +87,8 @@ def cmd_signals(args: argparse.Namespace) -> int:
     if year not in data.years:
         years = ", ".join(str(y) for y in data.years)
         raise AnalysisError(f"Geen cijfers over {year}. Ingeladen jaren: {years}.")
-    wide = data.wide(year)
-    reference = reference_values(
-        wide, catalogue, data.published_for(year), data.info.gemeentecode
-    )
     rule = SignalRule(min_inwoners=args.min_inwoners)
-    table = buurt_signals(wide, data.status(year), reference, catalogue, rule)
+    _, table = dataset_signals(data, year, catalogue, rule)
     names = data.buurten.set_index("buurtcode")["buurtnaam"]
     out = pd.DataFrame(
         {

@@ -9,6 +9,7 @@ buurt, the rolwijzer, where figures and stories disagree, and questions to start
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -18,9 +19,9 @@ import pandas as pd
 from analysis.catalogue import Catalogue
 from analysis.coverage import ROLES, coverage_table
 from analysis.datasets import Dataset
-from analysis.reference import reference_values
-from analysis.signals import SignalRule, buurt_signals
+from analysis.signals import SignalRule, dataset_signals
 from analysis.trend import buurt_trend
+from stories.initiatives import serving
 from stories.privacy import find_identifiers
 
 MAX_QUOTE = 320  # characters: a quote on paper is a sentence or three, not a page
@@ -166,21 +167,24 @@ def assemble_profile(
     initiatives: pd.DataFrame,
     year: int | None = None,
     agreement: dict | None = None,
+    signals_for: Callable[[int], tuple[pd.DataFrame, pd.DataFrame]] | None = None,
 ) -> Profile:
     """The profile of one buurt; `stories` and `initiatives` are the gemeente's (store rows);
-    `agreement` is what was agreed earlier (focus_themes, ambition, activities)."""
+    `agreement` is what was agreed earlier (focus_themes, ambition, activities).
+
+    `signals_for(year)` gives (reference values, signals) as `dataset_signals` does; the app
+    passes its cached copy, so a profile does not compute them again.
+    """
     buurten = data.buurten.set_index("buurtcode")
     if buurtcode not in buurten.index:
         raise KeyError(f"Buurt {buurtcode} hoort niet bij {data.info.name}.")
     row = buurten.loc[buurtcode]
     year = year or data.years[-1]
+    signals_for = signals_for or (lambda y: dataset_signals(data, y, catalogue))
     wide, status = data.wide(year), data.status(year)
-    reference = reference_values(
-        wide, catalogue, data.published_for(year), data.info.gemeentecode
-    )
-    signals = buurt_signals(wide, status, reference, catalogue)
+    reference, signals = signals_for(year)
     sig = signals[signals["buurtcode"] == buurtcode].set_index("indicator")
-    trends = _trends(data, catalogue, buurtcode, year, reference)
+    trends = _trends(data, catalogue, buurtcode, year, reference, signals_for)
 
     figures = []
     for ind in catalogue.indicators.values():
@@ -227,8 +231,7 @@ def assemble_profile(
         ]
 
     own_stories = stories[stories["buurtcode"] == buurtcode]
-    serves = [buurtcode in codes for codes in initiatives["buurtcodes"]]
-    serving = initiatives.loc[np.array(serves, dtype=bool)]
+    serves = serving(initiatives, [buurtcode])
     table = coverage_table(
         [buurtcode], theme_order, signals, stories, initiatives, catalogue
     )
@@ -264,7 +267,7 @@ def assemble_profile(
                 "wijkteam_role": i["wijkteam_role"],
                 "people": int(sum(i["ladder"])) if i["ladder"] else None,
             }  # fmt: skip
-            for i in serving.sort_values("phase", key=lambda p: p == "gestopt").to_dict(
+            for i in serves.sort_values("phase", key=lambda p: p == "gestopt").to_dict(
                 "records"
             )
         ],
@@ -285,16 +288,14 @@ def assemble_profile(
     )
 
 
-def _trends(data, catalogue, buurtcode, year, reference) -> dict[str, str]:
+def _trends(data, catalogue, buurtcode, year, reference, signals_for) -> dict[str, str]:
     """'beter, naar de gemeente toe' per indicator since the year before, where it exists."""
     earlier = [y for y in data.years if y < year]
     if not earlier:
         return {}
     before = earlier[-1]
     old_wide = data.wide(before)
-    old_ref = reference_values(
-        old_wide, catalogue, data.published_for(before), data.info.gemeentecode
-    )
+    old_ref, _ = signals_for(before)
     out = {}
     wide = data.wide(year)
     for ind in catalogue.indicators.values():

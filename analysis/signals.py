@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue, Indicator, format_number
+from analysis.datasets import Dataset
+from analysis.reference import reference_values
 
 SIGNALS = ("kracht", "gemiddeld", "aandacht")
 SIGNAL_COLUMNS = [
@@ -133,6 +135,18 @@ def _reasons(
     return [
         text + tail[s] for text, s in zip(ind.format_many(values.tolist()), signals)
     ]
+
+
+def dataset_signals(
+    data: Dataset, year: int, catalogue: Catalogue, rule: SignalRule = SignalRule()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(reference values, signals) of one dataset and year: the gemeente and Nederland values
+    (CBS's own where published) and every buurt's signal against them."""
+    wide = data.wide(year)
+    reference = reference_values(
+        wide, catalogue, data.published_for(year), data.info.gemeentecode
+    )
+    return reference, buurt_signals(wide, data.status(year), reference, catalogue, rule)
 
 
 def theme_picture(signals: pd.DataFrame) -> pd.DataFrame:

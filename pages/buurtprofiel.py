@@ -10,6 +10,7 @@ from stories.errors import StoreError
 from ui.profile_doc import locator_svg, render_html, render_pdf
 from ui.state import (
     cached_initiatives,
+    cached_signals,
     cached_stories,
     catalogue,
     current_dataset,
@@ -46,6 +47,7 @@ profile = assemble_profile(
     data, code, cat, cached_stories(data), cached_initiatives(data),
     agreement={"focus_themes": agreed.focus_themes, "ambition": agreed.ambition,
                "activities": agreed.activities},
+    signals_for=lambda year: cached_signals(data.info.id, year),
 )  # fmt: skip
 
 top = st.columns([1, 2], gap="large")

@@ -21,8 +21,7 @@ from analysis.datasets import (
     load_dataset,
 )
 from analysis.errors import AnalysisError
-from analysis.reference import reference_values
-from analysis.signals import SignalRule, buurt_signals
+from analysis.signals import dataset_signals
 from stories.db import database_url, make_engine
 from stories.errors import StoreError
 from stories.initiatives import InitiativeStore
@@ -63,14 +62,7 @@ def cached_dataset(dataset_id: str) -> Dataset:
 
 @st.cache_data(max_entries=8)
 def _signals(dataset_id: str, version: float, year: int):
-    data, cat = cached_dataset(dataset_id), load_catalogue()
-    wide = data.wide(year)
-    reference = reference_values(
-        wide, cat, data.published_for(year), data.info.gemeentecode
-    )
-    return reference, buurt_signals(
-        wide, data.status(year), reference, cat, SignalRule()
-    )
+    return dataset_signals(cached_dataset(dataset_id), year, load_catalogue())
 
 
 def cached_signals(dataset_id: str, year: int):
