@@ -33,7 +33,14 @@ navigation = st.navigation(
         st.Page(
             "pages/buurtprofiel.py", title="Buurtprofiel", icon=":material/description:"
         ),
+        st.Page(
+            "pages/werksessie.py", title="Werksessie", icon=":material/co_present:"
+        ),
         st.Page("pages/data.py", title="Data", icon=":material/database:"),
+        # The participants' phone form, reached by QR code or a short address.
+        st.Page(
+            "pages/doe_mee.py", title="Doe mee", url_path="doemee", visibility="hidden"
+        ),
     ]
 )
 st.logo("static/logo.svg", size="large")

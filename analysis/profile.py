@@ -80,6 +80,20 @@ class Profile:
         return asdict(self)
 
 
+def strongest(
+    sig: pd.DataFrame, catalogue: Catalogue, kind: str, n: int = 3
+) -> list[str]:
+    """The `n` figures of one buurt furthest from the gemeente with signal `kind`, as
+    "label: value (gemeente value)"; `sig` is the buurt's signals indexed by indicator."""
+    rows = sig[sig["signal"] == kind].copy()
+    rows["distance"] = (rows["difference"] / rows["reference"].abs()).abs()
+    return [
+        f"{catalogue[i].label}: {catalogue[i].format(r.value)} "
+        f"(gemeente {catalogue[i].format(r.reference)})"
+        for i, r in rows.sort_values("distance", ascending=False).head(n).iterrows()
+    ]
+
+
 def select_quotes(stories: pd.DataFrame, n: int = 5) -> list[Quote]:
     """3–6 quotes varied in kind and theme: take turns over zorg, kracht and droom, each time
     the newest story about a theme not shown yet. Stories that look like they hold a phone
@@ -221,15 +235,6 @@ def assemble_profile(
     theme_order = list(catalogue.themes)
     figures.sort(key=lambda f: theme_order.index(f.theme))
 
-    def strongest(kind: str) -> list[str]:
-        rows = sig[sig["signal"] == kind].copy()
-        rows["distance"] = (rows["difference"] / rows["reference"].abs()).abs()
-        return [
-            f"{catalogue[i].label}: {catalogue[i].format(r.value)} "
-            f"(gemeente {catalogue[i].format(r.reference)})"
-            for i, r in rows.sort_values("distance", ascending=False).head(3).iterrows()
-        ]
-
     own_stories = stories[stories["buurtcode"] == buurtcode]
     serves = serving(initiatives, [buurtcode])
     table = coverage_table(
@@ -254,8 +259,8 @@ def assemble_profile(
         else "onbekend",
         figures=figures,
         trend_since=max((y for y in data.years if y < year), default=None),
-        krachten=strongest("kracht"),
-        zorgen=strongest("aandacht"),
+        krachten=strongest(sig, catalogue, "kracht"),
+        zorgen=strongest(sig, catalogue, "aandacht"),
         story_counts={k: int((own_stories["kind"] == k).sum()) for k in KIND_ORDER},
         quotes=select_quotes(own_stories),
         initiatives=[

@@ -8,11 +8,10 @@ import streamlit as st
 from stories.errors import StoreError
 from stories.exchange import STORIES, export_stories
 from stories.model import KINDS, SOURCES, VOICES
-from stories.privacy import describe, find_identifiers, redact
 from stories.store import StoryFilter
 from stories.themes import suggest_themes
 from stories.validation import validate_story
-from ui.records import export_buttons, import_panel
+from ui.records import export_buttons, identifier_warning, import_panel
 from ui.state import (
     cached_stories,
     catalogue,
@@ -206,22 +205,7 @@ with add_tab:
     )
     title = st.text_input("Titel (mag leeg blijven)", key="nieuw_titel")
     story_text = st.text_area("Het verhaal", height=140, key="nieuw_tekst")
-    findings = find_identifiers(story_text)
-    if findings:
-        st.warning(
-            f"{describe(findings)} Gevonden: "
-            + ", ".join(f"'{f.text}'" for f in findings),
-            icon=":material/privacy_tip:",
-        )
-
-        def _remove_identifiers() -> None:
-            st.session_state["nieuw_tekst"] = redact(st.session_state["nieuw_tekst"])
-
-        st.button(
-            "Haal deze gegevens uit de tekst",
-            on_click=_remove_identifiers,
-            key="nieuw_redact",
-        )
+    identifier_warning("nieuw_tekst")
     suggested = suggest_themes(story_text) if story_text else []
     if suggested:
         st.caption(

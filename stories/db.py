@@ -176,12 +176,65 @@ def _005_agreements(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _006_workshops(conn: Connection) -> None:
+    """Werksessies: the stories told in one, and the dots participants put on its dreams.
+
+    A vote takes one of a participant's numbered slots (primary key), so the fixed number of
+    votes holds even when two taps arrive at the same moment.
+    """
+    meta = sa.MetaData()
+    sa.Table("stories", meta, sa.Column("id", sa.String(36), primary_key=True))
+    sa.Table(
+        "workshops",
+        meta,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("dataset", sa.String(16), nullable=False, index=True),
+        sa.Column("name", sa.String(120), nullable=False),
+        sa.Column("votes", sa.Integer, nullable=False),
+        sa.Column("min_stories", sa.Integer, nullable=False),
+        sa.Column("privacy_safe", sa.Boolean, nullable=False),
+        sa.Column("current_buurt", sa.String(10)),
+        sa.Column("created", sa.DateTime, nullable=False),
+    )
+    sa.Table(
+        "workshop_entries",
+        meta,
+        sa.Column(
+            "story_id", sa.String(36),
+            sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True,
+        ),
+        sa.Column(
+            "workshop_id", sa.String(36),
+            sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True,
+        ),
+        sa.Column("initiative_id", sa.String(36)),  # set when the dream was chosen
+    )  # fmt: skip
+    sa.Table(
+        "workshop_votes",
+        meta,
+        sa.Column(
+            "workshop_id", sa.String(36),
+            sa.ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True,
+        ),
+        sa.Column("participant", sa.String(36), primary_key=True),
+        sa.Column("slot", sa.Integer, primary_key=True),
+        sa.Column(
+            "story_id", sa.String(36),
+            sa.ForeignKey("stories.id", ondelete="CASCADE"), nullable=False, index=True,
+        ),
+        sa.Column("created", sa.DateTime, nullable=False),
+    )  # fmt: skip
+    for name in ("workshops", "workshop_entries", "workshop_votes"):
+        meta.tables[name].create(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "verhalen", _001_stories),
     (2, "verhalen van de voorbeeldgemeente", _002_demo_stories),
     (3, "initiatieven", _003_initiatives),
     (4, "initiatieven van de voorbeeldgemeente", _004_demo_initiatives),
     (5, "afspraken uit het focusgesprek", _005_agreements),
+    (6, "werksessies", _006_workshops),
 ]
 
 

@@ -352,7 +352,7 @@ def test_vertellen_add_story_with_privacy_check(app):
     at.button(key="nieuw_opslaan").click().run()
     assert any("telefoonnummer" in e.value for e in at.error)  # not saved yet
     assert any("Toestemming ontbreekt" in e.value for e in at.error)
-    at.button(key="nieuw_redact").click().run()
+    at.button(key="nieuw_tekst_redact").click().run()
     assert at.text_area(key="nieuw_tekst").value.endswith("Bel [verwijderd]")
     at.checkbox(key="nieuw_toestemming").check().run()
     at.button(key="nieuw_opslaan").click().run()

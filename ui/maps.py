@@ -252,11 +252,13 @@ def add_story_layer(
     buurten: gpd.GeoDataFrame,
     hide_exact: bool,
     base_url: str = "",
+    quotes: bool = True,
 ) -> None:
     """Stories as small circles coloured by kind, clustered where dense, the quote in a popup.
 
     With `hide_exact`, recorded points are not used: every story is spread within its buurt.
-    All user text is HTML-escaped: popups and tooltips render HTML.
+    Without `quotes` the dots say only kind and buurt. All user text is HTML-escaped: popups
+    and tooltips render HTML.
     """
     prefix = f"{base_url.rstrip('/')}/{VENDOR}" if base_url else f"/{VENDOR}"
     cluster = folium.plugins.MarkerCluster(
@@ -286,9 +288,10 @@ def add_story_layer(
         )
         kind = KIND_LABELS.get(story["kind"], story["kind"])
         title = f"<b>{html.escape(story['title'])}</b><br>" if story["title"] else ""
+        quote = f"<br>{title}“{html.escape(story['text'])}”" if quotes else ""
         popup = (
-            f"<div style='max-width:18rem'><b>{kind}</b> · {html.escape(names[code])}<br>"
-            f"{title}“{html.escape(story['text'])}”</div>"
+            f"<div style='max-width:18rem'><b>{kind}</b> · {html.escape(names[code])}"
+            f"{quote}</div>"
         )
         folium.CircleMarker(
             location=[lat, lon],

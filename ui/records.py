@@ -1,4 +1,5 @@
-"""Import and export panels shared by the Vertellen and Initiatieven pages."""
+"""Panels shared by the pages that take records: import and export (Vertellen and
+Initiatieven), and the warning about identifiers in story text (Vertellen and Werksessie)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import streamlit as st
 
 from stories.errors import StoreError
 from stories.exchange import RecordKind, import_records, read_records
+from stories.privacy import describe, find_identifiers, redact
 from stories.store import RecordStore
 
 
@@ -77,3 +79,20 @@ def export_buttons(csv: bytes, xlsx: bytes, name: str, key: str) -> None:
     cols[1].download_button(
         "Download als Excel", xlsx, file_name=f"{name}.xlsx", key=f"{key}_xlsx"
     )
+
+
+def identifier_warning(key: str) -> None:
+    """Warn when the text in widget `key` looks like it holds a phone number, e-mail address,
+    BSN or address, and offer to take those out (saving is refused until they are gone)."""
+    findings = find_identifiers(st.session_state.get(key) or "")
+    if not findings:
+        return
+    st.warning(
+        f"{describe(findings)} Gevonden: " + ", ".join(f"'{f.text}'" for f in findings),
+        icon=":material/privacy_tip:",
+    )
+
+    def _remove() -> None:
+        st.session_state[key] = redact(st.session_state[key])
+
+    st.button("Haal deze gegevens uit de tekst", on_click=_remove, key=f"{key}_redact")

@@ -26,6 +26,7 @@ from stories.db import database_url, make_engine
 from stories.errors import StoreError
 from stories.initiatives import InitiativeStore
 from stories.store import StoryFilter, StoryStore
+from stories.workshop import WorkshopStore
 
 
 def require_entry() -> None:
@@ -190,3 +191,8 @@ def fictional_banner(data: Dataset) -> None:
             "hier zijn verzonnen, om te laten zien hoe het dashboard werkt.",
             icon=":material/info:",
         )
+
+
+def workshop_store() -> WorkshopStore:
+    """Werksessies, their entries and votes, in the same database as the stories."""
+    return WorkshopStore(_engine_or_stop())

@@ -1,0 +1,162 @@
+"""Doe mee: the werksessie on a participant's phone. Add a dream, kracht or zorg in a few taps,
+and put dots on the dreams. Opened from the QR code on the projector, or by typing the short
+address (then it joins the newest werksessie). Hidden from the menu."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from stories.errors import StoreError
+from stories.model import KINDS, VOICES
+from stories.validation import validate_story
+from stories.workshop import Workshop, new_participant
+from ui.records import identifier_warning
+from ui.state import catalogue, current_dataset, require_entry, workshop_store
+from ui.text import plain
+from ui.workshop import PARTICIPANT_CSS, workshop_from_url
+
+DOTS_EVERY = "5s"  # how soon a phone sees new dreams to vote on
+
+require_entry()
+cat = catalogue()
+data = current_dataset()
+store = workshop_store()
+codes = data.buurten["buurtcode"].tolist()
+names = dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
+
+
+def participant_view(workshop: Workshop) -> None:
+    # One random id per phone, kept in the URL so a reload keeps the dots already set.
+    if "deelnemer" not in st.query_params:
+        st.query_params["deelnemer"] = new_participant()
+    participant = st.query_params["deelnemer"]
+    st.subheader(f"Doe mee: {plain(workshop.name)}")
+    if data.info.fictional:
+        st.caption("Oefensessie in de fictieve gemeente Voorbeeldstad.")
+    view = st.segmented_control(
+        "Wat wil je doen?",
+        ["vertellen", "stemmen"],
+        format_func={"vertellen": "Iets vertellen", "stemmen": "Stippen zetten"}.get,
+        default="vertellen",
+        key="ws_doen",
+        label_visibility="collapsed",
+        width="stretch",
+    )
+    if view == "stemmen":
+        dots_panel(workshop, participant)
+    else:
+        capture_form(workshop)
+
+
+def capture_form(workshop: Workshop) -> None:
+    if st.session_state.pop("ws_bewaard", None):
+        for key in ("ws_titel", "ws_tekst", "ws_themas"):
+            st.session_state.pop(key, None)
+        st.success(
+            "Dank je wel! Het staat op het grote scherm.", icon=":material/check:"
+        )
+    if st.session_state.get("ws_buurt") not in codes:
+        st.session_state["ws_buurt"] = workshop.current_buurt
+    kind = st.segmented_control(
+        "Wat is het?", ["droom", "kracht", "zorg"], format_func=KINDS.get,
+        default="droom", key="ws_soort", width="stretch",
+    )  # fmt: skip
+    st.caption("Droom: wat je wenst · Kracht: wat goed gaat · Zorg: wat beter moet")
+    buurt = st.selectbox(
+        "Over welke buurt?", sorted(codes, key=names.get), format_func=names.get,
+        index=None, placeholder="Kies de buurt", key="ws_buurt",
+    )  # fmt: skip
+    themes = st.pills(
+        "Waar gaat het over?", list(cat.themes), format_func=cat.themes.get,
+        selection_mode="multi", key="ws_themas",
+    )  # fmt: skip
+    title = st.text_input(
+        "In een paar woorden", max_chars=80, key="ws_titel",
+        placeholder="Bijvoorbeeld: een moestuin bij de school",
+    )  # fmt: skip
+    st.text_area("Vertel er meer over (mag leeg blijven)", height=100, key="ws_tekst")
+    identifier_warning("ws_tekst")
+    voice = st.selectbox("Ik ben", VOICES, key="ws_stem")
+    consent = st.checkbox(
+        "Ik vind het goed dat dit zonder mijn naam wordt bewaard en op het scherm komt.",
+        key="ws_toestemming",
+    )
+    st.caption("Schrijf geen namen, adressen of telefoonnummers op.")
+    if st.button("Versturen", type="primary", key="ws_versturen", width="stretch"):
+        more = (st.session_state.get("ws_tekst") or "").strip()
+        raw = {
+            "buurtcode": buurt, "kind": kind, "themes": themes or [],
+            "title": title, "text": more or title, "source": "werksessie",
+            "voice": voice, "date": date.today(), "consent": consent,
+        }  # fmt: skip
+        valid, errors = validate_story(raw, set(codes))
+        if not (title or "").strip():
+            errors.insert(0, "Schrijf in een paar woorden wat je wilt vertellen.")
+        if errors:
+            for message in errors:
+                st.error(message)
+            return
+        try:
+            store.add_entry(workshop, valid)
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["ws_bewaard"] = True
+            st.rerun()
+
+
+@st.fragment(run_every=DOTS_EVERY)
+def dots_panel(workshop: Workshop, participant: str) -> None:
+    # In the order they came in, without the tally: everyone chooses for themselves.
+    told = store.entries(workshop.id)
+    dreams = told[told["kind"] == "droom"].iloc[::-1]
+    mine = store.dots_of(workshop.id, participant)
+    left = workshop.votes - sum(mine.values())
+    st.markdown(
+        f"### Je hebt nog {left} van de {workshop.votes} stippen\n"
+        "Zet ze op de dromen die jij het belangrijkst vindt. Meer stippen op één droom mag."
+    )
+    if dreams.empty:
+        st.info("Er zijn nog geen dromen. Vertel de eerste!")
+        return
+    for dream in dreams.to_dict("records"):
+        with st.container(border=True):
+            own = mine.get(dream["id"], 0)
+            st.markdown(
+                f"**{plain(dream['title'] or dream['text'][:80])}**  \n"
+                f"{plain(names.get(dream['buurtcode'], ''))} · "
+                f"{plain(', '.join(cat.themes.get(t, t) for t in dream['themes']))}"
+                + (f"  \nJouw stippen: {'●' * own}" if own else "")
+            )
+            add, remove = st.columns(2)
+            if add.button(
+                "Stip erbij", key=f"ws_plus_{dream['id']}", icon=":material/add:",
+                disabled=left <= 0, width="stretch",
+            ):  # fmt: skip
+                cast(store.vote, workshop, participant, dream["id"])
+            if own and remove.button(
+                "Stip eraf", key=f"ws_min_{dream['id']}", icon=":material/remove:",
+                width="stretch",
+            ):  # fmt: skip
+                cast(store.unvote, workshop, participant, dream["id"])
+
+
+def cast(action, workshop: Workshop, participant: str, story_id: str) -> None:
+    try:
+        action(workshop.id, participant, story_id)
+    except StoreError as exc:
+        st.toast(str(exc), icon=":material/error:")
+    else:
+        st.rerun(scope="fragment")
+
+
+st.markdown(PARTICIPANT_CSS, unsafe_allow_html=True)
+workshop = workshop_from_url(store, data, newest=True)
+if workshop is None:
+    st.subheader("Doe mee")
+    st.info("Er loopt nu geen werksessie. Scan de code op het grote scherm, of vraag de "
+            "begeleider om de link.")  # fmt: skip
+else:
+    participant_view(workshop)

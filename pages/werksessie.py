@@ -1,0 +1,475 @@
+"""Werksessie: projector mode for workshops, and the small form participants use on their phones.
+
+Two views of one werksessie, chosen by the URL: the projector (default) shows the map, steps
+through the buurten and shows what comes in, live; `?rol=deelnemer` is the phone form for
+adding a dream, kracht or zorg and for putting dots on dreams.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from streamlit import net_util
+from streamlit_folium import st_folium
+
+from analysis.profile import select_quotes
+from analysis.signals import deviation_classes
+from analysis.workshop import (
+    buurt_summary,
+    hidden_buurten,
+    rank_dreams,
+    step,
+    step_order,
+)
+from stories.errors import StoreError
+from stories.initiatives import validate_initiative
+from stories.model import KINDS, TARGET_GROUPS
+from stories.workshop import Workshop
+from ui.maps import (
+    KIND_COLOURS,
+    MISSING_COLOUR,
+    add_story_layer,
+    choropleth,
+    deviation_colours,
+    deviation_legend,
+)
+from ui.state import (
+    available_indicators,
+    cached_initiatives,
+    cached_signals,
+    cached_stories,
+    catalogue,
+    current_dataset,
+    require_entry,
+    synced_choice,
+    workshop_store,
+)
+from ui.workshop import (
+    PROJECTOR_CSS,
+    participant_url,
+    qr_svg,
+    short_address,
+    workshop_from_url,
+)
+
+LIVE_EVERY = "3s"  # how soon the projector shows a new entry or dot
+FEED = 5  # newest entries on the projector
+
+require_entry()
+cat = catalogue()
+data = current_dataset()
+store = workshop_store()
+codes = data.buurten["buurtcode"].tolist()
+names = dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text))
+
+
+def buurt_label(code: str, hidden: set[str]) -> str:
+    return "een buurt met weinig verhalen" if code in hidden else names.get(code, code)
+
+
+# --- the projector -------------------------------------------------------------------------
+
+
+def start_panel() -> None:
+    """No werksessie chosen: explain, offer to resume one, or start a new one."""
+    st.title("Werksessie")
+    st.markdown(
+        "Een werksessie is een bijeenkomst met bewoners, het wijkteam en partners rond één "
+        "scherm. **Verkennen**: loop samen langs de buurten: wat laten de cijfers zien, wat "
+        "vertellen bewoners? **Verzamelen**: iedereen zet met de eigen telefoon krachten, "
+        "zorgen en dromen op het scherm. **Kiezen**: met stippen kiest de groep de dromen om "
+        "mee aan de slag te gaan; de gekozen droom wordt een initiatief in de fase *idee*."
+    )
+    earlier = store.list(data.info.gemeentecode)
+    if earlier:
+        st.subheader("Verder met een werksessie")
+        for w in earlier[:5]:
+            st.page_link(
+                "pages/werksessie.py",
+                label=f"{w.name} ({w.created:%d-%m-%Y %H:%M})",
+                query_params={"sessie": w.id, "gemeente": data.info.id},
+                icon=":material/co_present:",
+            )
+    st.subheader("Nieuwe werksessie")
+    with st.form("ws_nieuw"):
+        name = st.text_input("Naam", value=f"Werksessie {date.today():%d-%m-%Y}")
+        cols = st.columns(2)
+        votes_each = cols[0].number_input(
+            "Stippen per deelnemer", min_value=1, max_value=10, value=3
+        )
+        minimum = cols[1].number_input(
+            "Veilig tonen: verberg buurten met minder verhalen dan", min_value=1,
+            max_value=50, value=5,
+        )  # fmt: skip
+        if st.form_submit_button("Start de werksessie", type="primary"):
+            try:
+                made = store.create(
+                    data.info.gemeentecode, name, int(votes_each), int(minimum)
+                )
+            except StoreError as exc:
+                st.error(str(exc))
+            else:
+                st.query_params["sessie"] = made.id
+                st.rerun()
+
+
+def projector_view(workshop: Workshop) -> None:
+    url = participant_url(
+        st.context.url, net_util.get_internal_ip(), st.get_option("server.port"),
+        st.get_option("server.baseUrlPath") or "", workshop.id, data.info.id,
+    )  # fmt: skip
+    head, switch, join = st.columns([5, 3, 3], vertical_alignment="center")
+    head.markdown(
+        f'<div class="ws-title">{esc(workshop.name)}</div><div class="ws-muted">'
+        f"{esc(data.info.name)}"
+        + (" · veilig tonen staat aan" if workshop.privacy_safe else "")
+        + "</div>",
+        unsafe_allow_html=True,
+    )
+    join.markdown(
+        f'<div class="ws-join">{qr_svg(url, 3)}<div>Doe mee! Scan de code of ga naar<br>'
+        f'<a href="{esc(url)}" target="_blank">{esc(short_address(url))}</a></div></div>',
+        unsafe_allow_html=True,
+    )
+    if st.get_option("server.address") in ("localhost", "127.0.0.1"):
+        st.warning(
+            "Deelnemers kunnen deze computer niet bereiken: de app luistert alleen naar "
+            "zichzelf. Start hem met `streamlit run app.py --server.address 0.0.0.0`."
+        )
+    views = {"buurten": "Buurten", "kiezen": "Dromen kiezen"}
+    synced_choice("weergave", list(views), "buurten", "ws_weergave")
+    view = switch.segmented_control(
+        "Weergave", list(views), format_func=views.get, key="ws_weergave",
+        label_visibility="collapsed",
+    )  # fmt: skip
+    st.query_params["weergave"] = view or "buurten"
+    if view == "kiezen":
+        ranking(workshop)
+        choose_panel(workshop)
+    else:
+        buurten_view(workshop)
+    facilitator(workshop, url)
+
+
+@st.fragment(run_every=LIVE_EVERY)
+def buurten_view(workshop: Workshop) -> None:
+    workshop = store.get(workshop.id) or workshop  # settings may have changed elsewhere
+    stories = cached_stories(data)
+    hidden = (
+        hidden_buurten(stories, codes, workshop.min_stories)
+        if workshop.privacy_safe
+        else set()
+    )
+    order = step_order(data.buurten, hidden)
+    if st.session_state.get("ws_stap") not in order:
+        st.session_state["ws_stap"] = (
+            workshop.current_buurt
+            if workshop.current_buurt in order
+            else step(order, None, 0)
+        )
+    map_col, talk_col, feed_col = st.columns([10, 8, 4], gap="medium")
+    with talk_col:
+        if not order:
+            st.info(
+                f"Veilig tonen verbergt alle buurten: geen enkele buurt heeft {workshop.min_stories} "
+                "verhalen of meer. Verlaag het minimum bij Instellingen."
+            )
+            return
+        pick, back, forward = st.columns([2, 1, 1], vertical_alignment="bottom")
+        if back.button("◀", key="ws_vorige", shortcut="Left", help="Vorige buurt",
+                       width="stretch"):  # fmt: skip
+            move(workshop, order, -1)
+        if forward.button("▶", key="ws_volgende", shortcut="Right", help="Volgende buurt",
+                          width="stretch"):  # fmt: skip
+            move(workshop, order, 1)
+        pick.selectbox(
+            "Buurt", order, format_func=names.get, key="ws_stap",
+            label_visibility="collapsed", on_change=lambda: remember(workshop),
+        )  # fmt: skip
+        talk(workshop, st.session_state["ws_stap"], stories)
+    with map_col:
+        workshop_map(workshop, st.session_state["ws_stap"], hidden)
+    with feed_col:
+        feed(workshop, hidden)
+
+
+def move(workshop: Workshop, order: list[str], delta: int) -> None:
+    st.session_state["ws_stap"] = step(order, st.session_state.get("ws_stap"), delta)
+    remember(workshop)
+
+
+def remember(workshop: Workshop) -> None:
+    """The buurt on the screen is where the phone form starts."""
+    store.update(workshop.id, current_buurt=st.session_state.get("ws_stap"))
+
+
+def talk(workshop: Workshop, code: str, stories: pd.DataFrame) -> None:
+    year = data.years[-1]
+    _, signals = cached_signals(data.info.id, year)
+    wide = data.wide(year)
+    inwoners = wide.at[code, "aantal_inwoners"] if "aantal_inwoners" in wide else None
+    buurt = data.buurten.set_index("buurtcode").loc[code].copy()
+    buurt["buurtcode"] = code
+    summary = buurt_summary(
+        buurt,
+        cat["aantal_inwoners"].format(inwoners) if pd.notna(inwoners) else None,
+        signals, stories, cached_initiatives(data), cat,
+    )  # fmt: skip
+
+    def points(title: str, items: list[str], empty: str) -> str:
+        listed = (
+            "".join(f"<li>{esc(i)}</li>" for i in items) or f"<li>{esc(empty)}</li>"
+        )
+        return f"<h3>{title}</h3><ul>{listed}</ul>"
+
+    quotes = ""
+    if not workshop.privacy_safe:
+        quotes = "".join(
+            f'<div class="ws-quote">“{esc(q.text)}”</div>'
+            for q in select_quotes(stories[stories["buurtcode"] == code], n=2)
+        )
+    st.markdown(
+        f'<div class="ws-big"><h2>{esc(summary.buurtnaam)}</h2><p>{esc(summary.intro)}</p>'
+        + points("Wat gaat goed", summary.krachten, "Nog niets opvallends.")
+        + points("Waar zijn zorgen over", summary.zorgen, "Nog niets opvallends.")
+        + points(
+            "Wie zijn al bezig", summary.initiatives, "Nog geen initiatief bekend."
+        )
+        + quotes
+        + "</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def workshop_map(workshop: Workshop, code: str, hidden: set[str]) -> None:
+    indicator_ids, default = available_indicators(data, cat)
+    indicator = st.session_state.get("ws_indicator", default)
+    ind = cat[indicator]
+    year = data.years[-1]
+    values = data.wide(year).get(indicator, pd.Series(dtype=float)).reindex(codes)
+    reference, _ = cached_signals(data.info.id, year)
+    classes = deviation_classes(
+        values, reference["value"].get(indicator, float("nan")), ind,
+        data.wide(year).get("aantal_inwoners", pd.Series(float("nan"), index=codes)),
+    )  # fmt: skip
+    colours = deviation_colours(classes)
+    notes = classes.copy()
+    for c in hidden:
+        colours[c], notes[c] = MISSING_COLOUR, "verborgen: weinig verhalen"
+    fmap = choropleth(
+        data.map_geometry, values, ind, colours, selected=code, notes=notes,
+        base_url=st.get_option("server.baseUrlPath") or "",
+    )  # fmt: skip
+    told = store.entries(workshop.id)
+    told = told[~told["buurtcode"].isin(hidden)]
+    if not told.empty:
+        add_story_layer(
+            fmap, told, data.map_geometry, hide_exact=workshop.privacy_safe,
+            base_url=st.get_option("server.baseUrlPath") or "",
+            quotes=not workshop.privacy_safe,
+        )  # fmt: skip
+    st_folium(
+        fmap, key="ws_map", height=450, use_container_width=True, returned_objects=[]
+    )
+    legend = [(c, label) for c, label in deviation_legend(classes, ind)]
+    if hidden:
+        legend.append(
+            (MISSING_COLOUR, f"verborgen: minder dan {workshop.min_stories} verhalen")
+        )
+    dots = "".join(
+        f'<span style="white-space:nowrap;margin-right:1rem"><span style="display:inline-block;'
+        f'width:1rem;height:1rem;border-radius:50%;background:{KIND_COLOURS[k]}"></span> '
+        f"{label}</span>"
+        for k, label in KINDS.items()
+    )
+    swatches = "".join(
+        f'<span style="white-space:nowrap;margin-right:1rem"><span style="display:inline-block;'
+        f'width:1.4rem;height:.9rem;background:{c};border:1px solid #4d4d4d"></span> '
+        f"{esc(label)}</span>"
+        for c, label in legend
+    )
+    st.markdown(
+        f'<div class="ws-legend"><b>{esc(ind.label)}</b> ({year}): '
+        f"{swatches}<br>Nieuw in deze sessie: {dots}</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def feed(workshop: Workshop, hidden: set[str]) -> None:
+    """The newest entries, as cards; in the privacy-safe view without the longer text."""
+    told = store.entries(workshop.id)
+    cards = []
+    for entry in told.head(FEED).to_dict("records"):
+        more = entry["text"] != entry["title"] and not workshop.privacy_safe
+        cards.append(
+            f'<div class="ws-card"><b style="color:{KIND_COLOURS[entry["kind"]]}">'
+            f"{KINDS[entry['kind']]}</b> · {esc(buurt_label(entry['buurtcode'], hidden))}"
+            f"<br>{esc(entry['title'])}"
+            + (
+                f'<div class="ws-muted ws-small">{esc(entry["text"][:120])}</div>'
+                if more
+                else ""
+            )
+            + "</div>"
+        )
+    if not cards:
+        cards.append(
+            '<div class="ws-card ws-muted">Nog niets binnen. Scan de code rechtsboven en '
+            "vertel iets!</div>"
+        )
+    st.markdown(
+        f'<div class="ws-feed"><div class="ws-feed-head">Net binnen ({len(told)})</div>'
+        + "".join(cards)
+        + "</div>",
+        unsafe_allow_html=True,
+    )
+
+
+@st.fragment(run_every=LIVE_EVERY)
+def ranking(workshop: Workshop) -> None:
+    workshop = store.get(workshop.id) or workshop
+    hidden = (
+        hidden_buurten(cached_stories(data), codes, workshop.min_stories)
+        if workshop.privacy_safe
+        else set()
+    )
+    dreams = rank_dreams(store.entries(workshop.id))
+    voters = store.voters(workshop.id)
+    st.markdown(
+        f'<div class="ws-big"><h2>Welke dromen pakken we op?</h2>'
+        f"<p>{len(dreams)} dromen · {voters} deelnemers zetten samen "
+        f"{int(dreams['votes'].sum())} stippen (ieder {workshop.votes}).</p></div>",
+        unsafe_allow_html=True,
+    )
+    if dreams.empty:
+        st.info(
+            "Nog geen dromen. Deelnemers voegen ze toe met hun telefoon (scan de code)."
+        )
+        return
+    most = max(int(dreams["votes"].max()), 1)
+    rows = []
+    for d in dreams.head(10).to_dict("records"):
+        chosen = " ✓ gekozen" if d["initiative_id"] else ""
+        rows.append(
+            f'<div class="ws-rank"><span class="ws-place">{d["place"]}.</span>'
+            f'<span style="flex:0 0 40%">{esc(d["title"] or d["text"][:60])}'
+            f'<span class="ws-muted" style="font-size:1.1rem"> · '
+            f"{esc(buurt_label(d['buurtcode'], hidden))}{chosen}</span></span>"
+            f'<span class="ws-bar" style="width:{28 * d["votes"] / most:.1f}%"></span>'
+            f"<b>{d['votes']}</b></div>"
+        )
+    st.markdown(
+        f'<div class="ws-ranking">{"".join(rows)}</div>', unsafe_allow_html=True
+    )
+
+
+def choose_panel(workshop: Workshop) -> None:
+    """'Creëren': the group's chosen dream becomes an initiative in phase idee."""
+    dreams = rank_dreams(store.entries(workshop.id))
+    open_dreams = dreams[dreams["initiative_id"].isna()]
+    with st.expander("Gekozen droom vastleggen als initiatief", icon=":material/flag:"):
+        if open_dreams.empty:
+            st.caption("Er is (nog) geen droom om vast te leggen.")
+            return
+        labels = {
+            d["id"]: f"{d['title'] or d['text'][:60]} ({d['votes']} stippen)"
+            for d in open_dreams.to_dict("records")
+        }
+        picked = st.selectbox(
+            "Welke droom?", list(labels), format_func=labels.get, key="ws_kies"
+        )
+        dream = open_dreams.set_index("id").loc[picked]
+        with st.form(f"ws_initiatief_{picked}"):
+            name = st.text_input("Naam van het initiatief", value=dream["title"] or "")
+            description = st.text_area("Wat gaan we doen?", value=dream["text"])
+            served = st.multiselect(
+                "Voor welke buurten", codes, default=[dream["buurtcode"]],
+                format_func=names.get,
+            )  # fmt: skip
+            themes = st.multiselect(
+                "Thema's",
+                list(cat.themes),
+                default=dream["themes"],
+                format_func=cat.themes.get,
+            )
+            groups = st.multiselect("Voor wie", TARGET_GROUPS, default=["iedereen"])
+            st.caption(
+                "Het initiatief komt in de fase *idee*, met bewoners als initiatiefnemer en "
+                "het wijkteam in de rol *stimuleren*: meedenken, niet overnemen."
+            )
+            if st.form_submit_button("Vastleggen als initiatief", type="primary"):
+                raw = {
+                    "name": name, "description": description, "buurtcodes": served,
+                    "themes": themes, "target_groups": groups, "phase": "idee",
+                    "initiator": "bewoners", "wijkteam_role": "stimuleren",
+                }  # fmt: skip
+                valid, errors = validate_initiative(raw, set(codes))
+                try:
+                    if errors:
+                        raise StoreError(" ".join(errors))
+                    store.choose(workshop, picked, valid)
+                except StoreError as exc:
+                    st.error(str(exc))
+                else:
+                    st.toast(f"'{valid.name}' staat nu bij de initiatieven, fase idee.")
+                    st.rerun()
+
+
+def facilitator(workshop: Workshop, url: str) -> None:
+    """Settings for whoever leads the session, out of the way at the bottom."""
+    with st.expander("Instellingen voor de begeleider", icon=":material/settings:"):
+        cols = st.columns(3)
+        safe = cols[0].toggle(
+            "Veilig tonen", value=workshop.privacy_safe, key="ws_veilig",
+            help="Voor een gemengd publiek: verbergt citaten, exacte plekken en buurten met "
+            "weinig verhalen. Wat deelnemers nu insturen blijft zichtbaar als korte titel.",
+        )  # fmt: skip
+        minimum = cols[1].number_input(
+            "Verberg buurten met minder verhalen dan", min_value=1, max_value=50,
+            value=workshop.min_stories, key="ws_minimum",
+        )  # fmt: skip
+        indicator_ids, default = available_indicators(data, cat)
+        synced_choice("indicator", indicator_ids, default, "ws_indicator")
+        cols[2].selectbox(
+            "Kleur de kaart naar", indicator_ids, format_func=cat.option_label,
+            key="ws_indicator",
+        )  # fmt: skip
+        if (safe, minimum) != (workshop.privacy_safe, workshop.min_stories):
+            store.update(workshop.id, privacy_safe=safe, min_stories=int(minimum))
+            st.rerun()
+        st.markdown(
+            f"Deelnemers: [{esc(url)}]({url}) · op de knoppen ◀ ▶ of met de pijltjestoetsen "
+            "stap je door de buurten."
+        )
+        links = st.columns(3)
+        links[0].page_link(
+            "pages/initiatieven.py",
+            label="Naar de initiatieven",
+            icon=":material/diversity_3:",
+        )
+        links[1].page_link(
+            "pages/werksessie.py", label="Andere werksessie", icon=":material/swap_horiz:",
+            query_params={"gemeente": data.info.id},
+        )  # fmt: skip
+        links[2].page_link(
+            "pages/overzicht.py",
+            label="Terug naar het dashboard",
+            icon=":material/home:",
+        )
+
+
+# --- which view ----------------------------------------------------------------------------
+
+workshop = workshop_from_url(store, data)
+if workshop is None:
+    start_panel()
+else:
+    st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+    projector_view(workshop)

@@ -1,0 +1,120 @@
+"""The werksessie's look and its address for participants: large type for the projector,
+a clean small screen for phones, a link plus QR code that work on the room's network, and
+which werksessie a URL is about."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+import segno
+import streamlit as st
+
+from analysis.datasets import Dataset, list_datasets
+from stories.workshop import Workshop, WorkshopStore
+
+JOIN_PATH = "doemee"  # the participants' page (hidden from the menu), short to type
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
+
+# Both views: no sidebar, no Streamlit menu; the room sees the werksessie only.
+_BARE = (
+    '[data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],'
+    '[data-testid="stToolbar"],[data-testid="stDecoration"]{display:none}'
+    ".block-container{padding-top:1.2rem;padding-bottom:1rem}"
+)
+# Readable from the back of a room: larger type everywhere, bigger still for what is said.
+PROJECTOR_CSS = (
+    "<style>" + _BARE + '[data-testid="stHeader"]{display:none}'
+    "html{font-size:20px}"
+    ".block-container{max-width:none;padding:1rem 1.5rem}"
+    ".ws-title{font-size:2.2rem;font-weight:700;line-height:1.1;color:#1f2a44}"
+    ".ws-muted{color:#3d3d3d}.ws-small{font-size:1rem}"
+    ".ws-join{display:flex;gap:.7rem;align-items:center;font-size:1.1rem;line-height:1.3}"
+    ".ws-join a{font-size:1.3rem;font-weight:700;word-break:break-all}"
+    ".ws-big{font-size:1.45rem;line-height:1.35;color:#111}"
+    ".ws-big h2{font-size:2.3rem;margin:.2rem 0 .3rem;padding:0}"
+    ".ws-big h3{font-size:1.5rem;margin:.6rem 0 .1rem;padding:0;color:#1f2a44}"
+    ".ws-big p{font-size:1.45rem;margin:0}"
+    ".ws-big ul{margin:0 0 0 1.2rem;padding:0}.ws-big li{margin:.1rem 0;font-size:1.45rem}"
+    ".ws-quote{font-style:italic;border-left:.3rem solid #7b3294;padding-left:.6rem;"
+    "margin:.5rem 0}"
+    ".ws-legend{font-size:1.05rem;line-height:1.55}"
+    ".ws-feed-head{font-size:1.5rem;font-weight:700;color:#1f2a44;margin-bottom:.3rem}"
+    ".ws-card{border:2px solid #1f2a44;border-radius:.5rem;padding:.4rem .6rem;"
+    "margin-bottom:.5rem;font-size:1.3rem;line-height:1.3;background:#fff}"
+    ".ws-rank{display:flex;align-items:center;gap:1rem;font-size:1.6rem;margin:.35rem 0}"
+    ".ws-rank .ws-place{font-weight:700;min-width:2.4rem;text-align:right}"
+    ".ws-rank .ws-bar{background:#7b3294;height:1.4rem;border-radius:.2rem}"
+    ".stButton button p,[data-testid=stBaseButton-segmented_control] p{font-size:1.1rem}"
+    "</style>"
+)
+PARTICIPANT_CSS = (
+    "<style>" + _BARE + '[data-testid="stHeader"]{display:none}'
+    ".block-container{max-width:40rem;padding-left:1rem;padding-right:1rem}"
+    "</style>"
+)
+
+
+def participant_url(
+    page_url: str | None,
+    network_ip: str | None,
+    port: int,
+    base_path: str,
+    workshop_id: str,
+    dataset_id: str,
+) -> str:
+    """The address participants open on their phones (`short_address` is its root and
+    path alone: that page joins the newest werksessie by itself).
+
+    The projector's own address when it is reachable from elsewhere (the laptop was opened by
+    its network address); otherwise the laptop's network address, as Streamlit prints it.
+    """
+    parts = urlsplit(page_url or "")
+    if parts.hostname not in LOCAL_HOSTS and parts.netloc:
+        root = f"{parts.scheme}://{parts.netloc}"
+    else:
+        root = f"http://{network_ip or 'localhost'}:{port}"
+    path = "/".join(p for p in (base_path.strip("/"), JOIN_PATH) if p)
+    query = urlencode({"sessie": workshop_id, "gemeente": dataset_id})
+    return f"{root}/{path}?{query}"
+
+
+def qr_svg(url: str, scale: int = 4) -> str:
+    """The URL as a QR code, an inline SVG (black on white, with its quiet zone)."""
+    return segno.make(url, error="m").svg_inline(scale=scale, dark="#000", light="#fff")
+
+
+def short_address(url: str) -> str:
+    """'192.168.1.20:8501/doemee': what to type when the QR code does not work."""
+    parts = urlsplit(url)
+    return f"{parts.netloc}{parts.path}"
+
+
+def workshop_from_url(store: WorkshopStore, data: Dataset, newest: bool = False):
+    """The werksessie in the URL (`?sessie=`), when it belongs to the chosen gemeente.
+
+    With `newest` and no werksessie in the URL, the newest werksessie of any gemeente: a
+    participant who typed the short address joins the session in the room. The sidebar
+    is switched to its gemeente first (one more run).
+    """
+    wanted = st.query_params.get("sessie")
+    if not wanted and newest and (latest := store.latest()) is not None:
+        dataset_id = next(
+            (d.id for d in list_datasets() if d.gemeentecode == latest.dataset), None
+        )
+        if dataset_id is not None:
+            st.query_params["sessie"] = latest.id
+            if dataset_id != data.info.id:
+                st.query_params["gemeente"] = dataset_id
+                st.session_state["_switch_to"] = dataset_id
+                st.rerun()
+            return latest
+    if not wanted:
+        return None
+    found: Workshop | None = store.get(wanted)
+    if found is None or found.dataset != data.info.gemeentecode:
+        st.error(
+            "Deze werksessie bestaat niet (meer) in deze gemeente. Vraag de begeleider om de "
+            "juiste link."
+        )
+        return None
+    return found
