@@ -114,6 +114,8 @@ def dots_panel(workshop: Workshop, participant: str) -> None:
     dreams = told[told["kind"] == "droom"].iloc[::-1]
     mine = store.dots_of(workshop.id, participant)
     left = workshop.votes - sum(mine.values())
+    if problem := st.session_state.pop("ws_stip_fout", None):
+        st.warning(problem)
     st.markdown(
         f"### Je hebt nog {left} van de {workshop.votes} stippen\n"
         "Zet ze op de dromen die jij het belangrijkst vindt. Meer stippen op één droom mag."
@@ -131,25 +133,25 @@ def dots_panel(workshop: Workshop, participant: str) -> None:
                 + (f"  \nJouw stippen: {'●' * own}" if own else "")
             )
             add, remove = st.columns(2)
-            if add.button(
+            add.button(
                 "Stip erbij", key=f"ws_plus_{dream['id']}", icon=":material/add:",
-                disabled=left <= 0, width="stretch",
-            ):  # fmt: skip
-                cast(store.vote, workshop, participant, dream["id"])
-            if own and remove.button(
-                "Stip eraf", key=f"ws_min_{dream['id']}", icon=":material/remove:",
-                width="stretch",
-            ):  # fmt: skip
-                cast(store.unvote, workshop, participant, dream["id"])
+                disabled=left <= 0, width="stretch", on_click=cast,
+                args=(store.vote, workshop.id, participant, dream["id"]),
+            )  # fmt: skip
+            if own:
+                remove.button(
+                    "Stip eraf", key=f"ws_min_{dream['id']}", icon=":material/remove:",
+                    width="stretch", on_click=cast,
+                    args=(store.unvote, workshop.id, participant, dream["id"]),
+                )  # fmt: skip
 
 
-def cast(action, workshop: Workshop, participant: str, story_id: str) -> None:
+def cast(action, workshop_id: str, participant: str, story_id: str) -> None:
+    """Put a dot on (or take it off) a dream, before the panel is drawn again."""
     try:
-        action(workshop.id, participant, story_id)
+        action(workshop_id, participant, story_id)
     except StoreError as exc:
-        st.toast(str(exc), icon=":material/error:")
-    else:
-        st.rerun(scope="fragment")
+        st.session_state["ws_stip_fout"] = str(exc)
 
 
 st.markdown(PARTICIPANT_CSS, unsafe_allow_html=True)

@@ -99,7 +99,9 @@ def start_panel() -> None:
             )
     st.subheader("Nieuwe werksessie")
     with st.form("ws_nieuw"):
-        name = st.text_input("Naam", value=f"Werksessie {date.today():%d-%m-%Y}")
+        name = st.text_input(
+            "Naam", value=f"Werksessie {date.today():%d-%m-%Y}", key="ws_nieuw_naam"
+        )
         cols = st.columns(2)
         votes_each = cols[0].number_input(
             "Stippen per deelnemer", min_value=1, max_value=10, value=3
@@ -108,7 +110,9 @@ def start_panel() -> None:
             "Veilig tonen: verberg buurten met minder verhalen dan", min_value=1,
             max_value=50, value=5,
         )  # fmt: skip
-        if st.form_submit_button("Start de werksessie", type="primary"):
+        if st.form_submit_button(
+            "Start de werksessie", type="primary", key="ws_nieuw_start"
+        ):
             try:
                 made = store.create(
                     data.info.gemeentecode, name, int(votes_each), int(minimum)
@@ -404,7 +408,9 @@ def choose_panel(workshop: Workshop) -> None:
                 "Het initiatief komt in de fase *idee*, met bewoners als initiatiefnemer en "
                 "het wijkteam in de rol *stimuleren*: meedenken, niet overnemen."
             )
-            if st.form_submit_button("Vastleggen als initiatief", type="primary"):
+            if st.form_submit_button(
+                "Vastleggen als initiatief", type="primary", key="ws_vastleggen"
+            ):
                 raw = {
                     "name": name, "description": description, "buurtcodes": served,
                     "themes": themes, "target_groups": groups, "phase": "idee",

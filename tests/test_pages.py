@@ -550,3 +550,140 @@ def test_kaart_links_to_the_buurtprofiel(app):
     at.switch_page("pages/kaart.py").run()
     links = [e for e in at.get("page_link") if "Buurtprofiel" in e.proto.label]
     assert links and "buurt=BU99990201" in links[0].proto.query_string
+
+
+def werksessie(**settings):
+    """A werksessie in the demo gemeente, made in the app's own (test) database."""
+    from stories.db import make_engine
+    from stories.workshop import WorkshopStore
+
+    store = WorkshopStore(make_engine())
+    return store, store.create("GM9999", "Buurtavond", **settings)
+
+
+def test_werksessie_start_step_and_privacy_switch(app):
+    at = app.run()
+    at.switch_page("pages/werksessie.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Werksessie"
+    at.text_input(key="ws_nieuw_naam").input("Buurtavond Bloemenwijk")
+    at.button(key="ws_nieuw_start").click().run()
+    assert not at.exception
+    page = texts(at)
+    assert "Buurtavond Bloemenwijk" in page and "<svg" in page  # name and QR code
+    assert "doemee?sessie=" in page
+    # Veilig tonen is on from the start: buurten with < 5 stories are not in the steps,
+    # and no quotes are shown.
+    steps = at.selectbox(key="ws_stap")
+    assert len(steps.options) == 14 and 'class="ws-quote"' not in page
+    first = steps.value
+    assert "Wat gaat goed" in page and "Waar zijn zorgen over" in page
+    at.button(key="ws_volgende").click().run()
+    second = at.selectbox(key="ws_stap").value
+    assert second != first
+    from stories.db import make_engine
+    from stories.workshop import WorkshopStore
+
+    (made,) = WorkshopStore(make_engine()).list("GM9999")
+    assert made.current_buurt is not None  # the phone form starts at this buurt
+    at.toggle(key="ws_veilig").set_value(False).run()
+    assert len(at.selectbox(key="ws_stap").options) == 40
+    at.selectbox(key="ws_stap").set_value("BU99990301").run()
+    assert 'class="ws-quote"' in texts(at)  # quotes from residents, now the room may see them
+
+
+def test_doe_mee_form_checks_and_stores_a_werksessie_story(app):
+    store, made = werksessie()
+    at = app.run()
+    at.query_params["sessie"] = made.id
+    at.switch_page("pages/doe_mee.py").run()
+    assert not at.exception
+    at.button(key="ws_versturen").click().run()
+    problems = " ".join(e.value for e in at.error)
+    for expected in ("paar woorden", "Buurtcode ontbreekt", "thema", "Toestemming"):
+        assert expected in problems
+    at.selectbox(key="ws_buurt").set_value("BU99990301")
+    at.pills(key="ws_themas").set_value(["ontmoeting"])
+    at.text_input(key="ws_titel").input("Een moestuin")
+    at.text_area(key="ws_tekst").input("Bel me op 06-12345678")
+    at.checkbox(key="ws_toestemming").check()
+    at.button(key="ws_versturen").click().run()
+    assert any("telefoonnummer" in e.value for e in at.error)
+    assert store.entries(made.id).empty  # refused: nothing stored
+    at.text_area(key="ws_tekst").input("Samen groente kweken bij de school.")
+    at.button(key="ws_versturen").click().run()
+    assert not at.error and "Dank je wel" in at.success[0].value
+    (entry,) = store.entries(made.id).to_dict("records")
+    assert (entry["kind"], entry["source"], entry["title"]) == (
+        "droom", "werksessie", "Een moestuin",
+    )  # fmt: skip
+    assert at.text_input(key="ws_titel").value == ""  # the form is ready for the next
+
+
+def test_doe_mee_dots_are_limited(app):
+    store, made = werksessie(votes_each=2)
+    from datetime import date
+
+    from stories.validation import StoryIn
+
+    dream = store.add_entry(
+        made, StoryIn("BU99990301", "droom", ["jeugd"], "Een speeltuin", "werksessie",
+                      "bewoner", date.today(), "Speeltuin", consent=True),
+    )  # fmt: skip
+    at = app.run()
+    at.query_params["sessie"] = made.id
+    at.switch_page("pages/doe_mee.py").run()
+    at.segmented_control(key="ws_doen").set_value("stemmen").run()
+    assert "nog 2 van de 2 stippen" in texts(at)
+    at.button(key=f"ws_plus_{dream}").click().run()
+    at.button(key=f"ws_plus_{dream}").click().run()
+    assert "nog 0 van de 2 stippen" in texts(at)
+    assert at.button(key=f"ws_plus_{dream}").disabled
+    participant = at.query_params["deelnemer"]
+    assert store.dots_of(made.id, participant) == {dream: 2}
+    at.button(key=f"ws_min_{dream}").click().run()
+    assert store.dots_of(made.id, participant) == {dream: 1}
+
+
+def test_doe_mee_joins_the_newest_werksessie_by_itself(app):
+    _, made = werksessie()
+    at = app.run()
+    at.switch_page("pages/doe_mee.py").run()
+    assert not at.exception
+    assert at.query_params["sessie"] == made.id
+    assert "Doe mee: Buurtavond" in at.subheader[0].value
+
+
+def test_werksessie_ranking_and_the_chosen_dream_becomes_an_initiative(app):
+    store, made = werksessie()
+    from datetime import date
+
+    from stories.initiatives import InitiativeStore
+    from stories.validation import StoryIn
+
+    def dream(title: str) -> str:
+        return store.add_entry(
+            made, StoryIn("BU99990301", "droom", ["ontmoeting"], title, "werksessie",
+                          "bewoner", date.today(), title, consent=True),
+        )  # fmt: skip
+
+    garden, bench = dream("Moestuin"), dream("Bankjes")
+    for who in ("a", "b"):
+        store.vote(made.id, who, bench)
+    store.vote(made.id, "c", garden)
+    at = app.run()
+    at.query_params["sessie"] = made.id
+    at.query_params["weergave"] = "kiezen"
+    at.switch_page("pages/werksessie.py").run()
+    assert not at.exception
+    page = texts(at)
+    assert page.index("Bankjes") < page.index("Moestuin")  # 2 dots before 1
+    assert "3 deelnemers zetten samen 3 stippen" in page
+    assert at.selectbox(key="ws_kies").value == bench  # the leader is proposed
+    at.button(key="ws_vastleggen").click().run()
+    assert not at.exception and not at.error
+    saved = InitiativeStore(store.engine).query("GM9999")
+    made_now = saved[saved["name"] == "Bankjes"]
+    assert made_now["phase"].tolist() == ["idee"]
+    assert made_now["wijkteam_role"].tolist() == ["stimuleren"]
+    assert "gekozen" in texts(at)
