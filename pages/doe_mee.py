@@ -52,8 +52,14 @@ def participant_view(workshop: Workshop) -> None:
 
 def capture_form(workshop: Workshop) -> None:
     if st.session_state.pop("ws_bewaard", None):
-        for key in ("ws_titel", "ws_tekst", "ws_themas"):
-            st.session_state.pop(key, None)
+        # Set back to empty (not removed): the browser then knows the form is empty too.
+        blank = {
+            "ws_titel": "",
+            "ws_tekst": "",
+            "ws_themas": [],
+            "ws_toestemming": False,
+        }
+        st.session_state.update(blank)
         st.success(
             "Dank je wel! Het staat op het grote scherm.", icon=":material/check:"
         )
@@ -124,7 +130,7 @@ def dots_panel(workshop: Workshop, participant: str) -> None:
         st.info("Er zijn nog geen dromen. Vertel de eerste!")
         return
     for dream in dreams.to_dict("records"):
-        with st.container(border=True):
+        with st.container(border=True, key=f"ws_droom_{dream['id']}"):
             own = mine.get(dream["id"], 0)
             st.markdown(
                 f"**{plain(dream['title'] or dream['text'][:80])}**  \n"

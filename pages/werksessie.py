@@ -154,23 +154,32 @@ def projector_view(workshop: Workshop) -> None:
         label_visibility="collapsed",
     )  # fmt: skip
     st.query_params["weergave"] = view or "buurten"
-    if view == "kiezen":
+    if view == "kiezen" and st.session_state.get("ws_kiezen_open"):
+        choose_panel(workshop)  # no live part meanwhile: the form stays as typed
+    elif view == "kiezen":
         ranking(workshop)
-        choose_panel(workshop)
+        st.button(
+            "Gekozen droom vastleggen als initiatief", key="ws_naar_vastleggen",
+            icon=":material/flag:", on_click=st.session_state.update,
+            kwargs={"ws_kiezen_open": True},
+        )  # fmt: skip
     else:
         buurten_view(workshop)
     facilitator(workshop, url)
 
 
-@st.fragment(run_every=LIVE_EVERY)
-def buurten_view(workshop: Workshop) -> None:
-    workshop = store.get(workshop.id) or workshop  # settings may have changed elsewhere
+def privacy_view(workshop: Workshop) -> tuple[pd.DataFrame, set[str]]:
+    """The gemeente's stories, and the buurten the privacy-safe view leaves out."""
     stories = cached_stories(data)
-    hidden = (
-        hidden_buurten(stories, codes, workshop.min_stories)
-        if workshop.privacy_safe
-        else set()
-    )
+    if not workshop.privacy_safe:
+        return stories, set()
+    return stories, hidden_buurten(stories, codes, workshop.min_stories)
+
+
+def buurten_view(workshop: Workshop) -> None:
+    """Step through the buurten (a full run per step); the map and the newest entries
+    refresh themselves every few seconds."""
+    stories, hidden = privacy_view(workshop)
     order = step_order(data.buurten, hidden)
     if st.session_state.get("ws_stap") not in order:
         st.session_state["ws_stap"] = (
@@ -187,21 +196,19 @@ def buurten_view(workshop: Workshop) -> None:
             )
             return
         pick, back, forward = st.columns([2, 1, 1], vertical_alignment="bottom")
-        if back.button("◀", key="ws_vorige", shortcut="Left", help="Vorige buurt",
-                       width="stretch"):  # fmt: skip
-            move(workshop, order, -1)
-        if forward.button("▶", key="ws_volgende", shortcut="Right", help="Volgende buurt",
-                          width="stretch"):  # fmt: skip
-            move(workshop, order, 1)
+        back.button("◀", key="ws_vorige", shortcut="Left", help="Vorige buurt",
+                    width="stretch", on_click=move, args=(workshop, order, -1))  # fmt: skip
+        forward.button("▶", key="ws_volgende", shortcut="Right", help="Volgende buurt",
+                       width="stretch", on_click=move, args=(workshop, order, 1))  # fmt: skip
         pick.selectbox(
             "Buurt", order, format_func=names.get, key="ws_stap",
-            label_visibility="collapsed", on_change=lambda: remember(workshop),
+            label_visibility="collapsed", on_change=remember, args=(workshop,),
         )  # fmt: skip
         talk(workshop, st.session_state["ws_stap"], stories)
     with map_col:
-        workshop_map(workshop, st.session_state["ws_stap"], hidden)
+        live_map(workshop)
     with feed_col:
-        feed(workshop, hidden)
+        live_feed(workshop)
 
 
 def move(workshop: Workshop, order: list[str], delta: int) -> None:
@@ -252,7 +259,10 @@ def talk(workshop: Workshop, code: str, stories: pd.DataFrame) -> None:
     )
 
 
-def workshop_map(workshop: Workshop, code: str, hidden: set[str]) -> None:
+@st.fragment(run_every=LIVE_EVERY)
+def live_map(workshop: Workshop) -> None:
+    """The map, with a dot for every entry of this werksessie (new ones within seconds)."""
+    code, (_, hidden) = st.session_state["ws_stap"], privacy_view(workshop)
     indicator_ids, default = available_indicators(data, cat)
     indicator = st.session_state.get("ws_indicator", default)
     ind = cat[indicator]
@@ -306,8 +316,10 @@ def workshop_map(workshop: Workshop, code: str, hidden: set[str]) -> None:
     )
 
 
-def feed(workshop: Workshop, hidden: set[str]) -> None:
+@st.fragment(run_every=LIVE_EVERY)
+def live_feed(workshop: Workshop) -> None:
     """The newest entries, as cards; in the privacy-safe view without the longer text."""
+    _, hidden = privacy_view(workshop)
     told = store.entries(workshop.id)
     cards = []
     for entry in told.head(FEED).to_dict("records"):
@@ -338,12 +350,7 @@ def feed(workshop: Workshop, hidden: set[str]) -> None:
 
 @st.fragment(run_every=LIVE_EVERY)
 def ranking(workshop: Workshop) -> None:
-    workshop = store.get(workshop.id) or workshop
-    hidden = (
-        hidden_buurten(cached_stories(data), codes, workshop.min_stories)
-        if workshop.privacy_safe
-        else set()
-    )
+    _, hidden = privacy_view(workshop)
     dreams = rank_dreams(store.entries(workshop.id))
     voters = store.voters(workshop.id)
     st.markdown(
@@ -360,7 +367,7 @@ def ranking(workshop: Workshop) -> None:
     most = max(int(dreams["votes"].max()), 1)
     rows = []
     for d in dreams.head(10).to_dict("records"):
-        chosen = " ✓ gekozen" if d["initiative_id"] else ""
+        chosen = " ✓ gekozen" if pd.notna(d["initiative_id"]) else ""
         rows.append(
             f'<div class="ws-rank"><span class="ws-place">{d["place"]}.</span>'
             f'<span style="flex:0 0 40%">{esc(d["title"] or d["text"][:60])}'
@@ -378,54 +385,60 @@ def choose_panel(workshop: Workshop) -> None:
     """'Creëren': the group's chosen dream becomes an initiative in phase idee."""
     dreams = rank_dreams(store.entries(workshop.id))
     open_dreams = dreams[dreams["initiative_id"].isna()]
-    with st.expander("Gekozen droom vastleggen als initiatief", icon=":material/flag:"):
-        if open_dreams.empty:
-            st.caption("Er is (nog) geen droom om vast te leggen.")
-            return
-        labels = {
-            d["id"]: f"{d['title'] or d['text'][:60]} ({d['votes']} stippen)"
-            for d in open_dreams.to_dict("records")
-        }
-        picked = st.selectbox(
-            "Welke droom?", list(labels), format_func=labels.get, key="ws_kies"
+    st.markdown('<div class="ws-big"><h2>Gekozen droom vastleggen</h2></div>',
+                unsafe_allow_html=True)  # fmt: skip
+    st.button(
+        "Terug naar de stemming", key="ws_terug", icon=":material/arrow_back:",
+        on_click=st.session_state.update, kwargs={"ws_kiezen_open": False},
+    )  # fmt: skip
+    if open_dreams.empty:
+        st.caption("Er is (nog) geen droom om vast te leggen.")
+        return
+    labels = {
+        d["id"]: f"{d['title'] or d['text'][:60]} ({d['votes']} stippen)"
+        for d in open_dreams.to_dict("records")
+    }
+    picked = st.selectbox(
+        "Welke droom?", list(labels), format_func=labels.get, key="ws_kies"
+    )
+    dream = open_dreams.set_index("id").loc[picked]
+    with st.form(f"ws_initiatief_{picked}"):
+        name = st.text_input("Naam van het initiatief", value=dream["title"] or "")
+        description = st.text_area("Wat gaan we doen?", value=dream["text"])
+        served = st.multiselect(
+            "Voor welke buurten", codes, default=[dream["buurtcode"]],
+            format_func=names.get,
+        )  # fmt: skip
+        themes = st.multiselect(
+            "Thema's",
+            list(cat.themes),
+            default=dream["themes"],
+            format_func=cat.themes.get,
         )
-        dream = open_dreams.set_index("id").loc[picked]
-        with st.form(f"ws_initiatief_{picked}"):
-            name = st.text_input("Naam van het initiatief", value=dream["title"] or "")
-            description = st.text_area("Wat gaan we doen?", value=dream["text"])
-            served = st.multiselect(
-                "Voor welke buurten", codes, default=[dream["buurtcode"]],
-                format_func=names.get,
-            )  # fmt: skip
-            themes = st.multiselect(
-                "Thema's",
-                list(cat.themes),
-                default=dream["themes"],
-                format_func=cat.themes.get,
-            )
-            groups = st.multiselect("Voor wie", TARGET_GROUPS, default=["iedereen"])
-            st.caption(
-                "Het initiatief komt in de fase *idee*, met bewoners als initiatiefnemer en "
-                "het wijkteam in de rol *stimuleren*: meedenken, niet overnemen."
-            )
-            if st.form_submit_button(
-                "Vastleggen als initiatief", type="primary", key="ws_vastleggen"
-            ):
-                raw = {
-                    "name": name, "description": description, "buurtcodes": served,
-                    "themes": themes, "target_groups": groups, "phase": "idee",
-                    "initiator": "bewoners", "wijkteam_role": "stimuleren",
-                }  # fmt: skip
-                valid, errors = validate_initiative(raw, set(codes))
-                try:
-                    if errors:
-                        raise StoreError(" ".join(errors))
-                    store.choose(workshop, picked, valid)
-                except StoreError as exc:
-                    st.error(str(exc))
-                else:
-                    st.toast(f"'{valid.name}' staat nu bij de initiatieven, fase idee.")
-                    st.rerun()
+        groups = st.multiselect("Voor wie", TARGET_GROUPS, default=["iedereen"])
+        st.caption(
+            "Het initiatief komt in de fase *idee*, met bewoners als initiatiefnemer en "
+            "het wijkteam in de rol *stimuleren*: meedenken, niet overnemen."
+        )
+        if st.form_submit_button(
+            "Vastleggen als initiatief", type="primary", key="ws_vastleggen"
+        ):
+            raw = {
+                "name": name, "description": description, "buurtcodes": served,
+                "themes": themes, "target_groups": groups, "phase": "idee",
+                "initiator": "bewoners", "wijkteam_role": "stimuleren",
+            }  # fmt: skip
+            valid, errors = validate_initiative(raw, set(codes))
+            try:
+                if errors:
+                    raise StoreError(" ".join(errors))
+                store.choose(workshop, picked, valid)
+            except StoreError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["ws_kiezen_open"] = False
+                st.toast(f"'{valid.name}' staat nu bij de initiatieven, fase idee.")
+                st.rerun()
 
 
 def facilitator(workshop: Workshop, url: str) -> None:

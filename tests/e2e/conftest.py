@@ -53,8 +53,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(tmp_path: Path):
-    """Start `streamlit run app.py` on a free port with its own data directory; yield its URL."""
+def running_app(tmp_path: Path, address: str = "127.0.0.1"):
+    """Start `streamlit run app.py` on a free port with its own data directory; yield its URL.
+
+    `address` 0.0.0.0 serves the room's network too, as a werksessie laptop does."""
     port = free_port()
     env = {**os.environ, "WIJK_DATA_DIR": str(tmp_path / "data")}
     log_path = tmp_path / "streamlit.log"
@@ -62,7 +64,7 @@ def running_app(tmp_path: Path):
         proc = subprocess.Popen(
             [
                 sys.executable, "-m", "streamlit", "run", "app.py",
-                "--server.port", str(port), "--server.address", "127.0.0.1",
+                "--server.port", str(port), "--server.address", address,
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

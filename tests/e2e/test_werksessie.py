@@ -1,0 +1,234 @@
+"""A werksessie as a room lives it: the projector (1920×1080) on the laptop, participants on
+their phones (390×844). What a phone sends appears on the projector without a reload; dots
+from three phones give the ranking; the chosen dream becomes an initiative."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import running_app
+from tests.e2e.test_browser import TIMEOUT, map_frame, wait_for_polygons
+
+LIVE = 15_000  # the projector refreshes every 3 s; allow for a slow machine
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    """The laptop in the room: the app listening on the local network."""
+    with running_app(tmp_path_factory.mktemp("werksessie"), address="0.0.0.0") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def projector(browser: Browser, room):
+    """One projector for the module, with the werksessie started from its own form."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{room}/werksessie")
+    expect(page.get_by_role("heading", name="Werksessie", exact=True)).to_be_visible(
+        timeout=TIMEOUT
+    )
+    page.get_by_label("Naam").fill("Buurtavond Bloemenwijk")
+    page.get_by_role("button", name="Start de werksessie").click()
+    expect(page.locator(".ws-title")).to_have_text(
+        "Buurtavond Bloemenwijk", timeout=TIMEOUT
+    )
+    page.requests = requests
+    yield page
+    context.close()
+
+
+def join_link(projector: Page, room: str) -> str:
+    """The participants' link from the projector, pointed at this machine (the room's
+    network address may not route inside a test container)."""
+    href = projector.locator(".ws-join a").get_attribute("href")
+    assert re.search(r"/doemee\?sessie=\w+&gemeente=demo$", href)
+    parts, own = urlsplit(href), urlsplit(room)
+    return urlunsplit(parts._replace(netloc=own.netloc))
+
+
+def phone(browser: Browser, link: str) -> Page:
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(link)
+    expect(page.get_by_role("heading", name=re.compile("^Doe mee"))).to_be_visible(
+        timeout=TIMEOUT
+    )
+    return page
+
+
+def choose(page: Page, option: str) -> None:
+    """Pick an option of a segmented control (a second click would clear it)."""
+    radio = page.get_by_role("radio", name=option, exact=True)
+    if radio.get_attribute("aria-checked") != "true":
+        radio.click()
+    expect(radio).to_have_attribute("aria-checked", "true")
+
+
+def send(page: Page, kind: str, buurt: str, theme: str, title: str) -> None:
+    choose(page, "Iets vertellen")
+    choose(page, kind)
+    page.get_by_role("combobox", name="Over welke buurt?").click()
+    page.keyboard.type(buurt)
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name=theme).click()
+    expect(page.get_by_role("button", name=theme, pressed=True)).to_be_visible()
+    page.get_by_label("In een paar woorden").fill(title)
+    consent = page.get_by_role("checkbox", name=re.compile("^Ik vind het goed"))
+    expect(consent).not_to_be_checked()  # asked again for every entry
+    page.get_by_text("Ik vind het goed").click()
+    expect(consent).to_be_checked()
+    page.get_by_role("button", name="Versturen").click()
+    expect(page.get_by_text("Dank je wel!")).to_be_visible(timeout=TIMEOUT)
+
+
+def test_a_dream_from_a_phone_appears_on_the_projector(
+    browser: Browser, room, projector: Page, screenshots
+):
+    wait_for_polygons(projector)
+    expect(projector.locator(".ws-feed-head")).to_have_text("Net binnen (0)")
+    mobile = phone(browser, join_link(projector, room))
+    expect(mobile.get_by_role("button", name="Versturen")).to_be_visible()
+    mobile.screenshot(path=screenshots / "werksessie-telefoon.png")
+
+    send(
+        mobile,
+        "Droom",
+        "Rozenbuurt",
+        "Ontmoeting & eenzaamheid",
+        "Een moestuin bij school",
+    )
+    # No reload on the projector: its live part fetches the new entry by itself.
+    card = projector.locator(".ws-card").filter(has_text="Een moestuin bij school")
+    expect(card).to_be_visible(timeout=LIVE)
+    expect(card).to_contain_text("Droom · Rozenbuurt")
+    expect(projector.locator(".ws-feed-head")).to_have_text("Net binnen (1)")
+    # ... and as a dot on its map.
+    expect(
+        map_frame(projector).locator("path.leaflet-interactive[fill='#7b3294']")
+    ).to_have_count(1, timeout=LIVE)
+    mobile.screenshot(path=screenshots / "werksessie-telefoon-verstuurd.png")
+    mobile.context.close()
+
+
+def test_projector_is_large_calm_and_offline(projector: Page, screenshots):
+    # Step with the keyboard: the right arrow goes to the next buurt.
+    name = projector.locator(".ws-big h2")
+    first = name.inner_text()
+    projector.mouse.click(8, 1000)  # on the page, not inside the map
+    projector.keyboard.press("ArrowRight")
+    expect(name).not_to_have_text(first, timeout=TIMEOUT)
+    projector.keyboard.press("ArrowLeft")
+    expect(name).to_have_text(first, timeout=TIMEOUT)
+
+    # Readable from the back: the summary at least as large as a normal heading (h3).
+    heading = projector.evaluate(
+        "() => { const h = document.createElement('h3'); document.body.append(h);"
+        " const s = parseFloat(getComputedStyle(h).fontSize); h.remove(); return s; }"
+    )
+    sizes = projector.locator(".ws-big p, .ws-big li, .ws-card").evaluate_all(
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+    assert sizes and min(sizes) >= heading >= 16
+    projector.screenshot(path=screenshots / "werksessie-projector.png")
+
+    # Veilig tonen is on: no quotes; the map colours buurten with few stories grey.
+    expect(projector.locator(".ws-quote")).to_have_count(0)
+    # Nothing but the app itself was asked for anything.
+    own = urlsplit(projector.url).netloc
+    foreign = [
+        u
+        for u in projector.requests
+        if u.startswith("http") and urlsplit(u).netloc != own
+    ]
+    assert foreign == []
+
+
+def test_projector_at_150_percent(browser: Browser, projector: Page, screenshots):
+    """A laptop on a projector often zooms to 150 %: the same 1920×1080 pixels, larger."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 720}, device_scale_factor=1.5
+    )
+    page = context.new_page()
+    page.goto(projector.url)
+    expect(page.locator(".ws-big h2")).to_be_visible(timeout=TIMEOUT)
+    expect(map_frame(page).locator("path.leaflet-interactive").first).to_be_visible(
+        timeout=TIMEOUT
+    )
+    assert (
+        page.locator(".ws-big h2").bounding_box()["y"] < 720
+    )  # the buurt is on screen
+    page.screenshot(path=screenshots / "werksessie-projector-150.png")
+    context.close()
+
+
+def test_dots_from_three_phones_rank_the_dreams(
+    browser: Browser, room, projector: Page, screenshots
+):
+    link = join_link(projector, room)
+    first = phone(browser, link)
+    for title in ("Bankjes in het park", "Een jongerenplek"):
+        send(first, "Droom", "Tulpenbuurt", "Wonen, groen & openbare ruimte", title)
+    dots = {  # three participants, three dots each
+        "Een moestuin bij school": ["Een moestuin bij school", "Bankjes in het park",
+                                    "Bankjes in het park"],
+        "b": ["Bankjes in het park", "Bankjes in het park", "Een jongerenplek"],
+        "c": ["Een moestuin bij school", "Een jongerenplek", "Bankjes in het park"],
+    }  # fmt: skip
+    phones = [first, phone(browser, link), phone(browser, link)]
+    for page, chosen in zip(phones, dots.values()):
+        choose(page, "Stippen zetten")
+        expect(page.get_by_text("Je hebt nog 3 van de 3 stippen")).to_be_visible(
+            timeout=TIMEOUT
+        )
+        for left, title in zip((2, 1, 0), chosen):
+            dream = page.locator("[class*=st-key-ws_droom_]").filter(has_text=title)
+            dream.get_by_role("button", name="Stip erbij").click()
+            expect(
+                page.get_by_text(f"Je hebt nog {left} van de 3 stippen")
+            ).to_be_visible(timeout=TIMEOUT)
+        # No fourth dot.
+        expect(page.get_by_role("button", name="Stip erbij").first).to_be_disabled()
+    phones[0].screenshot(path=screenshots / "werksessie-telefoon-stippen.png")
+
+    choose(projector, "Dromen kiezen")
+    ranking = projector.locator(".ws-rank")
+    expect(ranking).to_have_count(3, timeout=LIVE)
+    expected = [("1.", "Bankjes in het park", "5"), ("2.", "Een moestuin bij school", "2"),
+                ("2.", "Een jongerenplek", "2")]  # fmt: skip
+    for row, (place, title, count) in zip(ranking.all(), expected):
+        expect(row.locator(".ws-place")).to_have_text(place)
+        expect(row).to_contain_text(title)
+        expect(row.locator("b")).to_have_text(count)
+    expect(projector.get_by_text("3 deelnemers zetten samen 9 stippen")).to_be_visible()
+    projector.screenshot(path=screenshots / "werksessie-kiezen.png")
+
+    # A last dot arrives while the room watches: the ranking follows without a reload.
+    phones[1].get_by_role("button", name="Stip eraf").first.click()
+    expect(projector.get_by_text("3 deelnemers zetten samen 8 stippen")).to_be_visible(
+        timeout=LIVE
+    )
+
+    # Creëren: the winning dream becomes an initiative in phase idee.
+    projector.get_by_role(
+        "button", name="Gekozen droom vastleggen als initiatief"
+    ).click()
+    expect(projector.get_by_role("combobox", name="Welke droom?")).to_have_value(
+        "Bankjes in het park (4 stippen)", timeout=TIMEOUT
+    )  # the leader is proposed
+    projector.get_by_role(
+        "button", name="Vastleggen als initiatief", exact=True
+    ).click()
+    expect(ranking.first).to_contain_text("gekozen", timeout=LIVE)
+    for page in phones:
+        page.context.close()
