@@ -53,7 +53,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(tmp_path: Path, address: str = "127.0.0.1"):
+def running_app(
+    tmp_path: Path, address: str = "127.0.0.1", extra: tuple[str, ...] = ()
+):
     """Start `streamlit run app.py` on a free port with its own data directory; yield its URL.
 
     `address` 0.0.0.0 serves the room's network too, as a werksessie laptop does."""
@@ -65,7 +67,7 @@ def running_app(tmp_path: Path, address: str = "127.0.0.1"):
             [
                 sys.executable, "-m", "streamlit", "run", "app.py",
                 "--server.port", str(port), "--server.address", address,
-                "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra,
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
