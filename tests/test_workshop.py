@@ -160,6 +160,15 @@ def test_chosen_dream_becomes_an_idee_initiative_once(store, engine):
     assert InitiativeStore(engine).count(GM) == before  # nothing half-written
 
 
+def at_once(action, count: int) -> None:
+    """Run action(0) … action(count - 1) in parallel threads and wait for all of them."""
+    threads = [threading.Thread(target=action, args=(n,)) for n in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def test_concurrent_taps_never_exceed_the_dots(database_url):
     """Twelve taps of one participant at the same moment: exactly three dots land."""
     engines = [make_engine(database_url) for _ in range(12)]
@@ -177,11 +186,7 @@ def test_concurrent_taps_never_exceed_the_dots(database_url):
         except Exception as exc:  # noqa: BLE001 (reported below)
             unexpected.append(exc)
 
-    threads = [threading.Thread(target=tap, args=(n,)) for n in range(12)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(tap, 12)
     assert unexpected == []
     assert outcomes.count("stip") == 3
     assert store.dots_of(workshop.id, "p1") == {dream: 3}
@@ -203,11 +208,7 @@ def test_thirty_participants_at_once_lose_nothing(database_url):
         except Exception as exc:  # noqa: BLE001 (reported below)
             problems.append(exc)
 
-    threads = [threading.Thread(target=participate, args=(n,)) for n in range(30)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(participate, 30)
     assert problems == []
     rows = store.entries(workshop.id)
     assert len(rows) == 30 and rows["title"].is_unique
