@@ -82,10 +82,13 @@ def start_panel() -> None:
     st.title("Werksessie")
     st.markdown(
         "Een werksessie is een bijeenkomst met bewoners, het wijkteam en partners rond één "
-        "scherm. **Verkennen**: loop samen langs de buurten: wat laten de cijfers zien, wat "
-        "vertellen bewoners? **Verzamelen**: iedereen zet met de eigen telefoon krachten, "
-        "zorgen en dromen op het scherm. **Kiezen**: met stippen kiest de groep de dromen om "
-        "mee aan de slag te gaan; de gekozen droom wordt een initiatief in de fase *idee*."
+        "scherm.\n"
+        "1. **Verkennen**: loop samen langs de buurten. Wat laten de cijfers zien, wat "
+        "vertellen bewoners?\n"
+        "2. **Verzamelen**: iedereen zet met de eigen telefoon krachten, zorgen en dromen op "
+        "het scherm.\n"
+        "3. **Kiezen**: met stippen kiest de groep de dromen om mee aan de slag te gaan. De "
+        "gekozen droom wordt een initiatief in de fase *idee*."
     )
     earlier = store.list(data.info.gemeentecode)
     if earlier:
