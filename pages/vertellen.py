@@ -191,8 +191,10 @@ with browse_tab:
 
 with add_tab:
     if st.session_state.pop("nieuw_opgeslagen", False):
-        for key in ("nieuw_tekst", "nieuw_titel", "nieuw_themas", "nieuw_toestemming"):
-            st.session_state.pop(key, None)
+        # Empty values, not removed keys: then the browser's widgets are empty as well.
+        st.session_state.update(
+            nieuw_tekst="", nieuw_titel="", nieuw_themas=[], nieuw_toestemming=False
+        )
         st.success("Opgeslagen. Dank je wel!")
     st.markdown(
         "Schrijf op wat iemand vertelde, in diens woorden. **Geen namen, adressen of "
