@@ -357,6 +357,8 @@ def test_vertellen_add_story_with_privacy_check(app):
     at.checkbox(key="nieuw_toestemming").check().run()
     at.button(key="nieuw_opslaan").click().run()
     assert at.success[0].value == "Opgeslagen. Dank je wel!"
+    assert at.text_area(key="nieuw_tekst").value == ""  # ready for the next story
+    assert not at.checkbox(key="nieuw_toestemming").value  # consent asked again
     at.text_input(key="vertellen_zoek").input("speeltuin is kapot").run()
     quote = next(m.value for m in at.markdown if "speeltuin is kapot" in m.value)
     assert quote.startswith("> \\<script\\>alert\\(1\\)\\</script\\>")  # shown as text
