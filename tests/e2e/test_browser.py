@@ -22,6 +22,14 @@ def open_page(page: Page, url: str, size: str = "laptop") -> None:
     expect(page.get_by_test_id("stApp")).to_be_visible(timeout=TIMEOUT)
 
 
+def pick(page: Page, box, typed: str) -> None:
+    """Choose in a Streamlit selectbox as a person does: open it, type, click the option.
+    (Enter right after typing can reach the box before it has filtered, on a busy machine.)"""
+    box.click()
+    page.keyboard.type(typed)
+    page.get_by_role("option", name=typed).first.click()
+
+
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
@@ -77,9 +85,11 @@ def test_switch_indicator(page: Page, server, screenshots):
     open_page(page, f"{server}/kaart")
     polygons = wait_for_polygons(page)
     before = [polygons.nth(i).get_attribute("fill") for i in range(40)]
-    page.get_by_role("combobox", name=re.compile("Indicator")).click()
-    page.keyboard.type("Wmo-cliënten per")
-    page.keyboard.press("Enter")
+    pick(
+        page,
+        page.get_by_role("combobox", name=re.compile("Indicator")),
+        "Wmo-cliënten per",
+    )
     expect(
         page.get_by_text("Wmo-cliënten per 1.000 inwoners (per 1.000)")
     ).to_be_visible(timeout=TIMEOUT)
@@ -154,9 +164,7 @@ def test_tellen_compare_two_buurten(page: Page, server, screenshots, size):
     )
     picker = page.get_by_role("combobox", name=re.compile("Buurten"))
     for name in ("Oude Haven", "Vaartzicht-Noord"):
-        picker.click()
-        page.keyboard.type(name)
-        page.keyboard.press("Enter")
+        pick(page, picker, name)
     page.keyboard.press("Escape")
     expect(page.get_by_role("heading", name="Alle cijfers")).to_be_visible(
         timeout=TIMEOUT

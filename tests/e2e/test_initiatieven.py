@@ -5,7 +5,13 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_browser import TIMEOUT, map_frame, open_page, wait_for_polygons
+from tests.e2e.test_browser import (
+    TIMEOUT,
+    map_frame,
+    open_page,
+    pick,
+    wait_for_polygons,
+)
 
 
 def test_roles_coverage_and_conversation(page: Page, server, screenshots):
@@ -50,9 +56,11 @@ def test_from_register_to_the_map(page: Page, server, screenshots):
     expect(page.get_by_text("Bekijk of bewerk een initiatief")).to_be_visible(
         timeout=TIMEOUT
     )
-    page.get_by_role("combobox", name=re.compile("^Bekijk of bewerk")).click()
-    page.keyboard.type("Budgetcafé")
-    page.keyboard.press("Enter")
+    pick(
+        page,
+        page.get_by_role("combobox", name=re.compile("^Bekijk of bewerk")),
+        "Budgetcafé",
+    )
     expect(page.get_by_role("heading", name="Budgetcafé De Kade")).to_be_visible(
         timeout=TIMEOUT
     )

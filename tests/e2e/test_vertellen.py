@@ -5,7 +5,13 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_browser import TIMEOUT, map_frame, open_page, wait_for_polygons
+from tests.e2e.test_browser import (
+    TIMEOUT,
+    map_frame,
+    open_page,
+    pick,
+    wait_for_polygons,
+)
 
 STORY = (
     "<script>window.injected = 1; alert(1)</script> De speeltuin aan de kade is kapot."
@@ -22,9 +28,7 @@ def test_add_story_then_see_it_in_list_and_on_map(
         timeout=TIMEOUT
     )
     page.get_by_role("tab", name="Verhaal toevoegen").click()
-    page.get_by_role("combobox", name=re.compile("^Buurt")).click()
-    page.keyboard.type("Oude Haven")
-    page.keyboard.press("Enter")
+    pick(page, page.get_by_role("combobox", name=re.compile("^Buurt")), "Oude Haven")
     page.get_by_test_id("stRadioGroup").get_by_text("Zorg", exact=True).click()
     text = page.get_by_label("Het verhaal")
     text.fill(STORY + " Bel 06-12345678")
@@ -36,9 +40,7 @@ def test_add_story_then_see_it_in_list_and_on_map(
     expect(page.get_by_label("Het verhaal")).to_have_value(
         STORY + " Bel [verwijderd]", timeout=TIMEOUT
     )
-    page.get_by_role("combobox", name=re.compile("^Thema's")).click()
-    page.keyboard.type("Jeugd")
-    page.keyboard.press("Enter")
+    pick(page, page.get_by_role("combobox", name=re.compile("^Thema's")), "Jeugd")
     page.keyboard.press("Escape")
     page.get_by_text("De verteller vindt het goed").click()
     page.screenshot(path=screenshots / "vertellen-toevoegen.png", full_page=True)

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import running_app
-from tests.e2e.test_browser import TIMEOUT, map_frame, wait_for_polygons
+from tests.e2e.test_browser import TIMEOUT, map_frame, pick, wait_for_polygons
 
 LIVE = 15_000  # the projector refreshes every 3 s; allow for a slow machine
 PHONE = {
@@ -78,9 +78,7 @@ def choose(page: Page, option: str) -> None:
 def send(page: Page, kind: str, buurt: str, theme: str, title: str) -> None:
     choose(page, "Iets vertellen")
     choose(page, kind)
-    page.get_by_role("combobox", name="Over welke buurt?").click()
-    page.keyboard.type(buurt)
-    page.keyboard.press("Enter")
+    pick(page, page.get_by_role("combobox", name="Over welke buurt?"), buurt)
     page.get_by_role("button", name=theme).click()
     expect(page.get_by_role("button", name=theme, pressed=True)).to_be_visible()
     page.get_by_label("In een paar woorden").fill(title)
