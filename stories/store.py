@@ -4,6 +4,7 @@ query; batches are all-or-nothing."""
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -62,6 +63,18 @@ def _row(dataset: str, story: StoryIn, now: datetime, story_id: str) -> dict:
     }
 
 
+@contextmanager
+def saving(engine: Engine):
+    """A write transaction; a database error becomes one Dutch message, and nothing is kept."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(
+            f"Opslaan is mislukt; er is niets bewaard. ({exc.__class__.__name__})"
+        ) from exc
+
+
 class RecordStore:
     """Add, edit, delete and count the rows of one table, per dataset.
 
@@ -85,14 +98,9 @@ class RecordStore:
         """Store a batch in one transaction: all of it, or (on any error) none of it."""
         now = datetime.now().replace(microsecond=0)
         rows = [self.to_row(dataset, r, now, str(uuid.uuid4())) for r in batch]
-        try:
-            with self.engine.begin() as conn:
-                for start in range(0, len(rows), 1000):
-                    conn.execute(sa.insert(self.table), rows[start : start + 1000])
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(
-                f"Opslaan is mislukt; er is niets bewaard. ({exc.__class__.__name__})"
-            ) from exc
+        with saving(self.engine) as conn:
+            for start in range(0, len(rows), 1000):
+                conn.execute(sa.insert(self.table), rows[start : start + 1000])
         return [r["id"] for r in rows]
 
     def update(self, record_id: str, record) -> None:

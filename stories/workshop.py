@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from stories.errors import StoreError
 from stories.initiatives import InitiativeIn, InitiativeStore
-from stories.store import STORY_COLUMNS, StoryStore, stories
+from stories.store import STORY_COLUMNS, StoryStore, saving, stories
 from stories.validation import StoryIn
 
 MAX_NAME = 120
@@ -109,7 +108,7 @@ class WorkshopStore:
             "votes": votes_each, "min_stories": min_stories, "privacy_safe": privacy_safe,
             "current_buurt": None, "created": datetime.now().replace(microsecond=0),
         }  # fmt: skip
-        with self._writing() as conn:
+        with saving(self.engine) as conn:
             conn.execute(sa.insert(workshops), row)
         return Workshop(**row)
 
@@ -144,7 +143,7 @@ class WorkshopStore:
         allowed = {"privacy_safe", "min_stories", "current_buurt"}
         if unknown := set(changes) - allowed:
             raise ValueError(f"cannot change {sorted(unknown)}")
-        with self._writing() as conn:
+        with saving(self.engine) as conn:
             done = conn.execute(
                 sa.update(workshops)
                 .where(workshops.c.id == workshop_id)
@@ -161,7 +160,7 @@ class WorkshopStore:
         row = StoryStore(self.engine).to_row(
             workshop.dataset, story, datetime.now().replace(microsecond=0), story_id
         )
-        with self._writing() as conn:
+        with saving(self.engine) as conn:
             conn.execute(sa.insert(stories), row)
             conn.execute(
                 sa.insert(entries), {"story_id": story_id, "workshop_id": workshop.id}
@@ -235,7 +234,7 @@ class WorkshopStore:
 
     def unvote(self, workshop_id: str, participant: str, story_id: str) -> None:
         """Take one of the participant's dots off a dream."""
-        with self._writing() as conn:
+        with saving(self.engine) as conn:
             slot = conn.execute(
                 sa.select(sa.func.max(votes.c.slot)).where(
                     votes.c.workshop_id == workshop_id,
@@ -283,7 +282,7 @@ class WorkshopStore:
             workshop.dataset, initiative, datetime.now().replace(microsecond=0),
             initiative_id,
         )  # fmt: skip
-        with self._writing() as conn:
+        with saving(self.engine) as conn:
             self._dream_and_limit(conn, workshop.id, story_id)
             done = conn.execute(
                 sa.update(entries)
@@ -315,18 +314,3 @@ class WorkshopStore:
         if found.kind != "droom":
             raise StoreError("Alleen op dromen kun je stippen zetten.")
         return int(found.votes)
-
-    def _writing(self):
-        return saving(self.engine)
-
-
-@contextmanager
-def saving(engine: Engine):
-    """A write transaction; a database error becomes one Dutch message, and nothing is kept."""
-    try:
-        with engine.begin() as conn:
-            yield conn
-    except sa.exc.SQLAlchemyError as exc:
-        raise StoreError(
-            f"Opslaan is mislukt; er is niets bewaard. ({exc.__class__.__name__})"
-        ) from exc
