@@ -21,6 +21,7 @@ from ui.maps import (
     legend_items,
     quantile_classes,
     quantile_colours,
+    swatch,
     theme_colours,
 )
 from ui.state import (
@@ -187,15 +188,14 @@ with side_col:
     st.markdown(f"**{html.escape(ind.label)}** ({ind.unit}), {year}")
     rows = "".join(
         f'<div style="display:flex;align-items:center;gap:.5rem;margin:.15rem 0">'
-        f'<span style="display:inline-block;width:1.6rem;height:1rem;background:{colour};'
-        f'border:1px solid #4d4d4d"></span><span>{html.escape(label)}</span></div>'
+        f"{swatch(colour, 1.6, 1)}<span>{html.escape(label)}</span></div>"
         for colour, label in legend
     )
     st.markdown(f'<div class="legend">{rows}</div>', unsafe_allow_html=True)
     if show_stories:
         dots = " ".join(
-            f'<span style="white-space:nowrap"><span style="display:inline-block;width:.8rem;'
-            f'height:.8rem;border-radius:50%;background:{KIND_COLOURS[k]}"></span> {label}</span>'
+            f'<span style="white-space:nowrap">{swatch(KIND_COLOURS[k], 0.8, 0.8, True)} '
+            f"{label}</span>"
             for k, label in KIND_LABELS.items()
         )
         st.markdown(f"Verhalen: {dots}", unsafe_allow_html=True)

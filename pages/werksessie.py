@@ -35,6 +35,7 @@ from ui.maps import (
     choropleth,
     deviation_colours,
     deviation_legend,
+    swatch,
 )
 from ui.state import (
     available_indicators,
@@ -229,8 +230,7 @@ def talk(workshop: Workshop, code: str, stories: pd.DataFrame) -> None:
     _, signals = cached_signals(data.info.id, year)
     wide = data.wide(year)
     inwoners = wide.at[code, "aantal_inwoners"] if "aantal_inwoners" in wide else None
-    buurt = data.buurten.set_index("buurtcode").loc[code].copy()
-    buurt["buurtcode"] = code
+    buurt = data.buurten.loc[data.buurten["buurtcode"] == code].iloc[0]
     summary = buurt_summary(
         buurt,
         cat["aantal_inwoners"].format(inwoners) if pd.notna(inwoners) else None,
@@ -270,11 +270,12 @@ def live_map(workshop: Workshop) -> None:
     indicator = st.session_state.get("ws_indicator", default)
     ind = cat[indicator]
     year = data.years[-1]
-    values = data.wide(year).get(indicator, pd.Series(dtype=float)).reindex(codes)
+    wide = data.wide(year)
+    values = wide.get(indicator, pd.Series(dtype=float)).reindex(codes)
     reference, _ = cached_signals(data.info.id, year)
     classes = deviation_classes(
         values, reference["value"].get(indicator, float("nan")), ind,
-        data.wide(year).get("aantal_inwoners", pd.Series(float("nan"), index=codes)),
+        wide.get("aantal_inwoners", pd.Series(float("nan"), index=codes)),
     )  # fmt: skip
     colours = deviation_colours(classes)
     notes = classes.copy()
@@ -295,20 +296,18 @@ def live_map(workshop: Workshop) -> None:
     st_folium(
         fmap, key="ws_map", height=450, use_container_width=True, returned_objects=[]
     )
-    legend = [(c, label) for c, label in deviation_legend(classes, ind)]
+    legend = deviation_legend(classes, ind)
     if hidden:
         legend.append(
             (MISSING_COLOUR, f"verborgen: minder dan {workshop.min_stories} verhalen")
         )
     dots = "".join(
-        f'<span style="white-space:nowrap;margin-right:1rem"><span style="display:inline-block;'
-        f'width:1rem;height:1rem;border-radius:50%;background:{KIND_COLOURS[k]}"></span> '
+        f'<span style="white-space:nowrap;margin-right:1rem">{swatch(KIND_COLOURS[k], 1, 1, True)} '
         f"{label}</span>"
         for k, label in KINDS.items()
     )
     swatches = "".join(
-        f'<span style="white-space:nowrap;margin-right:1rem"><span style="display:inline-block;'
-        f'width:1.4rem;height:.9rem;background:{c};border:1px solid #4d4d4d"></span> '
+        f'<span style="white-space:nowrap;margin-right:1rem">{swatch(c, 1.4, 0.9)} '
         f"{esc(label)}</span>"
         for c, label in legend
     )

@@ -264,8 +264,7 @@ def test_ranking_shares_places_and_keeps_arrival_order():
 def test_summary_speaks_of_figures_stories_and_initiatives(demo, catalogue):
     _, signals = dataset_signals(demo, demo.years[-1], catalogue)
     code = "BU99990301"
-    buurt = demo.buurten.set_index("buurtcode").loc[code].copy()
-    buurt["buurtcode"] = code
+    buurt = demo.buurten.loc[demo.buurten["buurtcode"] == code].iloc[0]
     told = frame([
         {"buurtcode": code, "kind": "zorg", "themes": ["veiligheid"]},
         {"buurtcode": code, "kind": "zorg", "themes": ["veiligheid", "jeugd"]},
@@ -299,8 +298,7 @@ def test_summary_speaks_of_figures_stories_and_initiatives(demo, catalogue):
 def test_summary_of_a_silent_buurt(demo, catalogue):
     _, signals = dataset_signals(demo, demo.years[-1], catalogue)
     code = demo.buurten["buurtcode"].iloc[0]
-    buurt = demo.buurten.set_index("buurtcode").loc[code].copy()
-    buurt["buurtcode"] = code
+    buurt = demo.buurten.loc[demo.buurten["buurtcode"] == code].iloc[0]
     empty = frame([{"buurtcode": "x", "kind": "zorg", "themes": []}]).iloc[0:0]
     nothing = frame([{"name": "x", "buurtcodes": [], "phase": "actief"}]).iloc[0:0]
     s = buurt_summary(buurt, None, signals, empty, nothing, catalogue)

@@ -229,6 +229,15 @@ def deviation_colours(classes: pd.Series) -> pd.Series:
     return classes.map(lambda c: DEVIATION_COLOURS.get(c, MISSING_COLOUR))
 
 
+def swatch(colour: str, width: float, height: float, round_: bool = False) -> str:
+    """A legend key: a box (or dot) of `colour`, `width` × `height` rem, as inline HTML."""
+    shape = "border-radius:50%" if round_ else "border:1px solid #4d4d4d"
+    return (
+        f'<span style="display:inline-block;width:{width}rem;height:{height}rem;'
+        f'background:{colour};{shape}"></span>'
+    )
+
+
 KIND_COLOURS = {"kracht": "#0571b0", "zorg": "#ca0020", "droom": "#7b3294"}
 KIND_LABELS = {"kracht": "Kracht", "zorg": "Zorg", "droom": "Droom"}
 
