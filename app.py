@@ -1,11 +1,16 @@
 """Tellen & Vertellen: wijkanalyse from neighbourhood statistics and residents' stories.
 
-Entry point: page config, navigation and the shared sidebar (which gemeente is shown).
+Entry point: page config, who is asking, navigation and the shared sidebar (which gemeente is
+shown). Only staff get the menu and the sidebar; a participant's phone runs the werksessie
+page and nothing else, so a tap stays light.
 """
 
 import streamlit as st
 
+from stories.access import PAGES
+from ui.access import access_screen, current_user, who_box
 from ui.state import sidebar
+from ui.workshop import JOIN_PATH
 
 st.set_page_config(
     page_title="Tellen & Vertellen",
@@ -14,39 +19,48 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-navigation = st.navigation(
-    [
-        st.Page(
-            "pages/overzicht.py",
-            title="Overzicht",
-            icon=":material/home:",
-            default=True,
-        ),
-        st.Page("pages/kaart.py", title="Kaart", icon=":material/map:"),
-        st.Page("pages/tellen.py", title="Tellen", icon=":material/bar_chart:"),
-        st.Page("pages/vertellen.py", title="Vertellen", icon=":material/forum:"),
-        st.Page(
-            "pages/initiatieven.py",
-            title="Initiatieven",
-            icon=":material/diversity_3:",
-        ),
-        st.Page(
-            "pages/buurtprofiel.py", title="Buurtprofiel", icon=":material/description:"
-        ),
-        st.Page(
-            "pages/werksessie.py", title="Werksessie", icon=":material/co_present:"
-        ),
-        st.Page("pages/data.py", title="Data", icon=":material/database:"),
-        # The participants' phone form, reached by QR code or a short address.
-        st.Page(
-            "pages/doe_mee.py", title="Doe mee", url_path="doemee", visibility="hidden"
-        ),
-    ]
+user = current_user()
+MENU = [
+    # (file, title, icon); the page's own name is the key of its permission in PAGES.
+    ("overzicht", "Overzicht", ":material/home:"),
+    ("kaart", "Kaart", ":material/map:"),
+    ("tellen", "Tellen", ":material/bar_chart:"),
+    ("vertellen", "Vertellen", ":material/forum:"),
+    ("initiatieven", "Initiatieven", ":material/diversity_3:"),
+    ("buurtprofiel", "Buurtprofiel", ":material/description:"),
+    ("werksessie", "Werksessie", ":material/co_present:"),
+    ("data", "Data", ":material/database:"),
+]
+pages = [
+    st.Page(
+        f"pages/{name}.py",
+        title=title,
+        icon=icon,
+        default=name == "overzicht",
+        # Every page keeps its address (it says itself who it is for); the menu shows
+        # only what this user may open.
+        visibility="visible" if user.can(PAGES[name]) else "hidden",
+    )
+    for name, title, icon in MENU
+]
+# The participants' phone form, reached by QR code or a short address and a code.
+pages.append(
+    st.Page(
+        "pages/doe_mee.py", title="Doe mee", url_path=JOIN_PATH, visibility="hidden"
+    )
 )
-st.logo("static/logo.svg", size="large")
-# Less empty space above the title: on a laptop the map should start above the fold.
-st.markdown(
-    "<style>.block-container{padding-top:2.5rem}</style>", unsafe_allow_html=True
-)
-sidebar()
-navigation.run()
+navigation = st.navigation(pages, position="sidebar" if user.is_staff else "hidden")
+st.session_state["_entry_ran"] = True  # the pages check that they run through here
+if navigation.url_path == JOIN_PATH:
+    navigation.run()
+elif not user.is_staff:
+    access_screen(user)
+else:
+    st.logo("static/logo.svg", size="large")
+    # Less empty space above the title: on a laptop the map should start above the fold.
+    st.markdown(
+        "<style>.block-container{padding-top:2.5rem}</style>", unsafe_allow_html=True
+    )
+    sidebar()
+    who_box(user)
+    navigation.run()

@@ -16,13 +16,19 @@ import pandas as pd
 from analysis.catalogue import load_catalogue
 from analysis.datasets import list_datasets, remove_dataset
 from analysis.errors import AnalysisError
+from stories.audit import COMMAND_LINE
 from stories.errors import StoreError
 
 
 def cmd_datasets(args: argparse.Namespace) -> int:
     """List the datasets the app can show, or remove one."""
     if args.remove:
+        gone = next((i for i in list_datasets() if i.id == args.remove), None)
         remove_dataset(args.remove)
+        if gone is not None:
+            audit_log().write(
+                COMMAND_LINE, "dataset_removed", gone.gemeentecode, 0, gone.name
+            )
         print(f"Dataset {args.remove} verwijderd.")
         return 0
     for info in list_datasets():
@@ -63,8 +69,20 @@ def cmd_import_cbs(args: argparse.Namespace) -> int:
     report = import_cbs(
         geometry, statistics, name=args.name, year=args.jaar, gemeente=args.gemeente
     )
-    print("\n".join(report.lines(load_catalogue())))
+    lines = report.lines(load_catalogue())
+    gemeentecode = next(
+        i.gemeentecode for i in list_datasets() if i.id == report.dataset_id
+    )
+    audit_log().write(COMMAND_LINE, "dataset_imported", gemeentecode, 0, lines[1])
+    print("\n".join(lines))
     return 0
+
+
+def audit_log():
+    from stories.audit import AuditLog
+    from stories.db import make_engine
+
+    return AuditLog(make_engine())
 
 
 def find_dataset(code: str) -> str:
@@ -127,7 +145,7 @@ def cmd_records(args: argparse.Namespace) -> int:
     stories = args.command == "stories"
     kind, noun = (STORIES, "verhalen") if stories else (INITIATIVES, "initiatieven")
     data = load_dataset(find_dataset(args.gemeente))
-    store = (StoryStore if stories else InitiativeStore)(make_engine())
+    store = (StoryStore if stories else InitiativeStore)(make_engine(), COMMAND_LINE)
     dataset = data.info.gemeentecode
     if args.action == "import":
         if not args.file:
@@ -163,11 +181,58 @@ def cmd_records(args: argparse.Namespace) -> int:
     rows = store.query(dataset)
     fmt = "xlsx" if args.output and args.output.lower().endswith(".xlsx") else "csv"
     content = (export_stories if stories else export_initiatives)(rows, fmt)
+    audit_log().write(COMMAND_LINE, "exported", dataset, len(rows), noun)
     if args.output:
         Path(args.output).write_bytes(content)
         print(f"{len(rows)} {noun} geschreven naar {args.output}.")
     else:
         sys.stdout.write(content.decode("utf-8-sig"))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """The audit log of one gemeente, as CSV (to a file or stdout)."""
+    from datetime import date
+
+    gemeente = args.gemeente.upper()
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError as exc:
+        raise AnalysisError(
+            f"--since '{args.since}' is geen datum; schrijf JJJJ-MM-DD."
+        ) from exc
+    lines = audit_log().entries(gemeente, since)
+    content = lines.to_csv(index=False, sep=";")
+    if args.output:
+        Path(args.output).write_text(content, encoding="utf-8-sig")
+        print(f"{len(lines)} regels van het logboek geschreven naar {args.output}.")
+    else:
+        sys.stdout.write(content)
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    """Stories past the bewaartermijn: say what would happen, or anonymise them."""
+    from datetime import date
+
+    from stories.db import make_engine
+    from stories.retention import Retention
+
+    gemeente = args.gemeente.upper()
+    store = Retention(make_engine())
+    plan = store.plan(gemeente, date.today())
+    print(
+        f"Bewaartermijn {gemeente}: {plan.months} maanden; verhalen van voor "
+        f"{plan.cutoff:%d-%m-%Y} vallen erbuiten."
+    )
+    if not args.apply:
+        print(
+            f"{plan.due} verhalen zouden worden geanonimiseerd; {plan.next_month} bereiken "
+            "de termijn binnen een maand. Gebruik --apply om te anonimiseren."
+        )
+        return 0
+    done = store.apply(gemeente, date.today(), COMMAND_LINE)
+    print(f"{done} verhalen geanonimiseerd.")
     return 0
 
 
@@ -297,6 +362,19 @@ def build_parser() -> argparse.ArgumentParser:
     prof.add_argument("--output", metavar="BESTAND", help="anders stdout (html, json)")
     prof.add_argument("--gemeente", help="dataset, als de buurtcode niet genoeg zegt")
     prof.set_defaults(run=cmd_profile)
+    audit = commands.add_parser("audit", help="het logboek van een gemeente (CSV)")
+    audit.add_argument("--gemeente", required=True, metavar="GMxxxx")
+    audit.add_argument("--since", metavar="JJJJ-MM-DD", help="vanaf deze dag")
+    audit.add_argument("--output", metavar="BESTAND", help="anders stdout")
+    audit.set_defaults(run=cmd_audit)
+    keep = commands.add_parser(
+        "retention", help="verhalen voorbij de bewaartermijn anonimiseren"
+    )
+    keep.add_argument("--gemeente", required=True, metavar="GMxxxx")
+    keep.add_argument(
+        "--apply", action="store_true", help="echt anonimiseren (anders alleen tonen)"
+    )
+    keep.set_defaults(run=cmd_retention)
     return parser
 
 

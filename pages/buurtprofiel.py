@@ -1,5 +1,7 @@
 """Buurtprofiel: one buurt on one page for the focusgesprek, with PDF and HTML export."""
 
+from dataclasses import replace
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -7,6 +9,8 @@ import streamlit as st
 from analysis.profile import assemble_profile
 from stories.agreements import Agreement, AgreementStore, check_agreement
 from stories.errors import StoreError
+from stories.store import StoryFilter
+from ui.access import log_export, log_view
 from ui.profile_doc import locator_svg, render_html, render_pdf
 from ui.state import (
     cached_initiatives,
@@ -21,7 +25,8 @@ from ui.state import (
 )
 from ui.text import KIND_MARKS, plain
 
-require_entry()
+user = require_entry()
+reader = user.can("read_stories")  # a lezer gets the profile without quotes
 cat = catalogue()
 data = current_dataset()
 names = dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
@@ -49,6 +54,8 @@ profile = assemble_profile(
                "activities": agreed.activities},
     signals_for=lambda year: cached_signals(data.info.id, year),
 )  # fmt: skip
+if not reader:
+    profile = replace(profile, quotes=[])
 
 top = st.columns([1, 2], gap="large")
 with top[0]:
@@ -123,11 +130,22 @@ if compared:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Wat bewoners vertellen")
+    log_view(user, data.info.gemeentecode, len(profile.quotes), f"Buurtprofiel {code}")
+    if not reader:
+        told = cached_stories(data, StoryFilter(buurtcodes=[code]))["kind"]
+        counts = told.value_counts()
+        st.markdown(
+            f"{counts.get('kracht', 0)} krachten, {counts.get('zorg', 0)} zorgen en "
+            f"{counts.get('droom', 0)} dromen uit deze buurt."
+        )
+        st.caption(
+            "Citaten zijn voor medewerkers; als lezer zie je alleen de aantallen."
+        )
     for q in profile.quotes:
         themes = ", ".join(cat.themes.get(t, t) for t in q.themes)
         st.markdown(f"{KIND_MARKS[q.kind]} · {plain(themes)}\n\n> {plain(q.text)}")
         st.caption(f"{q.source} · {q.voice} · {q.date}")
-    if not profile.quotes:
+    if reader and not profile.quotes:
         st.caption("Nog geen verhalen uit deze buurt.")
 with right:
     st.subheader("Initiatieven")
@@ -155,44 +173,65 @@ st.markdown(
 st.subheader("Afspraken")
 if agreed.updated:
     st.caption(f"Laatst bijgewerkt op {agreed.updated:%d-%m-%Y %H:%M}.")
-with st.form(f"afspraken_{code}"):
-    focus = st.multiselect(
-        "Focusthema's", list(cat.themes), agreed.focus_themes, format_func=cat.themes.get,
-        key=f"afspraken_{code}_themas",
-    )  # fmt: skip
-    ambition = st.text_area(
-        "Ambitie: wat willen we samen bereiken?", agreed.ambition, height=80,
-        key=f"afspraken_{code}_ambitie",
-    )  # fmt: skip
-    activities = st.text_area(
-        "Activiteiten: wie doet wat?", agreed.activities, height=80,
-        key=f"afspraken_{code}_activiteiten",
-    )  # fmt: skip
-    if st.form_submit_button(
-        "Afspraken opslaan", type="primary", key=f"afspraken_{code}_opslaan"
-    ):
-        new = Agreement(focus, ambition, activities)
-        problems = check_agreement(new, cat.themes)
-        for problem in problems:
-            st.error(problem)
-        if not problems:
-            try:
-                agreements.save(data.info.gemeentecode, code, new)
-            except StoreError as exc:
-                st.error(str(exc))
-            else:
-                # A PDF made before the change is out of date.
-                st.session_state.pop("profiel_pdf_bestand", None)
-                st.toast("De afspraken zijn opgeslagen.")
-                st.rerun()
+if not user.can("edit_records"):
+    lines = [
+        ("Focusthema's", ", ".join(cat.themes.get(t, t) for t in agreed.focus_themes)),
+        ("Ambitie", agreed.ambition),
+        ("Activiteiten", agreed.activities),
+    ]
+    st.markdown(
+        "\n".join(f"- **{label}:** {plain(text)}" for label, text in lines if text)
+        or "Nog geen afspraken vastgelegd."
+    )
+else:
+    with st.form(f"afspraken_{code}"):
+        focus = st.multiselect(
+            "Focusthema's", list(cat.themes), agreed.focus_themes, format_func=cat.themes.get,
+            key=f"afspraken_{code}_themas",
+        )  # fmt: skip
+        ambition = st.text_area(
+            "Ambitie: wat willen we samen bereiken?", agreed.ambition, height=80,
+            key=f"afspraken_{code}_ambitie",
+        )  # fmt: skip
+        activities = st.text_area(
+            "Activiteiten: wie doet wat?", agreed.activities, height=80,
+            key=f"afspraken_{code}_activiteiten",
+        )  # fmt: skip
+        if st.form_submit_button(
+            "Afspraken opslaan", type="primary", key=f"afspraken_{code}_opslaan"
+        ):
+            new = Agreement(focus, ambition, activities)
+            problems = check_agreement(new, cat.themes)
+            for problem in problems:
+                st.error(problem)
+            if not problems:
+                try:
+                    agreements.save(data.info.gemeentecode, code, new)
+                except StoreError as exc:
+                    st.error(str(exc))
+                else:
+                    # A PDF made before the change is out of date.
+                    st.session_state.pop("profiel_pdf_bestand", None)
+                    st.toast("De afspraken zijn opgeslagen.")
+                    st.rerun()
 
 st.subheader("Downloaden")
+
+
+def log_document() -> None:
+    """A downloaded profile with quotes is an export of story text."""
+    if profile.quotes:
+        log_export(
+            user, data.info.gemeentecode, len(profile.quotes), f"buurtprofiel {code}"
+        )
+
+
 page_html = render_html(profile, data.map_geometry, cat.themes)
 slug = f"buurtprofiel_{code}_{profile.year}"
 cols = st.columns(2)
 cols[1].download_button(
     "HTML-bestand", page_html.encode("utf-8"), file_name=f"{slug}.html", mime="text/html",
-    key="profiel_html", icon=":material/code:",
+    key="profiel_html", icon=":material/code:", on_click=log_document,
 )  # fmt: skip
 if cols[0].button(
     "PDF maken (A4)", key="profiel_pdf_maken", icon=":material/picture_as_pdf:"
@@ -207,4 +246,5 @@ if made and made[0] == code:
     cols[0].download_button(
         "PDF downloaden", made[1], file_name=f"{slug}.pdf", mime="application/pdf",
         key="profiel_pdf", type="primary", icon=":material/download:",
+        on_click=log_document,
     )  # fmt: skip

@@ -1,5 +1,7 @@
 """Data: load a real gemeente (files or the CBS/PDOK services), see the report, manage datasets."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -7,9 +9,12 @@ from analysis.datasets import DEMO_ID, list_datasets, remove_dataset
 from analysis.errors import AnalysisError
 from analysis.importer import import_cbs
 from analysis.online import KWB_TABLES, fetch_gemeente, online_available
-from ui.state import catalogue, require_entry
+from stories.errors import StoreError
+from stories.retention import MONTHS_RANGE
+from ui.access import actor
+from ui.state import audit_log, catalogue, current_dataset, require_entry, retention
 
-require_entry()
+user = require_entry("manage_datasets")
 cat = catalogue()
 
 st.title("Data")
@@ -29,6 +34,13 @@ def run_import(geometry, statistics, **options) -> None:
             st.error(f"{exc} Er is niets veranderd aan de bestaande gegevens.")
             return
         status.update(label="Ingeladen", state="complete")
+    gemeentecode = next(
+        (i.gemeentecode for i in list_datasets() if i.id == report.dataset_id),
+        report.dataset_id,
+    )
+    audit_log().write(
+        actor(user), "dataset_imported", gemeentecode, 0, report.lines(cat)[1]
+    )
     st.session_state["data_report"] = report.lines(cat)
     st.session_state["_switch_to"] = report.dataset_id
     st.rerun()
@@ -39,8 +51,14 @@ if lines := st.session_state.pop("data_report", None):
     with st.expander("Controleverslag", expanded=True):
         st.markdown("\n".join(f"- {line}" for line in lines))
 
-files_tab, online_tab, manage_tab = st.tabs(
-    ["Uit bestanden", "Van internet (CBS en PDOK)", "Ingeladen gemeenten"]
+files_tab, online_tab, manage_tab, retention_tab, audit_tab = st.tabs(
+    [
+        "Uit bestanden",
+        "Van internet (CBS en PDOK)",
+        "Ingeladen gemeenten",
+        "Bewaartermijn",
+        "Logboek",
+    ]
 )
 
 with files_tab:
@@ -148,10 +166,79 @@ with manage_tab:
             )
             yes, no = st.columns(2)
             if yes.button("Ja, verwijderen", type="primary", key="data_remove_yes"):
+                gone = next(i for i in infos if i.id == target)
                 remove_dataset(target)
+                audit_log().write(
+                    actor(user), "dataset_removed", gone.gemeentecode, 0, gone.name
+                )
                 st.session_state.pop("data_confirm")
                 st.toast(f"{removable[target]} is verwijderd.")
                 st.rerun()
             if no.button("Nee, laten staan", key="data_remove_no"):
                 st.session_state.pop("data_confirm")
                 st.rerun()
+
+data = current_dataset()
+gemeentecode = data.info.gemeentecode
+
+with retention_tab:
+    st.markdown(
+        f"**Bewaartermijn van de verhalen van {data.info.name}.** Verhalen zijn "
+        "persoonsgegevens: bewaar ze niet langer dan nodig (AVG). Na de termijn wordt een "
+        "verhaal geanonimiseerd: de tekst, de titel, wie het vertelde en de precieze plek "
+        "gaan eruit; soort, thema's, buurt en maand blijven, zodat alle aantallen kloppen. "
+        "Dit gebeurt elke keer dat de app start, en hier met de knop."
+    )
+    store = retention()
+    plan = store.plan(gemeentecode, date.today())
+    left, right = st.columns(2)
+    left.metric("Voorbij de termijn", plan.due)
+    right.metric("Bereikt de termijn binnen een maand", plan.next_month)
+    with st.form("data_bewaartermijn"):
+        months = st.number_input(
+            "Bewaartermijn in maanden", min_value=MONTHS_RANGE[0],
+            max_value=MONTHS_RANGE[1], value=plan.months, step=1, key="data_maanden",
+        )  # fmt: skip
+        if st.form_submit_button("Termijn opslaan"):
+            try:
+                store.set_months(gemeentecode, int(months), actor(user))
+            except StoreError as exc:
+                st.error(str(exc))
+            else:
+                st.toast(f"De bewaartermijn is nu {int(months)} maanden.")
+                st.rerun()
+    st.caption(
+        f"Verhalen van voor {plan.cutoff:%d-%m-%Y} vallen nu buiten de termijn van "
+        f"{plan.months} maanden."
+    )
+    if plan.due and st.button(
+        f"{plan.due} verhalen nu anonimiseren", type="primary", key="data_anonimiseer"
+    ):
+        done = store.apply(gemeentecode, date.today(), actor(user))
+        st.toast(f"{done} verhalen geanonimiseerd.")
+        st.rerun()
+    st.markdown(
+        "**Vraagt een bewoner om zijn verhaal te verwijderen?** Zoek het op de pagina "
+        "Vertellen op zijn nummer (dat staat bij elk verhaal en in elke uitvoer) en "
+        "verwijder het. Het logboek houdt bij dat het is verwijderd, niet wat er stond."
+    )
+
+with audit_tab:
+    st.markdown(
+        f"**Logboek van {data.info.name}**: wie wanneer verhalen bekeek, uitvoerde, "
+        "toevoegde, wijzigde of verwijderde, en wie gegevens inlaadde of instellingen "
+        "veranderde. Het logboek kan niet worden gewijzigd."
+    )
+    since = st.date_input(
+        "Vanaf", value=None, format="DD-MM-YYYY", key="data_logboek_vanaf"
+    )
+    lines = audit_log().entries(gemeentecode, since)
+    st.caption(f"{len(lines)} regels.")
+    st.dataframe(lines, hide_index=True, width="stretch")
+    st.download_button(
+        "Logboek downloaden (CSV)",
+        lines.to_csv(index=False, sep=";").encode("utf-8-sig"),
+        file_name=f"logboek_{gemeentecode}.csv",
+        mime="text/csv",
+        key="data_logboek_csv",
+    )

@@ -1,6 +1,9 @@
 """Doe mee: the werksessie on a participant's phone. Add a dream, kracht or zorg in a few taps,
-and put dots on the dreams. Opened from the QR code on the projector, or by typing the short
-address (then it joins the newest werksessie). Hidden from the menu."""
+and put dots on the dreams. Opened from the QR code on the projector (it carries the join
+code), or by typing the short address and then the code. Hidden from the menu.
+
+Anyone with a valid code may use it, without an account; it shows nothing else. It loads no
+dataset (only the werksessie's buurt names, cached), so a tap stays light with 30 phones."""
 
 from __future__ import annotations
 
@@ -13,18 +16,15 @@ from stories.model import KINDS, VOICES
 from stories.validation import validate_story
 from stories.workshop import Workshop, new_participant
 from ui.records import identifier_warning
-from ui.state import catalogue, current_dataset, require_entry, workshop_store
+from ui.state import buurt_names, catalogue, require_entry, workshop_store
 from ui.text import plain
-from ui.workshop import PARTICIPANT_CSS, workshop_from_url
+from ui.workshop import PARTICIPANT_CSS
 
 DOTS_EVERY = "5s"  # how soon a phone sees new dreams to vote on
 
-require_entry()
+require_entry(None)  # the join code is the check
 cat = catalogue()
-data = current_dataset()
 store = workshop_store()
-codes = data.buurten["buurtcode"].tolist()
-names = dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
 
 
 def participant_view(workshop: Workshop) -> None:
@@ -33,8 +33,6 @@ def participant_view(workshop: Workshop) -> None:
         st.query_params["deelnemer"] = new_participant()
     participant = st.query_params["deelnemer"]
     st.subheader(f"Doe mee: {plain(workshop.name)}")
-    if data.info.fictional:
-        st.caption("Oefensessie in de fictieve gemeente Voorbeeldstad.")
     view = st.segmented_control(
         "Wat wil je doen?",
         ["vertellen", "stemmen"],
@@ -160,11 +158,37 @@ def cast(action, workshop_id: str, participant: str, story_id: str) -> None:
         st.session_state["ws_stip_fout"] = str(exc)
 
 
+def ask_code() -> None:
+    """No code in the address: ask for the one on the projector."""
+    st.subheader("Doe mee")
+    with st.form("ws_code_form"):
+        typed = st.text_input(
+            "Code van de werksessie", max_chars=12, key="ws_code",
+            placeholder="Bijvoorbeeld K7QF-M2XP",
+            help="De code staat op het grote scherm, naast de QR-code.",
+        )  # fmt: skip
+        if st.form_submit_button("Meedoen", type="primary", width="stretch"):
+            st.query_params["code"] = typed
+            st.rerun()
+
+
 st.markdown(PARTICIPANT_CSS, unsafe_allow_html=True)
-workshop = workshop_from_url(store, data, newest=True)
+typed = st.query_params.get("code")
+if not typed:
+    ask_code()
+    st.stop()
+workshop = store.by_code(typed)
 if workshop is None:
     st.subheader("Doe mee")
-    st.info("Er loopt nu geen werksessie. Scan de code op het grote scherm, of vraag de "
-            "begeleider om de link.")  # fmt: skip
-else:
-    participant_view(workshop)
+    st.warning(
+        "Deze code klopt niet, of de werksessie is afgelopen. Kijk op het grote scherm "
+        "voor de code, of vraag de begeleider.",
+        icon=":material/key_off:",
+    )
+    if st.button("Andere code invullen"):
+        st.query_params.pop("code", None)
+        st.rerun()
+    st.stop()
+names = buurt_names(workshop.dataset)
+codes = list(names)
+participant_view(workshop)

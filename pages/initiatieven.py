@@ -23,6 +23,7 @@ from stories.exchange import INITIATIVES, export_initiatives
 from stories.initiatives import as_input, serving, validate_initiative
 from stories.model import INITIATORS, LADDER, PHASES, SUPPORT, TARGET_GROUPS
 from stories.model import ROLES as WIJKTEAM_ROLES
+from ui.access import log_export
 from ui.maps import SEQUENTIAL, choropleth
 from ui.records import export_buttons, import_panel
 from ui.state import (
@@ -56,7 +57,7 @@ class _Count:
         return "geen thema" if n == 0 else f"{n} {'thema' if n == 1 else 'thema’s'}"
 
 
-require_entry()
+user = require_entry()
 cat = catalogue()
 data = current_dataset()
 store = initiative_store()
@@ -113,8 +114,9 @@ VIEWS = {
     "rolwijzer": "Rolwijzer",
     "dekking": "Dekking",
     "gesprek": "Tellen × vertellen",
-    "register": f"Register ({len(shown)})",
 }
+if user.can("read_stories"):  # the register is for medewerkers
+    VIEWS["register"] = f"Register ({len(shown)})"
 synced_choice("weergave", list(VIEWS), "rolwijzer", "initiatieven_weergave")
 view = (
     st.segmented_control(
@@ -474,19 +476,22 @@ if view == "register":
                 "Bewerken", key="initiatieven_bewerk", icon=":material/edit:"
             ):
                 st.session_state["initiatieven_edit"] = picked
-            with delete.popover("Verwijderen", icon=":material/delete:"):
-                st.markdown(
-                    "Dit initiatief echt verwijderen? Dat kan niet ongedaan worden."
-                )
-                if st.button("Ja, verwijderen", key="initiatieven_weg", type="primary"):
-                    try:
-                        store.delete(picked)
-                    except StoreError as exc:
-                        st.error(str(exc))
-                    else:
-                        st.session_state.pop("initiatieven_kies", None)
-                        st.toast("Het initiatief is verwijderd.")
-                        st.rerun()
+            if user.can("delete_records"):
+                with delete.popover("Verwijderen", icon=":material/delete:"):
+                    st.markdown(
+                        "Dit initiatief echt verwijderen? Dat kan niet ongedaan worden."
+                    )
+                    if st.button(
+                        "Ja, verwijderen", key="initiatieven_weg", type="primary"
+                    ):
+                        try:
+                            store.delete(picked)
+                        except StoreError as exc:
+                            st.error(str(exc))
+                        else:
+                            st.session_state.pop("initiatieven_kies", None)
+                            st.toast("Het initiatief is verwijderd.")
+                            st.rerun()
             if st.session_state.get("initiatieven_edit") == picked:
                 stored = as_input(item)
                 initiative_form(
@@ -513,4 +518,7 @@ if view == "register":
         export_buttons(
             export_initiatives(shown), export_initiatives(shown, "xlsx"),
             f"initiatieven_{data.info.gemeentecode}", "initiatieven",
+            on_download=lambda: log_export(
+                user, data.info.gemeentecode, len(shown), "initiatieven"
+            ),
         )  # fmt: skip

@@ -9,6 +9,7 @@ from streamlit_folium import st_folium
 from analysis.signals import SignalRule, deviation_classes
 from stories.initiatives import serving
 from stories.store import StoryFilter
+from ui.access import log_view
 from ui.maps import (
     KIND_COLOURS,
     KIND_LABELS,
@@ -35,7 +36,10 @@ from ui.state import (
     synced_choice,
 )
 
-require_entry()
+user = require_entry()
+reader = user.can(
+    "read_stories"
+)  # story dots carry quotes and points: medewerkers only
 cat = catalogue()
 data = current_dataset()
 codes = data.buurten["buurtcode"].tolist()
@@ -61,7 +65,7 @@ indicator_id = st.session_state["kaart_indicator"]
 year = int(st.session_state["kaart_jaar"])
 colouring = st.session_state["kaart_kleur"]
 basemap = st.session_state.get("kaart_achtergrond", False)
-show_stories = st.session_state.get("kaart_verhalen", False)
+show_stories = reader and st.session_state.get("kaart_verhalen", False)
 hide_exact = st.session_state.get("kaart_verbergen", False)
 show_initiatives = st.session_state.get("kaart_initiatieven", False)
 highlighted = st.session_state["kaart_initiatief"]
@@ -120,10 +124,12 @@ with map_col:
             fmap, initiatives, data.map_geometry, theme_colour, cat.themes
         )
     if show_stories:
+        told = cached_stories(data)
         add_story_layer(
-            fmap, cached_stories(data), data.map_geometry, hide_exact,
+            fmap, told, data.map_geometry, hide_exact,
             base_url=st.get_option("server.baseUrlPath") or "",
         )  # fmt: skip
+        log_view(user, data.info.gemeentecode, len(told), "Kaart: verhalen")
     state = st_folium(
         fmap,
         key="kaart_map",
@@ -162,15 +168,16 @@ with controls_box:
         help="Een straatkaart onder de buurten. Heeft internet nodig; zonder internet blijft de achtergrond wit.",
     )
 with side_panel:
-    st.toggle(
-        "Verhalen op de kaart", key="kaart_verhalen",
-        help="Krachten, zorgen en dromen van bewoners als stippen op de kaart.",
-    )  # fmt: skip
-    st.toggle(
-        "Exacte plekken verbergen", key="kaart_verbergen", disabled=not show_stories,
-        help="Zet elk verhaal op een willekeurige plek binnen zijn buurt in plaats van waar "
-        "het verteld is. Voor het tonen aan een gemengd publiek.",
-    )  # fmt: skip
+    if reader:
+        st.toggle(
+            "Verhalen op de kaart", key="kaart_verhalen",
+            help="Krachten, zorgen en dromen van bewoners als stippen op de kaart.",
+        )  # fmt: skip
+        st.toggle(
+            "Exacte plekken verbergen", key="kaart_verbergen", disabled=not show_stories,
+            help="Zet elk verhaal op een willekeurige plek binnen zijn buurt in plaats "
+            "van waar het verteld is. Voor het tonen aan een gemengd publiek.",
+        )  # fmt: skip
     st.toggle(
         "Initiatieven op de kaart", key="kaart_initiatieven",
         help="Initiatieven van bewoners als ruitjes, in de kleur van hun thema.",

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -11,6 +12,7 @@ from stories.model import KINDS, SOURCES, VOICES
 from stories.store import StoryFilter
 from stories.themes import suggest_themes
 from stories.validation import validate_story
+from ui.access import log_export, log_view
 from ui.records import export_buttons, identifier_warning, import_panel
 from ui.state import (
     cached_stories,
@@ -25,7 +27,7 @@ from ui.text import KIND_MARKS, plain
 KIND_COLOURS = {"kracht": "#0571b0", "zorg": "#ca0020", "droom": "#7b3294"}
 PAGE = 15
 
-require_entry()
+user = require_entry()
 cat = catalogue()
 data = current_dataset()
 store = story_store()
@@ -42,9 +44,17 @@ st.markdown(
     "enquêtes. Zonder namen, adressen of telefoonnummers, en alleen met toestemming."
 )
 fictional_banner(data)
-browse_tab, add_tab, exchange_tab = st.tabs(
-    ["Verhalen", "Verhaal toevoegen", "Inlezen en uitvoeren"]
-)
+reader = user.can("read_stories")
+if reader:
+    browse_tab, add_tab, exchange_tab = st.tabs(
+        ["Verhalen", "Verhaal toevoegen", "Inlezen en uitvoeren"]
+    )
+else:  # a lezer: counts per theme × kind, no text, no list, no export
+    browse_tab = st.container()
+    st.caption(
+        "Als lezer zie je hoeveel verhalen er zijn, per thema en soort; de verhalen zelf "
+        "zijn voor medewerkers."
+    )
 
 with browse_tab:
     with st.expander("Filteren", expanded=True, icon=":material/filter_list:"):
@@ -91,7 +101,11 @@ with browse_tab:
         period = row3[0].date_input(
             "Periode", value=(), format="DD-MM-YYYY", key="vertellen_periode"
         )
-        text = row3[1].text_input("Zoek in de tekst", key="vertellen_zoek")  # fmt: skip
+        text = row3[1].text_input(
+            "Zoek in de tekst of op nummer", key="vertellen_zoek", disabled=not reader,
+            help="Een woord uit het verhaal, of het nummer van een verhaal (bijvoorbeeld "
+            "als een bewoner vraagt om zijn verhaal te verwijderen).",
+        )  # fmt: skip
     where = StoryFilter(
         buurtcodes=buurt_pick or (in_wijk if wijk_pick else []),
         kinds=kinds,
@@ -133,33 +147,60 @@ with browse_tab:
             xaxis_title="aantal verhalen (een verhaal met twee thema's telt bij beide)",
         )  # fmt: skip
         st.plotly_chart(fig, width="stretch", key="vertellen_chart")
+        with st.expander("Als tabel", icon=":material/table:"):
+            st.dataframe(per_theme.iloc[::-1].rename(columns=KINDS), width="stretch")
+    if not reader:
+        st.stop()
 
     shown = st.session_state.get("vertellen_shown", PAGE)
-    for story in found.head(shown).to_dict("records"):
+    listed = found.head(shown)
+    log_view(user, data.info.gemeentecode, len(listed), "Vertellen: verhalen")
+    for story in listed.to_dict("records"):
         with st.container(border=True):
             title = f" — **{plain(story['title'])}**" if story["title"] else ""
             st.markdown(f"{KIND_MARKS[story['kind']]}{title}")
-            st.markdown(f"> {plain(story['text'])}")
+            anonymous = pd.notna(story["anonymised"])
+            if anonymous:
+                st.markdown(
+                    "*Geanonimiseerd na de bewaartermijn: de tekst is verwijderd, soort, "
+                    "thema's, buurt en maand zijn bewaard.*"
+                )
+            else:
+                st.markdown(f"> {plain(story['text'])}")
             themes_text = ", ".join(cat.themes.get(t, t) for t in story["themes"])
-            st.caption(
-                f"{names.get(story['buurtcode'], story['buurtcode'])} · {story['date']:%d-%m-%Y} · "
-                f"{story['source']} · {story['voice']} · {themes_text}"
+            when = (
+                f"{story['date']:%m-%Y}" if anonymous else f"{story['date']:%d-%m-%Y}"
             )
+            st.caption(
+                " · ".join(
+                    p for p in (
+                        names.get(story["buurtcode"], story["buurtcode"]), when,
+                        story["source"], story["voice"], themes_text,
+                        f"nummer {story['id']}",
+                    ) if p
+                )
+            )  # fmt: skip
             edit, delete, _ = st.columns([1, 1, 3])
-            if edit.button(
+            if not anonymous and edit.button(
                 "Bewerken", key=f"edit_{story['id']}", icon=":material/edit:"
             ):
                 st.session_state["vertellen_edit"] = story["id"]
-            with delete.popover("Verwijderen", icon=":material/delete:"):
-                st.markdown(
-                    "Dit verhaal echt verwijderen? Dat kan niet ongedaan worden."
-                )
-                if st.button(
-                    "Ja, verwijderen", key=f"delete_{story['id']}", type="primary"
-                ):
-                    store.delete(story["id"])
-                    st.toast("Het verhaal is verwijderd.")
-                    st.rerun()
+            if user.can("delete_records"):
+                with delete.popover("Verwijderen", icon=":material/delete:"):
+                    st.markdown(
+                        "Dit verhaal echt verwijderen? Dat kan niet ongedaan worden. Het "
+                        "logboek houdt bij dat het is verwijderd (niet wat er stond)."
+                    )
+                    if st.button(
+                        "Ja, verwijderen", key=f"delete_{story['id']}", type="primary"
+                    ):
+                        try:
+                            store.delete(story["id"])
+                        except StoreError as exc:
+                            st.error(str(exc))
+                        else:
+                            st.toast("Het verhaal is verwijderd.")
+                            st.rerun()
             if st.session_state.get("vertellen_edit") == story["id"]:
                 with st.form(f"form_{story['id']}"):
                     new_text = st.text_area("Tekst", story["text"], height=120)
@@ -180,7 +221,11 @@ with browse_tab:
                             for e in errors:
                                 st.error(e)
                         else:
-                            store.update(story["id"], valid)
+                            try:
+                                store.update(story["id"], valid)
+                            except StoreError as exc:
+                                st.error(str(exc))
+                                st.stop()
                             st.session_state.pop("vertellen_edit")
                             st.toast("Het verhaal is bijgewerkt.")
                             st.rerun()
@@ -261,4 +306,5 @@ with exchange_tab:
     export_buttons(
         export_stories(found), export_stories(found, "xlsx"),
         f"verhalen_{data.info.gemeentecode}", "vertellen",
+        on_download=lambda: log_export(user, data.info.gemeentecode, len(found)),
     )  # fmt: skip

@@ -59,7 +59,7 @@ from ui.workshop import (
 LIVE_EVERY = "3s"  # how soon the projector shows a new entry or dot
 FEED = 5  # newest entries on the projector
 
-require_entry()
+require_entry("run_workshops")
 cat = catalogue()
 data = current_dataset()
 store = workshop_store()
@@ -97,7 +97,8 @@ def start_panel() -> None:
         for w in earlier[:5]:
             st.page_link(
                 "pages/werksessie.py",
-                label=f"{w.name} ({w.created:%d-%m-%Y %H:%M})",
+                label=f"{w.name} ({w.created:%d-%m-%Y %H:%M})"
+                + ("" if w.is_open() else " · afgelopen"),
                 query_params={"sessie": w.id, "gemeente": data.info.id},
                 icon=":material/co_present:",
             )
@@ -128,10 +129,27 @@ def start_panel() -> None:
                 st.rerun()
 
 
+def closed_view(workshop: Workshop) -> None:
+    """The werksessie has ended (or its code ran out): nobody can join; open it again?"""
+    st.title(workshop.name)
+    st.info(
+        "Deze werksessie is afgelopen: de code werkt niet meer en deelnemers kunnen niet "
+        "meer meedoen. Wat er is verteld en gekozen, blijft bewaard.",
+        icon=":material/event_busy:",
+    )
+    if st.button("Opnieuw openen met een nieuwe code", key="ws_heropenen"):
+        store.reopen(workshop.id)
+        st.rerun()
+    st.page_link(
+        "pages/werksessie.py", label="Andere werksessie", icon=":material/swap_horiz:",
+        query_params={"gemeente": data.info.id},
+    )  # fmt: skip
+
+
 def projector_view(workshop: Workshop) -> None:
     url = participant_url(
         st.context.url, net_util.get_internal_ip(), st.get_option("server.port"),
-        st.get_option("server.baseUrlPath") or "", workshop.id, data.info.id,
+        st.get_option("server.baseUrlPath") or "", workshop.join_code,
     )  # fmt: skip
     head, switch, join = st.columns([5, 3, 3], vertical_alignment="center")
     head.markdown(
@@ -142,8 +160,9 @@ def projector_view(workshop: Workshop) -> None:
         unsafe_allow_html=True,
     )
     join.markdown(
-        f'<div class="ws-join">{qr_svg(url, 3)}<div>Doe mee! Scan de code of ga naar<br>'
-        f'<a href="{esc(url)}" target="_blank">{esc(short_address(url))}</a></div></div>',
+        f'<div class="ws-join">{qr_svg(url, 3)}<div>Doe mee! Scan de QR-code of ga naar<br>'
+        f'<a href="{esc(url)}" target="_blank">{esc(short_address(url))}</a><br>'
+        f'code <b class="ws-code">{esc(workshop.code_display)}</b></div></div>',
         unsafe_allow_html=True,
     )
     if st.get_option("server.address") in ("localhost", "127.0.0.1"):
@@ -466,9 +485,16 @@ def facilitator(workshop: Workshop, url: str) -> None:
             store.update(workshop.id, privacy_safe=safe, min_stories=int(minimum))
             st.rerun()
         st.markdown(
-            f"Deelnemers: [{esc(url)}]({url}) · op de knoppen ◀ ▶ of met de pijltjestoetsen "
-            "stap je door de buurten."
+            f"Deelnemers: [{esc(url)}]({url}), code {esc(workshop.code_display)} (geldig "
+            f"tot {workshop.code_until:%d-%m %H:%M}) · op de knoppen ◀ ▶ of met de "
+            "pijltjestoetsen stap je door de buurten."
         )
+        if st.button(
+            "Werksessie beëindigen", key="ws_einde", icon=":material/stop_circle:",
+            help="De code werkt daarna niet meer. Wat er verteld is, blijft bewaard.",
+        ):  # fmt: skip
+            store.end(workshop.id)
+            st.rerun()
         links = st.columns(3)
         links[0].page_link(
             "pages/initiatieven.py",
@@ -491,6 +517,8 @@ def facilitator(workshop: Workshop, url: str) -> None:
 workshop = workshop_from_url(store, data)
 if workshop is None:
     start_panel()
+elif not workshop.is_open():
+    closed_view(workshop)
 else:
     st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
     projector_view(workshop)

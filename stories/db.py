@@ -228,6 +228,40 @@ def _006_workshops(conn: Connection) -> None:
         meta.tables[name].create(conn)
 
 
+def _007_access(conn: Connection) -> None:
+    """Access: join codes for werksessies, the audit log, the bewaartermijn per gemeente, and
+    a mark on stories anonymised after it. Werksessies from before have no code: they are
+    closed until the facilitator opens them again (fail closed)."""
+    for statement in (
+        "ALTER TABLE workshops ADD COLUMN join_code VARCHAR(16)",
+        "ALTER TABLE workshops ADD COLUMN code_until TIMESTAMP",
+        "CREATE UNIQUE INDEX ix_workshops_join_code ON workshops (join_code)",
+        "ALTER TABLE stories ADD COLUMN anonymised TIMESTAMP",
+    ):
+        conn.execute(sa.text(statement))
+    meta = sa.MetaData()
+    sa.Table(
+        "audit_log",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime, nullable=False, index=True),
+        sa.Column("role", sa.String(12), nullable=False),
+        sa.Column("who", sa.String(254), nullable=False),
+        sa.Column("action", sa.String(20), nullable=False),
+        sa.Column("dataset", sa.String(16), nullable=False, index=True),
+        sa.Column("records", sa.Integer, nullable=False),
+        sa.Column("detail", sa.String(500), nullable=False, server_default=""),
+    )
+    sa.Table(
+        "dataset_settings",
+        meta,
+        sa.Column("dataset", sa.String(16), primary_key=True),
+        sa.Column("retention_months", sa.Integer, nullable=False),
+        sa.Column("updated", sa.DateTime, nullable=False),
+    )
+    meta.create_all(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "verhalen", _001_stories),
     (2, "verhalen van de voorbeeldgemeente", _002_demo_stories),
@@ -235,6 +269,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "initiatieven van de voorbeeldgemeente", _004_demo_initiatives),
     (5, "afspraken uit het focusgesprek", _005_agreements),
     (6, "werksessies", _006_workshops),
+    (7, "toegang: deelnamecodes, logboek, bewaartermijn", _007_access),
 ]
 
 

@@ -134,7 +134,7 @@ def import_records(
     if result.problems and not skip_bad_rows:
         return result
     if result.valid:
-        store.add_many(dataset, result.valid)
+        store.add_many(dataset, result.valid, action="imported")
         result.written = len(result.valid)
     return result
 
@@ -208,8 +208,8 @@ def _spreadsheet(out: pd.DataFrame, fmt: str) -> bytes:
 def export_stories(stories: pd.DataFrame, fmt: str = "csv") -> bytes:
     """The given stories (a query result) as CSV or XLSX, with Dutch headers."""
     columns = [
-        "buurtcode", "kind", "themes", "title", "text", "source", "voice", "date", "lon",
-        "lat",
+        "id", "buurtcode", "kind", "themes", "title", "text", "source", "voice", "date",
+        "lon", "lat",
     ]  # fmt: skip
     out = stories[columns].copy()
     out["themes"] = out["themes"].map(";".join)

@@ -189,6 +189,7 @@ class InitiativeStore(RecordStore):
     """All initiatives of all datasets, in the stories' database."""
 
     table = initiatives
+    noun = "initiatief"
     missing = "Dit initiatief bestaat niet (meer); het is misschien al verwijderd."
 
     def to_row(

@@ -12,16 +12,18 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from stories.access import allowed
+from stories.audit import Actor, record
 from stories.errors import StoreError
 from stories.validation import StoryIn
 
 STORY_COLUMNS = [
     "id", "dataset", "buurtcode", "kind", "themes", "title", "text", "source", "voice", "date",
-    "lon", "lat", "consent", "created", "updated",
+    "lon", "lat", "consent", "created", "updated", "anonymised",
 ]  # fmt: skip
 TYPES = {
     "date": sa.Date(), "lon": sa.Float(), "lat": sa.Float(), "consent": sa.Boolean(),
-    "created": sa.DateTime(), "updated": sa.DateTime(),
+    "created": sa.DateTime(), "updated": sa.DateTime(), "anonymised": sa.DateTime(),
 }  # fmt: skip
 # Typed, so SQLite and PostgreSQL hand back the same Python types (dates, not text).
 stories = sa.table(
@@ -40,7 +42,9 @@ class StoryFilter:
     voices: list[str] = field(default_factory=list)
     since: date | None = None
     until: date | None = None
-    text: str = ""
+    text: str = (
+        ""  # in the text or title, or a story's id (a resident asks about theirs)
+    )
 
 
 def _row(dataset: str, story: StoryIn, now: datetime, story_id: str) -> dict:
@@ -63,6 +67,18 @@ def _row(dataset: str, story: StoryIn, now: datetime, story_id: str) -> dict:
     }
 
 
+def writer(actor: Actor | None, permission: str) -> Actor:
+    """The actor, once it is clear they may do this: the check every write makes on the
+    server, whatever the page showed. A store without an actor reads but never writes."""
+    if actor is None:
+        raise ValueError("a store writes only with an actor, for the audit log")
+    if not allowed(actor.role, permission):
+        raise StoreError(
+            "Dit mag je niet doen met jouw rol. Vraag de beheerder als je het nodig hebt."
+        )
+    return actor
+
+
 @contextmanager
 def saving(engine: Engine):
     """A write transaction; a database error becomes one Dutch message, and nothing is kept."""
@@ -79,14 +95,29 @@ class RecordStore:
     """Add, edit, delete and count the rows of one table, per dataset.
 
     Subclasses say which table and how a checked record becomes a row; batches are written in
-    one transaction, so a failed import leaves nothing behind.
+    one transaction, so a failed import leaves nothing behind. Every write is logged in the
+    audit log, in the same transaction, under the store's actor: a store without one reads
+    but refuses to write.
     """
 
     table: sa.TableClause
+    noun = "verhaal"
     missing = "Dit verhaal bestaat niet (meer); het is misschien al verwijderd."
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, actor: Actor | None = None):
         self.engine = engine
+        self.actor = actor
+
+    def _writer(self, permission: str) -> Actor:
+        return writer(self.actor, permission)
+
+    def _dataset_of(self, conn, record_id: str) -> str:
+        found = conn.execute(
+            sa.select(self.table.c.dataset).where(self.table.c.id == record_id)
+        ).scalar()
+        if found is None:
+            raise StoreError(self.missing)
+        return found
 
     def to_row(self, dataset: str, record, now: datetime, record_id: str) -> dict:
         raise NotImplementedError
@@ -94,36 +125,39 @@ class RecordStore:
     def add(self, dataset: str, record) -> str:
         return self.add_many(dataset, [record])[0]
 
-    def add_many(self, dataset: str, batch: list) -> list[str]:
+    def add_many(self, dataset: str, batch: list, action: str = "added") -> list[str]:
         """Store a batch in one transaction: all of it, or (on any error) none of it."""
+        actor = self._writer("edit_records")
         now = datetime.now().replace(microsecond=0)
         rows = [self.to_row(dataset, r, now, str(uuid.uuid4())) for r in batch]
         with saving(self.engine) as conn:
             for start in range(0, len(rows), 1000):
                 conn.execute(sa.insert(self.table), rows[start : start + 1000])
+            detail = f"{self.noun} {rows[0]['id']}" if len(rows) == 1 else self.noun
+            record(conn, actor, action, dataset, len(rows), detail)
         return [r["id"] for r in rows]
 
-    def update(self, record_id: str, record) -> None:
+    def update(self, record_id: str, record_in) -> None:
+        actor = self._writer("edit_records")
         values = self.to_row(
-            "", record, datetime.now().replace(microsecond=0), record_id
+            "", record_in, datetime.now().replace(microsecond=0), record_id
         )
         for key in ("id", "dataset", "created"):
             values.pop(key)
         table = self.table
         with self.engine.begin() as conn:
-            done = conn.execute(
+            dataset = self._dataset_of(conn, record_id)
+            conn.execute(
                 sa.update(table).where(table.c.id == record_id).values(**values)
             )
-        if done.rowcount != 1:
-            raise StoreError(self.missing)
+            record(conn, actor, "changed", dataset, 1, f"{self.noun} {record_id}")
 
     def delete(self, record_id: str) -> None:
+        actor = self._writer("delete_records")
         with self.engine.begin() as conn:
-            done = conn.execute(
-                sa.delete(self.table).where(self.table.c.id == record_id)
-            )
-        if done.rowcount != 1:
-            raise StoreError(self.missing)
+            dataset = self._dataset_of(conn, record_id)
+            conn.execute(sa.delete(self.table).where(self.table.c.id == record_id))
+            record(conn, actor, "deleted", dataset, 1, f"{self.noun} {record_id}")
 
     def count(self, dataset: str) -> int:
         query = (
@@ -171,6 +205,7 @@ class StoryStore(RecordStore):
                 sa.or_(
                     sa.func.lower(stories.c.text).like(pattern),
                     sa.func.lower(stories.c.title).like(pattern),
+                    stories.c.id == where.text.strip().lower(),
                 )
             )
         q = q.order_by(stories.c.date.desc(), stories.c.created.desc())

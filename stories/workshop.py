@@ -9,23 +9,31 @@ even when two taps arrive at the same moment, on SQLite and on PostgreSQL alike.
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from stories.audit import Actor, record
 from stories.errors import StoreError
 from stories.initiatives import InitiativeIn, InitiativeStore
-from stories.store import STORY_COLUMNS, StoryStore, saving, stories
+from stories.store import STORY_COLUMNS, StoryStore, saving, stories, writer
 from stories.validation import StoryIn
 
 MAX_NAME = 120
 VOTE_RANGE = (1, 10)
 MIN_STORIES_RANGE = (1, 50)
+# Join codes: 8 characters without look-alikes (0/O, 1/I/L), about 10^12 possibilities; read
+# aloud or typed from the projector. A code stops working when the werksessie ends, or a day
+# after it was given out.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+CODE_VALID = timedelta(hours=24)
 
 workshops = sa.table(
     "workshops",
@@ -34,6 +42,8 @@ workshops = sa.table(
     sa.column("min_stories", sa.Integer()),
     sa.column("privacy_safe", sa.Boolean()),
     sa.column("created", sa.DateTime()),
+    sa.column("join_code", sa.String()),
+    sa.column("code_until", sa.DateTime()),
 )
 entries = sa.table(
     "workshop_entries",
@@ -57,6 +67,23 @@ class Workshop:
     privacy_safe: bool
     current_buurt: str | None
     created: datetime
+    join_code: str | None = None
+    code_until: datetime | None = None
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        """Whether participants can join with its code now."""
+        now = now or datetime.now()
+        return (
+            bool(self.join_code)
+            and self.code_until is not None
+            and now < self.code_until
+        )
+
+    @property
+    def code_display(self) -> str:
+        """'K7QF-M2XP': easier to read aloud and type."""
+        code = self.join_code or ""
+        return f"{code[:4]}-{code[4:]}" if len(code) == CODE_LENGTH else code
 
 
 def check_settings(name: str, votes_each: int, min_stories: int) -> list[str]:
@@ -80,16 +107,34 @@ def check_settings(name: str, votes_each: int, min_stories: int) -> list[str]:
     return errors
 
 
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(typed: str | None) -> str:
+    """What someone typed or scanned, as stored: capitals, no spaces or dashes.
+
+    >>> normalise_code(" k7qf-m2xp ")
+    'K7QFM2XP'
+    """
+    return "".join(c for c in (typed or "").upper() if c.isalnum())[:32]
+
+
 def new_participant() -> str:
     """A random id for one participant's device; it holds no personal data."""
     return uuid.uuid4().hex[:12]
 
 
 class WorkshopStore:
-    """Werksessies and what happens in them, in the stories' database."""
+    """Werksessies and what happens in them, in the stories' database. Entries, settings
+    and choices are logged under the store's actor (a participant's entry as 'deelnemer')."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, actor: Actor | None = None):
         self.engine = engine
+        self.actor = actor
+
+    def _writer(self, permission: str = "run_workshops") -> Actor:
+        return writer(self.actor, permission)
 
     # --- the werksessie itself ------------------------------------------------------------
 
@@ -101,16 +146,76 @@ class WorkshopStore:
         min_stories: int = 5,
         privacy_safe: bool = True,
     ) -> Workshop:
+        actor = self._writer()
         if errors := check_settings(name, votes_each, min_stories):
             raise StoreError(" ".join(errors))
+        now = datetime.now().replace(microsecond=0)
         row = {
             "id": uuid.uuid4().hex[:10], "dataset": dataset, "name": name.strip(),
             "votes": votes_each, "min_stories": min_stories, "privacy_safe": privacy_safe,
-            "current_buurt": None, "created": datetime.now().replace(microsecond=0),
+            "current_buurt": None, "created": now, "join_code": new_join_code(),
+            "code_until": now + CODE_VALID,
         }  # fmt: skip
         with saving(self.engine) as conn:
             conn.execute(sa.insert(workshops), row)
+            record(
+                conn,
+                actor,
+                "setting_changed",
+                dataset,
+                0,
+                f"werksessie '{row['name']}' gestart",
+            )
         return Workshop(**row)
+
+    def by_code(self, typed: str | None) -> Workshop | None:
+        """The open werksessie with this join code; None for a wrong or ended code."""
+        code = normalise_code(typed)
+        if len(code) != CODE_LENGTH:
+            return None
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(sa.select(workshops).where(workshops.c.join_code == code))
+                .mappings()
+                .first()
+            )
+        found = Workshop(**row) if row else None
+        return found if found is not None and found.is_open() else None
+
+    def end(self, workshop_id: str) -> None:
+        """End the werksessie: its code stops working at once."""
+        self._set_code(workshop_id, None, "beëindigd")
+
+    def reopen(self, workshop_id: str) -> Workshop:
+        """A new code, valid for another day (the old one stays dead)."""
+        self._set_code(workshop_id, new_join_code(), "heropend met een nieuwe code")
+        return self.get(workshop_id)
+
+    def _set_code(self, workshop_id: str, code: str | None, what: str) -> None:
+        actor = self._writer()
+        now = datetime.now().replace(microsecond=0)
+        until = now + CODE_VALID if code else now
+        with saving(self.engine) as conn:
+            found = conn.execute(
+                sa.select(workshops.c.dataset, workshops.c.name).where(
+                    workshops.c.id == workshop_id
+                )
+            ).first()
+            if found is None:
+                raise StoreError("Deze werksessie bestaat niet (meer).")
+            conn.execute(
+                sa.update(workshops)
+                .where(workshops.c.id == workshop_id)
+                .values(join_code=code, code_until=until)
+            )
+            record(
+                conn,
+                actor,
+                "setting_changed",
+                found.dataset,
+                0,
+                f"werksessie '{found.name}' {what}",
+            )
 
     def get(self, workshop_id: str) -> Workshop | None:
         with self.engine.connect() as conn:
@@ -139,31 +244,54 @@ class WorkshopStore:
         return Workshop(**row) if row else None
 
     def update(self, workshop_id: str, **changes) -> None:
-        """Change privacy_safe, min_stories or current_buurt (the buurt on the projector)."""
+        """Change privacy_safe, min_stories or current_buurt (the buurt on the projector).
+        A change of what the room is shown (not of the buurt) goes into the audit log."""
         allowed = {"privacy_safe", "min_stories", "current_buurt"}
         if unknown := set(changes) - allowed:
             raise ValueError(f"cannot change {sorted(unknown)}")
+        actor = self._writer()
         with saving(self.engine) as conn:
             done = conn.execute(
                 sa.update(workshops)
                 .where(workshops.c.id == workshop_id)
                 .values(**changes)
             )
+            if done.rowcount == 1 and (settings := set(changes) - {"current_buurt"}):
+                dataset = conn.execute(
+                    sa.select(workshops.c.dataset).where(workshops.c.id == workshop_id)
+                ).scalar_one()
+                shown = ", ".join(f"{k}={changes[k]}" for k in sorted(settings))
+                record(
+                    conn, actor, "setting_changed", dataset, 0, f"werksessie: {shown}"
+                )
         if done.rowcount != 1:
             raise StoreError("Deze werksessie bestaat niet (meer).")
 
     # --- entries: stories told during the werksessie --------------------------------------
 
     def add_entry(self, workshop: Workshop, story: StoryIn) -> str:
-        """Store a checked story and its link to the werksessie, together or not at all."""
+        """Store a checked story and its link to the werksessie, together or not at all.
+        Anyone in the werksessie may: a participant's phone as well as staff."""
+        if self.actor is None:
+            raise ValueError("a store writes only with an actor, for the audit log")
+        actor = self.actor
         story_id = str(uuid.uuid4())
         row = StoryStore(self.engine).to_row(
             workshop.dataset, story, datetime.now().replace(microsecond=0), story_id
         )
         with saving(self.engine) as conn:
+            self._refuse_if_closed(conn, workshop.id)
             conn.execute(sa.insert(stories), row)
             conn.execute(
                 sa.insert(entries), {"story_id": story_id, "workshop_id": workshop.id}
+            )
+            record(
+                conn,
+                actor,
+                "added",
+                workshop.dataset,
+                1,
+                f"verhaal {story_id} (werksessie)",
             )
         return story_id
 
@@ -203,6 +331,7 @@ class WorkshopStore:
         for attempt in range(20):
             try:
                 with self.engine.begin() as conn:
+                    self._refuse_if_closed(conn, workshop_id)
                     limit = self._dream_and_limit(conn, workshop_id, story_id)
                     used = set(
                         conn.execute(
@@ -277,6 +406,7 @@ class WorkshopStore:
         self, workshop: Workshop, story_id: str, initiative: InitiativeIn
     ) -> str:
         """Save the chosen dream as an initiative and link the two, in one transaction."""
+        actor = self._writer()
         initiative_id = str(uuid.uuid4())
         row = InitiativeStore(self.engine).to_row(
             workshop.dataset, initiative, datetime.now().replace(microsecond=0),
@@ -296,9 +426,27 @@ class WorkshopStore:
                     "Deze droom is al gekozen en staat bij de initiatieven."
                 )
             conn.execute(sa.insert(InitiativeStore.table), row)
+            record(
+                conn,
+                actor,
+                "added",
+                workshop.dataset,
+                1,
+                f"initiatief {initiative_id} (gekozen droom)",
+            )
         return initiative_id
 
     # --- helpers ------------------------------------------------------------------------
+
+    def _refuse_if_closed(self, conn, workshop_id: str) -> None:
+        """Entries and dots only while the werksessie is open (its code still works)."""
+        until = conn.execute(
+            sa.select(workshops.c.code_until).where(workshops.c.id == workshop_id)
+        ).scalar()
+        if until is None or datetime.now() >= until:
+            raise StoreError(
+                "Deze werksessie is afgelopen; wat je stuurde is niet bewaard."
+            )
 
     def _dream_and_limit(self, conn, workshop_id: str, story_id: str) -> int:
         """The werksessie's dots per participant, after checking the story is one of its

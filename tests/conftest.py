@@ -10,6 +10,8 @@ from streamlit.testing.v1 import app_test
 
 from analysis.catalogue import load_catalogue
 from analysis.datasets import load_dataset
+from stories.access import User
+from stories.audit import Actor
 
 ROOT = Path(__file__).resolve().parent.parent
 CBS_DIR = ROOT.parent / "shared" / "data" / "cbs"
@@ -46,6 +48,24 @@ class _WarmServerPagesManager(PagesManager):
 @pytest.fixture(autouse=True)
 def warm_server_navigation(monkeypatch):
     monkeypatch.setattr(app_test, "PagesManager", _WarmServerPagesManager)
+
+
+# Who writes in the store tests: a beheerder, so every write is allowed and logged.
+TESTER = Actor("beheerder", "test")
+
+
+@pytest.fixture(autouse=True)
+def signed_in_as(monkeypatch):
+    """The one seam for 'who is this user' (AppTest cannot sign in or come from an
+    address): every AppTest runs as a beheerder unless a test calls the returned function
+    with another role."""
+    import ui.access
+
+    def as_role(role: str | None, who: str = "test@voorbeeldstad.nl") -> None:
+        monkeypatch.setattr(ui.access, "identify", lambda: User(role, who))
+
+    as_role("beheerder", "deze computer")
+    return as_role
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

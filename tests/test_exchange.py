@@ -11,6 +11,7 @@ from stories.db import make_engine
 from stories.errors import StoreError
 from stories.exchange import export_stories, import_stories, neutralise, read_stories
 from stories.store import StoryStore
+from tests.conftest import TESTER
 
 CODES = {f"BU999902{i:02d}" for i in range(1, 6)}
 HEADER_NL = [
@@ -54,7 +55,7 @@ def csv_file(header, body, sep=";", encoding="utf-8") -> bytes:
 @pytest.fixture
 def store(database_url):
     engine = make_engine(database_url)
-    yield StoryStore(engine)
+    yield StoryStore(engine, TESTER)
     engine.dispose()
 
 

@@ -16,6 +16,7 @@ from stories.initiatives import (
     parse_ladder,
     validate_initiative,
 )
+from tests.conftest import TESTER
 
 CODES = {"BU99990201", "BU99990202", "BU99990301"}
 GOOD = {
@@ -107,7 +108,7 @@ def test_parse_ladder():
 @pytest.fixture
 def store(database_url):
     engine = make_engine(database_url)
-    yield InitiativeStore(engine)
+    yield InitiativeStore(engine, TESTER)
     engine.dispose()
 
 

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from analysis.catalogue import load_catalogue
 from analysis.overview import where_to_start
 from stories.demo import demo_stories
+from tests.conftest import TESTER
 from ui.state import cached_signals
 
 APP = "../app.py"
@@ -177,6 +178,8 @@ def test_data_page_offline_message_and_dataset_list(app):
         "Uit bestanden",
         "Van internet (CBS en PDOK)",
         "Ingeladen gemeenten",
+        "Bewaartermijn",
+        "Logboek",
     ]
     assert "Geen internetverbinding" in at.info[0].value  # this machine has no internet
     table = at.dataframe[0].value
@@ -559,7 +562,7 @@ def werksessie(**settings):
     from stories.db import make_engine
     from stories.workshop import WorkshopStore
 
-    store = WorkshopStore(make_engine())
+    store = WorkshopStore(make_engine(), TESTER)
     return store, store.create("GM9999", "Buurtavond", **settings)
 
 
@@ -573,7 +576,7 @@ def test_werksessie_start_step_and_privacy_switch(app):
     assert not at.exception
     page = texts(at)
     assert "Buurtavond Bloemenwijk" in page and "<svg" in page  # name and QR code
-    assert "doemee?sessie=" in page
+    assert "doemee?code=" in page
     # Veilig tonen is on from the start: buurten with < 5 stories are not in the steps,
     # and no quotes are shown.
     steps = at.selectbox(key="ws_stap")
@@ -596,11 +599,17 @@ def test_werksessie_start_step_and_privacy_switch(app):
     )  # quotes from residents, now the room may see them
 
 
-def test_doe_mee_form_checks_and_stores_a_werksessie_story(app):
-    store, made = werksessie()
+def join(app, code: str):
+    """A participant's phone opening the join address with a code."""
     at = app.run()
-    at.query_params["sessie"] = made.id
-    at.switch_page("pages/doe_mee.py").run()
+    at.query_params["code"] = code
+    return at.switch_page("pages/doe_mee.py").run()
+
+
+def test_doe_mee_form_checks_and_stores_a_werksessie_story(app, signed_in_as):
+    store, made = werksessie()
+    signed_in_as("deelnemer", "deelnemer")
+    at = join(app, made.code_display.lower())  # typed as people type it
     assert not at.exception
     at.button(key="ws_versturen").click().run()
     problems = " ".join(e.value for e in at.error)
@@ -624,7 +633,7 @@ def test_doe_mee_form_checks_and_stores_a_werksessie_story(app):
     assert at.text_input(key="ws_titel").value == ""  # the form is ready for the next
 
 
-def test_doe_mee_dots_are_limited(app):
+def test_doe_mee_dots_are_limited(app, signed_in_as):
     store, made = werksessie(votes_each=2)
     from datetime import date
 
@@ -634,9 +643,8 @@ def test_doe_mee_dots_are_limited(app):
         made, StoryIn("BU99990301", "droom", ["jeugd"], "Een speeltuin", "werksessie",
                       "bewoner", date.today(), "Speeltuin", consent=True),
     )  # fmt: skip
-    at = app.run()
-    at.query_params["sessie"] = made.id
-    at.switch_page("pages/doe_mee.py").run()
+    signed_in_as("deelnemer", "deelnemer")
+    at = join(app, made.join_code)
     at.segmented_control(key="ws_doen").set_value("stemmen").run()
     assert "nog 2 van de 2 stippen" in texts(at)
     at.button(key=f"ws_plus_{dream}").click().run()
@@ -649,13 +657,25 @@ def test_doe_mee_dots_are_limited(app):
     assert store.dots_of(made.id, participant) == {dream: 1}
 
 
-def test_doe_mee_joins_the_newest_werksessie_by_itself(app):
-    _, made = werksessie()
+def test_doe_mee_asks_for_the_code_and_refuses_a_wrong_or_ended_one(app, signed_in_as):
+    store, made = werksessie()
+    signed_in_as("deelnemer", "deelnemer")
     at = app.run()
     at.switch_page("pages/doe_mee.py").run()
     assert not at.exception
-    assert at.query_params["sessie"] == made.id
+    assert [w.label for w in at.text_input] == ["Code van de werksessie"]
+    assert "Buurtavond" not in texts(at)  # no code: not even which werksessie runs
+    at.text_input(key="ws_code").input(made.code_display)
+    at.button[0].click().run()
     assert "Doe mee: Buurtavond" in at.subheader[0].value
+    for wrong in ("AAAA-AAAA", made.id, "x"):
+        at = join(app, wrong)
+        assert "code klopt niet" in at.warning[0].value
+        assert not at.selectbox and not at.text_area and not at.pills
+    store.end(made.id)
+    at = join(app, made.join_code)
+    assert "code klopt niet, of de werksessie is afgelopen" in at.warning[0].value
+    assert "Buurtavond" not in texts(at)
 
 
 def test_werksessie_ranking_and_the_chosen_dream_becomes_an_initiative(app):

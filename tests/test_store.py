@@ -10,6 +10,7 @@ from stories.db import MIGRATIONS, make_engine, migrate
 from stories.errors import StoreError
 from stories.store import StoryFilter, StoryStore
 from stories.validation import StoryIn
+from tests.conftest import TESTER
 
 CODES = ["BU99990201", "BU99990202", "BU99990301"]
 
@@ -25,7 +26,7 @@ def story(text="De buren helpen elkaar.", **change) -> StoryIn:
 @pytest.fixture
 def store(database_url):
     engine = make_engine(database_url)
-    yield StoryStore(engine)
+    yield StoryStore(engine, TESTER)
     engine.dispose()
 
 
@@ -110,7 +111,7 @@ def test_ten_concurrent_writers_lose_nothing(database_url):
 
     def write(n: int) -> None:
         try:
-            store = StoryStore(engines[n])
+            store = StoryStore(engines[n], TESTER)
             for i in range(20):
                 store.add("GM0001", story(f"Schrijver {n}, verhaal {i}"))
         except Exception as exc:  # noqa: BLE001 (collected and reported below)

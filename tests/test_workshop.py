@@ -21,6 +21,7 @@ from stories.initiatives import InitiativeIn, InitiativeStore
 from stories.store import StoryStore
 from stories.validation import StoryIn
 from stories.workshop import WorkshopStore, check_settings
+from tests.conftest import TESTER
 from ui.workshop import participant_url, short_address
 
 GM = "GM9999"
@@ -43,7 +44,7 @@ def engine(database_url):
 
 @pytest.fixture
 def store(engine):
-    return WorkshopStore(engine)
+    return WorkshopStore(engine, TESTER)
 
 
 # --- the store ------------------------------------------------------------------------------
@@ -138,7 +139,7 @@ def test_deleting_a_story_removes_its_entry_and_dots(store, engine):
     workshop = store.create(GM, "Avond")
     dream = store.add_entry(workshop, entry())
     store.vote(workshop.id, "p1", dream)
-    StoryStore(engine).delete(dream)
+    StoryStore(engine, TESTER).delete(dream)
     assert store.entries(workshop.id).empty
     assert store.dots_of(workshop.id, "p1") == {}
 
@@ -172,14 +173,14 @@ def at_once(action, count: int) -> None:
 def test_concurrent_taps_never_exceed_the_dots(database_url):
     """Twelve taps of one participant at the same moment: exactly three dots land."""
     engines = [make_engine(database_url) for _ in range(12)]
-    store = WorkshopStore(engines[0])
+    store = WorkshopStore(engines[0], TESTER)
     workshop = store.create(GM, "Avond", votes_each=3)
     dream = store.add_entry(workshop, entry())
     outcomes, unexpected = [], []
 
     def tap(n: int) -> None:
         try:
-            WorkshopStore(engines[n]).vote(workshop.id, "p1", dream)
+            WorkshopStore(engines[n], TESTER).vote(workshop.id, "p1", dream)
             outcomes.append("stip")
         except StoreError as exc:
             outcomes.append(str(exc))
@@ -196,13 +197,13 @@ def test_concurrent_taps_never_exceed_the_dots(database_url):
 
 def test_thirty_participants_at_once_lose_nothing(database_url):
     engines = [make_engine(database_url) for _ in range(30)]
-    store = WorkshopStore(engines[0])
+    store = WorkshopStore(engines[0], TESTER)
     workshop = store.create(GM, "Drukke avond")
     problems = []
 
     def participate(n: int) -> None:
         try:
-            mine = WorkshopStore(engines[n])
+            mine = WorkshopStore(engines[n], TESTER)
             dream = mine.add_entry(workshop, entry(f"Droom van deelnemer {n}"))
             mine.vote(workshop.id, f"p{n}", dream)
         except Exception as exc:  # noqa: BLE001 (reported below)
@@ -324,6 +325,6 @@ def test_summary_of_a_silent_buurt(demo, catalogue):
     ],
 )
 def test_participant_url_is_reachable_from_the_room(page_url, base, expected_root):
-    url = participant_url(page_url, "10.0.0.7", 8501, base, "abc123", "demo")
-    assert url == f"{expected_root}?sessie=abc123&gemeente=demo"
+    url = participant_url(page_url, "10.0.0.7", 8501, base, "K7QFM2XP")
+    assert url == f"{expected_root}?code=K7QFM2XP"
     assert short_address(url) == expected_root.split("://")[1]

@@ -3,6 +3,8 @@ Initiatieven), and the warning about identifiers in story text (Vertellen and We
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -67,18 +69,19 @@ def import_panel(
             st.success(f"{result.written} {noun} ingelezen.")
 
 
-def export_buttons(csv: bytes, xlsx: bytes, name: str, key: str) -> None:
+def export_buttons(
+    csv: bytes, xlsx: bytes, name: str, key: str, on_download: Callable[[], None]
+) -> None:
+    """CSV and Excel downloads; `on_download` runs on a click (the audit log's line)."""
     cols = st.columns(2)
     cols[0].download_button(
-        "Download als CSV",
-        csv,
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-    )
+        "Download als CSV", csv, file_name=f"{name}.csv", mime="text/csv",
+        key=f"{key}_csv", on_click=on_download,
+    )  # fmt: skip
     cols[1].download_button(
-        "Download als Excel", xlsx, file_name=f"{name}.xlsx", key=f"{key}_xlsx"
-    )
+        "Download als Excel", xlsx, file_name=f"{name}.xlsx", key=f"{key}_xlsx",
+        on_click=on_download,
+    )  # fmt: skip
 
 
 def identifier_warning(key: str) -> None:

@@ -7,6 +7,7 @@ copied URL reproduces the view; every page loads what it needs through these loa
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -22,15 +23,23 @@ from analysis.datasets import (
 )
 from analysis.errors import AnalysisError
 from analysis.signals import dataset_signals
+from stories.access import User, counts_only
+from stories.audit import Actor, AuditLog
 from stories.db import database_url, make_engine
 from stories.errors import StoreError
 from stories.initiatives import InitiativeStore
+from stories.retention import Retention
 from stories.store import StoryFilter, StoryStore
 from stories.workshop import WorkshopStore
+from ui.access import actor, current_user, require
+
+START_UP = Actor("beheerder", "bewaartermijn bij het starten")
 
 
-def require_entry() -> None:
-    """Make sure the page runs inside app.py's navigation, not on its own.
+def require_entry(permission: str | None = "read_figures") -> User:
+    """Make sure the page runs inside app.py's navigation, not on its own, and that the
+    user may open it (`permission`; None for the werksessie's phone page, which checks its
+    join code itself). Returns the user.
 
     Streamlit starts every server in its legacy mode for apps with a `pages/` folder and only
     leaves it once `st.navigation` has run. So when the very first visit after a (re)start is a
@@ -41,6 +50,7 @@ def require_entry() -> None:
     if not st.session_state.pop("_entry_ran", False):
         PagesManager.uses_pages_directory = False
         st.rerun()
+    return require(permission) if permission else current_user()
 
 
 def catalogue() -> Catalogue:
@@ -85,7 +95,10 @@ def database_setting() -> str | None:
 
 @st.cache_resource(max_entries=4)
 def _engine(url: str) -> Engine:
-    return make_engine(url)
+    """The engine, once per server: also the moment to apply the bewaartermijn."""
+    engine = make_engine(url)
+    Retention(engine).apply_everywhere(date.today(), START_UP)
+    return engine
 
 
 def _engine_or_stop() -> Engine:
@@ -97,18 +110,29 @@ def _engine_or_stop() -> Engine:
 
 
 def story_store() -> StoryStore:
-    """The one store of stories, shared by all sessions."""
-    return StoryStore(_engine_or_stop())
+    """The one store of stories, shared by all sessions; writes are logged as this user."""
+    return StoryStore(_engine_or_stop(), actor(current_user()))
 
 
 def initiative_store() -> InitiativeStore:
     """The initiatives, in the same database as the stories."""
-    return InitiativeStore(_engine_or_stop())
+    return InitiativeStore(_engine_or_stop(), actor(current_user()))
+
+
+def audit_log() -> AuditLog:
+    return AuditLog(_engine_or_stop())
+
+
+def retention() -> Retention:
+    return Retention(_engine_or_stop())
 
 
 def cached_stories(data: Dataset, where: StoryFilter | None = None):
-    """Stories of a gemeente from the store (fresh on every run: others may have added some)."""
-    return story_store().query(data.info.gemeentecode, where)
+    """Stories of a gemeente from the store (fresh on every run: others may have added some).
+    For a user who may not read stories, with everything personal removed, here, before
+    any page can show or export it: counts stay right, no quote or point gets through."""
+    found = story_store().query(data.info.gemeentecode, where)
+    return found if current_user().can("read_stories") else counts_only(found)
 
 
 def cached_initiatives(data: Dataset):
@@ -140,7 +164,6 @@ def synced_choice(param: str, options: list, default, key: str) -> None:
 
 def sidebar() -> Dataset:
     """The shared sidebar: which gemeente (dataset) is shown. Returns the loaded dataset."""
-    st.session_state["_entry_ran"] = True
     infos = {d.id: d for d in list_datasets()}
     if "_switch_to" in st.session_state:  # set by the Data page after an import
         st.session_state["sidebar_gemeente"] = st.session_state.pop("_switch_to")
@@ -195,4 +218,19 @@ def fictional_banner(data: Dataset) -> None:
 
 def workshop_store() -> WorkshopStore:
     """Werksessies, their entries and votes, in the same database as the stories."""
-    return WorkshopStore(_engine_or_stop())
+    return WorkshopStore(_engine_or_stop(), actor(current_user()))
+
+
+@st.cache_data(max_entries=16)
+def _buurt_names(dataset_id: str, version: float) -> dict[str, str]:
+    buurten = load_dataset(dataset_id).buurten
+    return dict(zip(buurten["buurtcode"], buurten["buurtnaam"]))
+
+
+def buurt_names(gemeentecode: str) -> dict[str, str]:
+    """A gemeente's buurten by code: all the phone page needs of a dataset (a small cached
+    dict, not the whole dataset with its geometry)."""
+    found = next((d for d in list_datasets() if d.gemeentecode == gemeentecode), None)
+    if found is None:
+        return {}
+    return _buurt_names(found.id, dataset_version(found.id))

@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urlsplit
 import segno
 import streamlit as st
 
-from analysis.datasets import Dataset, list_datasets
+from analysis.datasets import Dataset
 from stories.workshop import Workshop, WorkshopStore
 
 JOIN_PATH = "doemee"  # the participants' page (hidden from the menu), short to type
@@ -30,6 +30,7 @@ PROJECTOR_CSS = (
     ".ws-muted{color:#3d3d3d}.ws-small{font-size:1rem}"
     ".ws-join{display:flex;gap:.7rem;align-items:center;font-size:1.1rem;line-height:1.3}"
     ".ws-join a{font-size:1.3rem;font-weight:700;word-break:break-all}"
+    ".ws-code{font-size:1.6rem;letter-spacing:.08em;font-family:monospace}"
     ".ws-big{font-size:1.45rem;line-height:1.35;color:#111}"
     ".ws-big h2{font-size:2.3rem;margin:.2rem 0 .3rem;padding:0}"
     ".ws-big h3{font-size:1.5rem;margin:.6rem 0 .1rem;padding:0;color:#1f2a44}"
@@ -59,11 +60,10 @@ def participant_url(
     network_ip: str | None,
     port: int,
     base_path: str,
-    workshop_id: str,
-    dataset_id: str,
+    join_code: str,
 ) -> str:
-    """The address participants open on their phones (`short_address` is its root and
-    path alone: that page joins the newest werksessie by itself).
+    """The address participants open on their phones, with the join code (`short_address`
+    is its root and path alone: that page then asks for the code).
 
     The projector's own address when it is reachable from elsewhere (the laptop was opened by
     its network address); otherwise the laptop's network address, as Streamlit prints it.
@@ -74,7 +74,7 @@ def participant_url(
     else:
         root = f"http://{network_ip or 'localhost'}:{port}"
     path = "/".join(p for p in (base_path.strip("/"), JOIN_PATH) if p)
-    query = urlencode({"sessie": workshop_id, "gemeente": dataset_id})
+    query = urlencode({"code": join_code})
     return f"{root}/{path}?{query}"
 
 
@@ -89,32 +89,17 @@ def short_address(url: str) -> str:
     return f"{parts.netloc}{parts.path}"
 
 
-def workshop_from_url(store: WorkshopStore, data: Dataset, newest: bool = False):
-    """The werksessie in the URL (`?sessie=`), when it belongs to the chosen gemeente.
-
-    With `newest` and no werksessie in the URL, the newest werksessie of any gemeente: a
-    participant who typed the short address joins the session in the room. The sidebar
-    is switched to its gemeente first (one more run).
-    """
+def workshop_from_url(store: WorkshopStore, data: Dataset) -> Workshop | None:
+    """The werksessie in the URL (`?sessie=`, staff only), when it belongs to the chosen
+    gemeente."""
     wanted = st.query_params.get("sessie")
-    if not wanted and newest and (latest := store.latest()) is not None:
-        dataset_id = next(
-            (d.id for d in list_datasets() if d.gemeentecode == latest.dataset), None
-        )
-        if dataset_id is not None:
-            st.query_params["sessie"] = latest.id
-            if dataset_id != data.info.id:
-                st.query_params["gemeente"] = dataset_id
-                st.session_state["_switch_to"] = dataset_id
-                st.rerun()
-            return latest
     if not wanted:
         return None
     found: Workshop | None = store.get(wanted)
     if found is None or found.dataset != data.info.gemeentecode:
         st.error(
-            "Deze werksessie bestaat niet (meer) in deze gemeente. Vraag de begeleider om de "
-            "juiste link."
+            "Deze werksessie bestaat niet (meer) in deze gemeente. Kies hieronder een "
+            "werksessie of start een nieuwe."
         )
         return None
     return found

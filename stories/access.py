@@ -1,0 +1,279 @@
+"""Who may see and do what: the four roles, what each may do, and how a visitor gets a role
+(on a laptop by where the browser is; on a shared server by the identity provider's answer).
+
+Pure rules, no Streamlit: `ui/access.py` asks the running server who is there and calls these.
+Everything fails closed: an unknown mode, a broken setting or a user who matches nothing gets
+no access, never a guess.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# From least to most: every role may do what the roles before it may.
+ROLES = ("deelnemer", "lezer", "medewerker", "beheerder")
+ROLE_LABELS = {
+    "deelnemer": "deelnemer aan een werksessie",
+    "lezer": "lezer",
+    "medewerker": "medewerker",
+    "beheerder": "beheerder",
+}
+
+# What an action needs, at the least.
+PERMISSIONS = {
+    "read_figures": "lezer",  # figures, maps, coverage, rolwijzer, profiles; story counts
+    "read_stories": "medewerker",  # story text, quotes, exact points, the initiative register
+    "edit_records": "medewerker",  # add, edit and import stories, initiatives, agreements
+    "export_records": "medewerker",  # story and initiative exports
+    "run_workshops": "medewerker",
+    "delete_records": "beheerder",  # stories (a resident's request) and initiatives
+    "manage_datasets": "beheerder",  # import and remove gemeenten
+    "set_retention": "beheerder",
+    "read_audit": "beheerder",
+}
+
+# What each page needs; the phone page of a werksessie needs a join code instead.
+PAGES = {
+    "overzicht": "read_figures",
+    "kaart": "read_figures",
+    "tellen": "read_figures",
+    "vertellen": "read_figures",  # a lezer sees counts only
+    "initiatieven": "read_figures",  # a lezer sees no register
+    "buurtprofiel": "read_figures",  # a lezer sees no quotes
+    "werksessie": "run_workshops",
+    "data": "manage_datasets",
+}
+
+MODES = ("lokaal", "login")
+DEFAULT_LOCAL_ADDRESSES = ("127.0.0.1", "::1")
+# A request through a reverse proxy arrives from loopback; these headers give it away.
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+THIS_COMPUTER = "deze computer"
+PARTICIPANT = "deelnemer"
+
+
+@dataclass(frozen=True)
+class User:
+    """Who is using the app: a role (None: no access at all) and how the audit log names them."""
+
+    role: str | None
+    who: str
+    problems: tuple[str, ...] = field(default=())  # why there is no access, in Dutch
+    signed_in: bool = False
+
+    def can(self, permission: str) -> bool:
+        return allowed(self.role, permission)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.can("read_figures")
+
+
+def allowed(role: str | None, permission: str) -> bool:
+    """Whether `role` may do `permission` (a key of PERMISSIONS).
+
+    >>> allowed("lezer", "read_stories"), allowed("beheerder", "read_stories")
+    (False, True)
+    """
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+    if role not in ROLES:
+        return False
+    return ROLES.index(role) >= ROLES.index(PERMISSIONS[permission])
+
+
+def needed_role(permission: str) -> str:
+    return PERMISSIONS[permission]
+
+
+# --- lokaal: this computer is beheerder, every other device a participant --------------------
+
+
+def parse_addresses(setting: str | None) -> tuple[str, ...]:
+    """`WIJK_LOKALE_ADRESSEN`: unset means loopback; an empty value means nobody is staff."""
+    if setting is None:
+        return DEFAULT_LOCAL_ADDRESSES
+    return tuple(a.strip() for a in setting.replace(";", ",").split(",") if a.strip())
+
+
+def _same_address(a: str, b: str) -> bool:
+    try:
+        return ipaddress.ip_address(a) == ipaddress.ip_address(b)
+    except ValueError:
+        return False
+
+
+def local_user(
+    remote_ip: str | None, headers: Mapping[str, str], local_addresses: Iterable[str]
+) -> User:
+    """In `lokaal` mode: beheerder for a browser on this computer, deelnemer for any other.
+
+    A request carrying proxy headers is never this computer (behind a reverse proxy every
+    request comes from loopback), and an unknown address is not either.
+
+    >>> local_user("127.0.0.1", {}, ["127.0.0.1"]).role
+    'beheerder'
+    >>> local_user("127.0.0.1", {"X-Forwarded-For": "10.0.0.7"}, ["127.0.0.1"]).role
+    'deelnemer'
+    """
+    proxied = any(h.lower() in PROXY_HEADERS for h in headers)
+    if (
+        remote_ip
+        and not proxied
+        and any(_same_address(remote_ip, a) for a in local_addresses)
+    ):
+        return User("beheerder", THIS_COMPUTER)
+    return User("deelnemer", PARTICIPANT)
+
+
+# --- login: roles from the identity provider's answer ----------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessRules:
+    """The `[toegang]` setting: e-mail addresses or '@domain' entries per role, a claim whose
+    values name roles (Entra ID app roles), and the role for a signed-in user who matches
+    nothing (None: no access)."""
+
+    members: Mapping[str, tuple[str, ...]]
+    role_claim: str | None = None
+    default_role: str | None = None
+
+
+STAFF_ROLES = ("lezer", "medewerker", "beheerder")
+
+
+def parse_rules(section: Mapping | None) -> tuple[AccessRules | None, list[str]]:
+    """Read `[toegang]`; return the rules, or None and what is wrong (Dutch)."""
+    if not section:
+        return None, [
+            "De instelling [toegang] ontbreekt: zet daarin wie beheerder, medewerker of "
+            "lezer is (e-mailadressen of @domein)."
+        ]
+    problems: list[str] = []
+    known = {*STAFF_ROLES, "rolclaim", "standaardrol", "aanbieder"}
+    for key in section:
+        if key not in known:
+            problems.append(
+                f"Onbekende sleutel '{key}' in [toegang]; bedoeld zijn: "
+                + ", ".join(sorted(known))
+                + "."
+            )
+    members: dict[str, tuple[str, ...]] = {}
+    for role in STAFF_ROLES:
+        entries = section.get(role, [])
+        if isinstance(entries, str):
+            entries = [entries]
+        if not isinstance(entries, list | tuple) or not all(
+            isinstance(e, str) for e in entries
+        ):
+            problems.append(f"[toegang] {role} moet een lijst van e-mailadressen zijn.")
+            continue
+        cleaned = tuple(e.strip().lower() for e in entries if e.strip())
+        for e in cleaned:
+            if "@" not in e:
+                problems.append(
+                    f"'{e}' onder [toegang] {role} is geen e-mailadres of @domein."
+                )
+        members[role] = cleaned
+    default = (section.get("standaardrol") or "").strip() or None
+    if default is not None and default not in STAFF_ROLES:
+        problems.append(
+            f"[toegang] standaardrol '{default}' bestaat niet; kies lezer, medewerker, "
+            "beheerder, of laat hem leeg."
+        )
+    claim = (section.get("rolclaim") or "").strip() or None
+    if not problems and not claim and not any(members.values()) and default is None:
+        problems.append(
+            "[toegang] noemt niemand: zet ten minste één beheerder (e-mailadres), een "
+            "rolclaim of een standaardrol."
+        )
+    if problems:
+        return None, problems
+    return AccessRules(members, claim, default), []
+
+
+def role_for(email: str | None, claims: Mapping, rules: AccessRules) -> str | None:
+    """The highest role the signed-in user matches: by exact e-mail, by '@domain', or by a
+    value of the role claim; otherwise the default role (None: no access).
+
+    >>> rules = AccessRules({"beheerder": ("an@x.nl",), "lezer": ("@x.nl",)})
+    >>> role_for("An@X.nl", {}, rules), role_for("bo@x.nl", {}, rules), role_for("c@y.nl", {}, rules)
+    ('beheerder', 'lezer', None)
+    """
+    found: set[str] = set()
+    address = (email or "").strip().lower()
+    if address and "@" in address:
+        domain = "@" + address.rsplit("@", 1)[1]
+        for role, entries in rules.members.items():
+            if address in entries or domain in entries:
+                found.add(role)
+    if rules.role_claim:
+        values = claims.get(rules.role_claim) or []
+        if isinstance(values, str):
+            values = [values]
+        found.update(str(v).strip().lower() for v in values)
+    matched = [r for r in STAFF_ROLES if r in found]
+    return matched[-1] if matched else rules.default_role
+
+
+def check_auth_section(auth: Mapping | None) -> list[str]:
+    """What `[auth]` (Streamlit's OpenID Connect settings) lacks, in Dutch; empty when usable.
+
+    Either the provider's keys stand in [auth] itself, or in one sub-section such as
+    [auth.microsoft].
+    """
+    if not auth:
+        return [
+            "De instelling [auth] ontbreekt: zonder de gegevens van de identity provider "
+            "(OpenID Connect) kan niemand inloggen."
+        ]
+    problems = [
+        f"[auth] mist '{key}'."
+        for key in ("redirect_uri", "cookie_secret")
+        if not auth.get(key)
+    ]
+    if auth.get("redirect_uri") and not str(auth["redirect_uri"]).endswith(
+        "/oauth2callback"
+    ):
+        problems.append("[auth] redirect_uri moet eindigen op /oauth2callback.")
+    provider, keys = login_provider(auth)
+    for key in ("client_id", "client_secret", "server_metadata_url"):
+        if not keys.get(key):
+            where = "[auth]" if provider == "default" else f"[auth.{provider}]"
+            problems.append(f"{where} mist '{key}'.")
+    return problems
+
+
+def login_provider(auth: Mapping) -> tuple[str, Mapping]:
+    """Which provider `st.login` should use, and its keys: [auth] itself or its one
+    sub-section (e.g. [auth.microsoft])."""
+    subsections = {k: v for k, v in auth.items() if isinstance(v, Mapping)}
+    if "client_id" not in auth and len(subsections) == 1:
+        return next(iter(subsections.items()))
+    return "default", auth
+
+
+# --- what a role may see of stories ----------------------------------------------------------
+
+# Kept for counts: kind, themes, buurt, month, source. Everything a reader could quote goes.
+PERSONAL_COLUMNS = ("title", "text", "voice", "lon", "lat")
+
+
+def counts_only(stories: pd.DataFrame) -> pd.DataFrame:
+    """The stories with everything personal removed: no text or title, no teller, no exact
+    point, dates to the first of their month. Every count per buurt × theme × kind stays."""
+    out = stories.copy()
+    for column in ("title", "text", "voice"):
+        if column in out:
+            out[column] = ""
+    for column in ("lon", "lat"):
+        if column in out:
+            out[column] = float("nan")
+    if "date" in out and len(out):
+        out["date"] = out["date"].map(lambda d: d.replace(day=1) if pd.notna(d) else d)
+    return out
