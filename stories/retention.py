@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from analysis.datasets import DEMO_INFO
 from stories.audit import Actor, record
 from stories.errors import StoreError
-from stories.store import saving, stories
+from stories.store import saving, stories, writer
 
 DEFAULT_MONTHS = 24
 MONTHS_RANGE = (1, 120)
@@ -67,6 +67,7 @@ class Retention:
         return int(found) if found else DEFAULT_MONTHS
 
     def set_months(self, dataset: str, months: int, actor: Actor) -> None:
+        writer(actor, "set_retention")
         low, high = MONTHS_RANGE
         if not low <= int(months) <= high:
             raise StoreError(f"Kies een bewaartermijn van {low} tot {high} maanden.")
@@ -113,6 +114,7 @@ class Retention:
 
     def apply(self, dataset: str, today: date, actor: Actor) -> int:
         """Anonymise the stories past the term, with one audit line; returns how many."""
+        writer(actor, "set_retention")
         edge = cutoff(today, self.months(dataset))
         now = datetime.now().replace(microsecond=0)
         with saving(self.engine) as conn:

@@ -64,6 +64,7 @@ def signed_in_as(monkeypatch):
     def as_role(role: str | None, who: str = "test@voorbeeldstad.nl") -> None:
         monkeypatch.setattr(ui.access, "identify", lambda: User(role, who))
 
+    as_role.real_identify = ui.access.identify
     as_role("beheerder", "deze computer")
     return as_role
 
