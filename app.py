@@ -45,9 +45,7 @@ pages = [
 ]
 # The participants' phone form, reached by QR code or a short address and a code.
 pages.append(
-    st.Page(
-        "pages/doe_mee.py", title="Doe mee", url_path=JOIN_PATH, visibility="hidden"
-    )
+    st.Page("pages/doemee.py", title="Doe mee", url_path=JOIN_PATH, visibility="hidden")
 )
 navigation = st.navigation(pages, position="sidebar" if user.is_staff else "hidden")
 st.session_state["_entry_ran"] = True  # the pages check that they run through here

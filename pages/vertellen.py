@@ -95,8 +95,9 @@ with browse_tab:
             "Bron", SOURCES, key="vertellen_bron", placeholder="Alle"
         )
         voices = row2[2].multiselect(
-            "Wie vertelt", VOICES, key="vertellen_stem", placeholder="Alle"
-        )
+            "Wie vertelt", VOICES, key="vertellen_stem", placeholder="Alle",
+            disabled=not reader,
+        )  # fmt: skip
         row3 = st.columns([1, 2])
         period = row3[0].date_input(
             "Periode", value=(), format="DD-MM-YYYY", key="vertellen_periode"

@@ -603,7 +603,7 @@ def join(app, code: str):
     """A participant's phone opening the join address with a code."""
     at = app.run()
     at.query_params["code"] = code
-    return at.switch_page("pages/doe_mee.py").run()
+    return at.switch_page("pages/doemee.py").run()
 
 
 def test_doe_mee_form_checks_and_stores_a_werksessie_story(app, signed_in_as):
@@ -661,7 +661,7 @@ def test_doe_mee_asks_for_the_code_and_refuses_a_wrong_or_ended_one(app, signed_
     store, made = werksessie()
     signed_in_as("deelnemer", "deelnemer")
     at = app.run()
-    at.switch_page("pages/doe_mee.py").run()
+    at.switch_page("pages/doemee.py").run()
     assert not at.exception
     assert [w.label for w in at.text_input] == ["Code van de werksessie"]
     assert "Buurtavond" not in texts(at)  # no code: not even which werksessie runs

@@ -54,14 +54,20 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(
-    tmp_path: Path, address: str = "127.0.0.1", extra: tuple[str, ...] = ()
+    tmp_path: Path,
+    address: str = "127.0.0.1",
+    extra: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    name: str = "streamlit",
 ):
     """Start `streamlit run app.py` on a free port with its own data directory; yield its URL.
 
-    `address` 0.0.0.0 serves the room's network too, as a werksessie laptop does."""
+    `address` 0.0.0.0 serves the room's network too, as a werksessie laptop does. Two apps
+    started with the same `tmp_path` share one data directory (and database); `env` adds
+    settings such as `WIJK_LOKALE_ADRESSEN=` (nobody is staff: a participant's phone)."""
     port = free_port()
-    env = {**os.environ, "WIJK_DATA_DIR": str(tmp_path / "data")}
-    log_path = tmp_path / "streamlit.log"
+    env = {**os.environ, "WIJK_DATA_DIR": str(tmp_path / "data"), **(env or {})}
+    log_path = tmp_path / f"{name}.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [
@@ -100,6 +106,10 @@ def fresh_server(tmp_path):
     """An app that has served nobody yet."""
     with running_app(tmp_path) as url:
         yield url
+
+
+# What a participant's device is, on one machine: no address counts as "this computer".
+AS_PARTICIPANT = {"WIJK_LOKALE_ADRESSEN": ""}
 
 
 @pytest.fixture(scope="session")
