@@ -4,7 +4,9 @@ watches. Run by hand: `python bench/werksessie.py [--deelnemers 30] [--binnen 60
 Each participant is its own Streamlit session on the real server, driven through Streamlit's
 agent API (the browser's rerun path over HTTP: the app's own form, validation and store run).
 Thirty Chromium pages would measure this 2-core machine's browser, not the server; the
-projector, the one screen that must keep up, is a real Chromium page. Measured: the time from
+projector, the one screen that must keep up, is a real Chromium page. Agent-API sessions
+have no address, so the server treats them as what they stand for: participants (deelnemer),
+who reach only the phone page with the werksessie's join code. Measured: the time from
 'Versturen' to the thank-you, whether every entry reached the store (nothing lost, nothing
 twice), how soon the projector shows them all, and the server's memory. Results go to
 bench/results/ (not in git).
@@ -41,12 +43,11 @@ def interact(url: str, body: dict) -> dict:
         return json.load(response)
 
 
-def participant(url, workshop_id, n, start, began, timings, errors):
+def participant(url, join_code, n, start, began, timings, errors):
     """Open the phone page, fill in the form (as a person would, field by field), send."""
     time.sleep(max(0.0, began + start - time.perf_counter()))
     try:
-        page = interact(url, {"page": "doemee",
-                              "query_params": {"sessie": [workshop_id], "gemeente": ["demo"]}})  # fmt: skip
+        page = interact(url, {"page": "doemee", "query_params": {"code": [join_code]}})
         session = page["session_id"]
         for field, value in (
             (
@@ -81,10 +82,11 @@ def run(count: int, within: float) -> dict:
         running_app(Path(tmp), extra=("--server.enableAgentApi", "true")) as url,
     ):
         os.environ["WIJK_DATA_DIR"] = str(Path(tmp) / "data")
+        from stories.audit import Actor
         from stories.db import make_engine
         from stories.workshop import WorkshopStore
 
-        store = WorkshopStore(make_engine())
+        store = WorkshopStore(make_engine(), Actor("beheerder", "bench"))
         workshop = store.create("GM9999", "Loadtest")
         port = int(url.rsplit(":", 1)[1])
         with sync_playwright() as pw:
@@ -99,7 +101,7 @@ def run(count: int, within: float) -> dict:
                     target=participant,
                     args=(
                         url,
-                        workshop.id,
+                        workshop.join_code,
                         n,
                         within * n / count,
                         began,

@@ -186,3 +186,35 @@ def test_no_account_and_broken_login_settings_show_nothing(signed_in_as, monkeyp
     monkeypatch.setenv("WIJK_TOEGANG", "open")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert "WIJK_TOEGANG staat op 'open'" in at.error[0].value and not at.metric
+
+
+def test_a_participants_tap_loads_no_dataset_and_no_sidebar(signed_in_as, monkeypatch):
+    """What makes a room of 30 phones quick: the phone page reads a small cached list of
+    buurt names, never the gemeente's dataset, and the staff sidebar does not run."""
+    import ui.state
+    from stories.audit import Actor
+    from stories.db import make_engine
+    from stories.workshop import WorkshopStore
+
+    made = WorkshopStore(make_engine(), Actor("beheerder", "test")).create(
+        "GM9999", "Buurtavond"
+    )
+    calls = []
+    for name in ("cached_dataset", "sidebar", "_load"):
+        original = getattr(ui.state, name)
+        monkeypatch.setattr(
+            ui.state,
+            name,
+            lambda *a, _n=name, _f=original, **k: calls.append(_n) or _f(*a, **k),
+        )
+    signed_in_as("deelnemer", "deelnemer")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["code"] = made.join_code
+    at.run()
+    at.switch_page("pages/doemee.py").run()
+    at.selectbox(key="ws_buurt").set_value("BU99990301").run()  # a tap
+    assert "Doe mee: Buurtavond" in at.subheader[0].value
+    assert calls == []
+    signed_in_as("beheerder", "deze computer")  # the same check can see staff runs
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert "sidebar" in calls and "cached_dataset" in calls

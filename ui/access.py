@@ -82,8 +82,10 @@ def _signed_in_user() -> User:
     if not st.user.is_logged_in:
         return User(None, "")
     claims = st.user.to_dict()
-    email = claims.get("email")
-    who = str(email or claims.get("preferred_username") or claims.get("sub") or "")
+    # Entra ID sends 'email' only when the account has one; its sign-in name is then the
+    # address people use.
+    email = claims.get("email") or claims.get("preferred_username")
+    who = str(email or claims.get("sub") or "")
     return User(role_for(email, claims, rules), who, signed_in=True)
 
 
