@@ -264,6 +264,14 @@ def cmd_profile(args: argparse.Namespace) -> int:
         )  # fmt: skip
     except KeyError as exc:
         raise AnalysisError(exc.args[0]) from exc
+    if profile.quotes:
+        audit_log().write(
+            COMMAND_LINE,
+            "exported",
+            gemeente,
+            len(profile.quotes),
+            f"buurtprofiel {code}",
+        )
     if args.format == "json":
         content = json.dumps(profile.to_dict(), ensure_ascii=False, indent=1).encode()
     else:

@@ -28,6 +28,7 @@ from stories.errors import StoreError
 from stories.initiatives import validate_initiative
 from stories.model import KINDS, TARGET_GROUPS
 from stories.workshop import Workshop
+from ui.access import log_view
 from ui.maps import (
     KIND_COLOURS,
     MISSING_COLOUR,
@@ -59,7 +60,7 @@ from ui.workshop import (
 LIVE_EVERY = "3s"  # how soon the projector shows a new entry or dot
 FEED = 5  # newest entries on the projector
 
-require_entry("run_workshops")
+user = require_entry("run_workshops")
 cat = catalogue()
 data = current_dataset()
 store = workshop_store()
@@ -264,9 +265,10 @@ def talk(workshop: Workshop, code: str, stories: pd.DataFrame) -> None:
 
     quotes = ""
     if not workshop.privacy_safe:
-        quotes = "".join(
-            f'<div class="ws-quote">“{esc(q.text)}”</div>'
-            for q in select_quotes(stories[stories["buurtcode"] == code], n=2)
+        chosen = select_quotes(stories[stories["buurtcode"] == code], n=2)
+        quotes = "".join(f'<div class="ws-quote">“{esc(q.text)}”</div>' for q in chosen)
+        log_view(
+            user, data.info.gemeentecode, len(chosen), f"Werksessie: citaten {code}"
         )
     st.markdown(
         f'<div class="ws-big"><h2>{esc(summary.buurtnaam)}</h2><p>{esc(summary.intro)}</p>'
