@@ -210,6 +210,12 @@ with retention_tab:
     st.caption(
         f"Verhalen van voor {plan.cutoff:%d-%m-%Y} vallen nu buiten de termijn van "
         f"{plan.months} maanden."
+        + (
+            " Voorbeeldstad is fictief: bij het starten blijven zijn verzonnen verhalen "
+            "heel; met de knop kun je het anonimiseren toch laten zien."
+            if data.info.fictional
+            else ""
+        )
     )
     if plan.due and st.button(
         f"{plan.due} verhalen nu anonimiseren", type="primary", key="data_anonimiseer"
@@ -233,7 +239,7 @@ with audit_tab:
         "Vanaf", value=None, format="DD-MM-YYYY", key="data_logboek_vanaf"
     )
     lines = audit_log().entries(gemeentecode, since)
-    st.caption(f"{len(lines)} regels.")
+    st.caption(f"{len(lines)} {'regel' if len(lines) == 1 else 'regels'}.")
     st.dataframe(lines, hide_index=True, width="stretch")
     st.download_button(
         "Logboek downloaden (CSV)",
