@@ -1,6 +1,11 @@
 """Statistical signals per buurt × indicator: kracht, gemiddeld or aandacht.
 
-One rule, stated in one Dutch sentence next to every signal (see `SignalRule.sentence`).
+Two rules, each stated in one Dutch sentence next to its signals (`RULES`):
+- *trechter*: a share or rate with a known base (households, inhabitants, youths, homes) is
+  judged against funnel-plot limits that narrow as the base grows, adjusted for the real
+  spread between buurten (`analysis/funnel.py`);
+- *spreiding*: an average without a base (income per inhabitant, WOZ value, distances) is
+  judged by the spread of the buurt values: more than one standard deviation off.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ import pandas as pd
 
 from analysis.catalogue import Catalogue, Indicator, format_number
 from analysis.datasets import Dataset
-from analysis.reference import reference_values
+from analysis.funnel import Z95, fit_funnel
+from analysis.reference import reference_values, weights
 
 SIGNALS = ("kracht", "gemiddeld", "aandacht")
 SIGNAL_COLUMNS = [
@@ -24,7 +30,30 @@ SIGNAL_COLUMNS = [
     "difference",
     "signal",
     "reason",
+    "rule",
 ]
+# Shares and rates: the value divided by this is a share of the base.
+RATE_SCALES = {"%": 100.0, "per 1.000": 1000.0}
+COUNTED = ("inwoners", "huishoudens", "woningen", "jongeren")
+
+
+def rate_base(wide: pd.DataFrame, ind: Indicator) -> tuple[float, pd.Series] | None:
+    """(scale, base per buurt) for a share or rate with a counted denominator; None for an
+    average, a count or a class (those keep the spread rule).
+
+    >>> from analysis.catalogue import load_catalogue
+    >>> cat = load_catalogue()
+    >>> wide = pd.DataFrame({"aantal_huishoudens": [250.0, 8000.0]})
+    >>> scale, base = rate_base(wide, cat["pct_huishoudens_laag_inkomen"])
+    >>> scale, base.tolist()
+    (100.0, [250.0, 8000.0])
+    >>> rate_base(wide, cat["gem_inkomen_per_inwoner"]) is None
+    True
+    """
+    if ind.unit not in RATE_SCALES or ind.denominator not in COUNTED:
+        return None
+    base = weights(wide, ind.denominator)
+    return None if base is None else (RATE_SCALES[ind.unit], base)
 
 
 @dataclass(frozen=True)
@@ -36,14 +65,69 @@ class SignalRule:
     sd_factor: float = 1.0
     min_inwoners: int = 200
 
-    def sentence(self) -> str:
+    def rule_sentence(self, rule: str) -> str:
+        """The one sentence for one rule ('trechter' or 'spreiding')."""
+        if rule == "trechter":
+            return (
+                "Trechterregel: de buurt ligt buiten de 95%-grenzen rond de gemeentewaarde; "
+                "die grenzen zijn ruimer naarmate de buurt minder inwoners of huishoudens "
+                "heeft, en houden rekening met de gewone spreiding tussen buurten."
+            )
         sd = format_number(self.sd_factor, 1).removesuffix(",0")
         return (
-            f"Kracht of aandacht: de buurt wijkt meer dan {sd} standaardafwijking af van het "
-            f"gemeentegemiddelde, in de goede of de slechte richting. Geen signaal bij geheime "
-            f"cijfers, bij achtergrondcijfers en bij buurten met minder dan "
-            f"{self.min_inwoners} inwoners."
+            f"Spreidingsregel: de buurt wijkt meer dan {sd} standaardafwijking van de "
+            "buurten af van het gemeentegemiddelde."
         )
+
+    def sentence(self) -> str:
+        return (
+            "Kracht of aandacht, in de goede of de slechte richting. Voor aandelen en "
+            "cijfers per 1.000 (met een bekend aantal huishoudens, inwoners of jongeren): "
+            + self.rule_sentence("trechter")[len("Trechterregel: ") :].rstrip(".")
+            + ". Voor gemiddelden (inkomen, WOZ-waarde, afstanden): "
+            + self.rule_sentence("spreiding")[len("Spreidingsregel: ") :].rstrip(".")
+            + f". Geen signaal bij geheime cijfers, bij achtergrondcijfers en bij buurten "
+            f"met minder dan {self.min_inwoners} inwoners."
+        )
+
+
+def signal_scores(
+    wide: pd.DataFrame,
+    ind: Indicator,
+    reference: float,
+    eligible: np.ndarray,
+    rule: SignalRule = SignalRule(),
+) -> tuple[np.ndarray, str]:
+    """A score per buurt, in the better direction (the raw direction for context figures),
+    scaled so that beyond ±1 is kracht/aandacht; and which rule made it.
+
+    Funnel for a share with a base: the adjusted z-score over 1.96. Spread otherwise: the
+    difference over one standard deviation of the eligible buurten. Either way a difference
+    smaller than the indicator's `min_difference` stays inside ±1.
+    """
+    values = wide[ind.id].to_numpy(float)
+    diff = values - reference
+    sign = ind.direction or 1
+    rate = rate_base(wide, ind)
+    used = "spreiding"
+    if rate is not None:
+        scale, base = rate
+        n = base.to_numpy(float)
+        ok = eligible & (n > 0)
+        if ok.sum() >= 2 and 0 < reference / scale < 1:
+            funnel = fit_funnel(values[ok] / scale, n[ok], reference / scale)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                score = funnel.z(values / scale, n) / Z95
+            used = "trechter"
+    if used == "spreiding":
+        spread = values[eligible].std() if eligible.any() else float("nan")
+        margin = rule.sd_factor * spread
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = diff / margin if margin > 0 else np.zeros_like(diff)
+    if ind.min_difference > 0:
+        cap = np.abs(diff) / ind.min_difference
+        score = np.sign(score) * np.minimum(np.abs(score), cap)
+    return score * sign, used
 
 
 def buurt_signals(
@@ -79,14 +163,12 @@ def buurt_signals(
         values, ref = wide[ind.id].to_numpy(float), reference.at[ind.id, "value"]
         missing = np.isnan(values)
         eligible = ~missing & ~too_small
-        spread = values[eligible].std() if eligible.any() else float("nan")
         diff = values - ref
-        better = diff * ind.direction
-        margin = max(rule.sd_factor * spread, ind.min_difference)
+        score, used = signal_scores(wide, ind, ref, eligible, rule)
         signal = np.full(len(values), "gemiddeld", dtype=object)
-        signal[better > margin] = "kracht"
-        signal[better < -margin] = "aandacht"
-        signal[missing | too_small] = None
+        signal[score > 1] = "kracht"
+        signal[score < -1] = "aandacht"
+        signal[missing | too_small | np.isnan(score)] = None
         why = np.full(len(values), small_reason, dtype=object)
         if ind.id in status:
             told = status[ind.id].to_numpy(object)
@@ -97,7 +179,7 @@ def buurt_signals(
             why[eligible] = _reasons(ind, values[eligible], ref, signal[eligible])
         else:
             why[eligible] = ""
-        parts.append((ind, values, ref, diff, signal, why))
+        parts.append((ind, values, ref, diff, signal, why, used))
     if not parts:
         return pd.DataFrame(columns=SIGNAL_COLUMNS)
     n = len(wide.index)
@@ -112,6 +194,7 @@ def buurt_signals(
             "signal": pd.Series(np.concatenate([p[4] for p in parts]), dtype=object),
             # object, not pandas' string type: converting 300,000 texts costs 0.2 s
             "reason": pd.Series(np.concatenate([p[5] for p in parts]), dtype=object),
+            "rule": np.repeat([p[6] for p in parts], n),
         }
     )
 
@@ -174,35 +257,30 @@ def deviation_classes(
     values: pd.Series,
     reference: float,
     indicator: Indicator,
-    inwoners: pd.Series,
+    wide: pd.DataFrame,
     rule: SignalRule = SignalRule(),
 ) -> pd.Series:
     """A class per buurt for the 'afwijking van gemeentegemiddelde' map.
 
-    The outer classes follow the signal rule exactly (kracht/aandacht); half that margin splits
-    off 'iets beter'/'iets slechter'. Missing values and buurten under the population minimum
-    get None. For context indicators the classes say higher or lower, not better or worse.
+    The outer classes follow the signal rule exactly (kracht/aandacht, by the funnel or the
+    spread rule, as `buurt_signals`); half that score splits off 'iets beter'/'iets slechter'.
+    Missing values and buurten under the population minimum get None. For context indicators
+    the classes say higher or lower, not better or worse.
     """
-    too_small = ~(inwoners.reindex(values.index) >= rule.min_inwoners)
-    eligible = values.notna() & ~too_small
-    margin = max(
-        rule.sd_factor * values[eligible].std(ddof=0), indicator.min_difference
-    )
-    score = (values - reference) * (indicator.direction or 1)
+    frame = wide.reindex(values.index).assign(**{indicator.id: values})
+    inwoners = frame.get("aantal_inwoners", pd.Series(float("nan"), index=values.index))
+    too_small = ~(inwoners >= rule.min_inwoners)
+    eligible = (values.notna() & ~too_small).to_numpy()
+    score, _ = signal_scores(frame, indicator, reference, eligible, rule)
     worst, worse, middle, better, best = DEVIATION_CLASSES[
         1 if indicator.direction else 0
     ]
-    # Strict inequalities at the margin, exactly as buurt_signals decides kracht/aandacht.
-    conditions = [
-        score > margin,
-        score > margin / 2,
-        score < -margin,
-        score < -margin / 2,
-    ]
+    # Strict inequalities at the limit, exactly as buurt_signals decides kracht/aandacht.
+    conditions = [score > 1, score > 0.5, score < -1, score < -0.5]
     out = pd.Series(
         np.select(conditions, [best, better, worst, worse], default=middle),
         index=values.index,
         dtype=object,
     )
-    out[~eligible] = None
+    out[~eligible | np.isnan(score)] = None
     return out

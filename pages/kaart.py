@@ -87,7 +87,7 @@ if colouring == "afwijking":
         values.reindex(codes),
         reference["value"].get(indicator_id, float("nan")),
         ind,
-        wide.get("aantal_inwoners", pd.Series(float("nan"), index=codes)),
+        wide,
     )
     colours, notes = deviation_colours(deviation), deviation
     legend = deviation_legend(deviation, ind)

@@ -295,8 +295,7 @@ def live_map(workshop: Workshop) -> None:
     values = wide.get(indicator, pd.Series(dtype=float)).reindex(codes)
     reference, _ = cached_signals(data.info.id, year)
     classes = deviation_classes(
-        values, reference["value"].get(indicator, float("nan")), ind,
-        wide.get("aantal_inwoners", pd.Series(float("nan"), index=codes)),
+        values, reference["value"].get(indicator, float("nan")), ind, wide,
     )  # fmt: skip
     colours = deviation_colours(classes)
     notes = classes.copy()

@@ -122,9 +122,7 @@ def test_deviation_map_is_red_for_aandacht(demo, catalogue):
     ind = catalogue["pct_huishoudens_laag_inkomen"]
     wide = demo.wide(2023)
     ref = weighted_reference(wide, catalogue)
-    classes = deviation_classes(
-        wide[ind.id], ref.at[ind.id, "value"], ind, wide["aantal_inwoners"]
-    )
+    classes = deviation_classes(wide[ind.id], ref.at[ind.id, "value"], ind, wide)
     signals = buurt_signals(wide, demo.status(2023), ref, catalogue)
     own = signals[signals["indicator"] == ind.id].set_index("buurtcode")["signal"]
     # The outer classes are exactly the signals: one rule, two views.
@@ -152,7 +150,7 @@ def test_deviation_for_context_indicators_does_not_judge(demo, catalogue):
     ind = catalogue["pct_65_plus"]
     wide = demo.wide(2023)
     ref = weighted_reference(wide, catalogue).at[ind.id, "value"]
-    classes = deviation_classes(wide[ind.id], ref, ind, wide["aantal_inwoners"])
+    classes = deviation_classes(wide[ind.id], ref, ind, wide)
     assert set(classes.dropna()) <= {
         "veel lager",
         "lager",
