@@ -190,6 +190,81 @@ def cmd_records(args: argparse.Namespace) -> int:
     return 0
 
 
+def pooled_datasets(data, year: int):
+    """All loaded gemeenten of the same kind with this year (as the app pools them)."""
+    from analysis.datasets import load_dataset, pooled_wide
+
+    same = [
+        load_dataset(i.id)
+        for i in list_datasets()
+        if i.fictional == data.info.fictional and year in i.years
+    ]
+    return pooled_wide(same, year)
+
+
+def cmd_expected(args: argparse.Namespace) -> int:
+    """Verwacht versus werkelijk for an outcome, per buurt of one gemeente."""
+    from analysis.datasets import load_dataset
+    from analysis.expected import expected_values, outcomes
+
+    data = load_dataset(find_dataset(args.gemeente))
+    cat = load_catalogue()
+    choices = [o.id for o in outcomes(cat)]
+    if args.indicator not in choices:
+        raise AnalysisError(
+            f"'{args.indicator}' is geen uitkomst met een verwachte waarde; kies uit "
+            + ", ".join(choices)
+            + "."
+        )
+    year = args.jaar or data.years[-1]
+    if year not in data.years:
+        raise AnalysisError(f"{data.info.name} heeft geen cijfers voor {year}.")
+    result = expected_values(pooled_datasets(data, year), cat[args.indicator])
+    own = set(data.buurten["buurtcode"])
+    table = result.table[result.table.index.isin(own)].rename_axis("buurtcode")
+    if args.format == "json":
+        payload = {
+            "indicator": args.indicator, "jaar": year, "n": result.n,
+            "r2_out_of_sample": round(result.r2_out_of_sample, 4),
+            "predictors": result.predictors, "left_out": result.left_out,
+            "caveats": result.caveats,
+            "buurten": json.loads(table.reset_index().to_json(orient="records")),
+        }  # fmt: skip
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        sys.stdout.write(table.reset_index().to_csv(index=False))
+    for note in result.caveats:
+        print(f"Let op: {note}", file=sys.stderr)
+    return 0
+
+
+def cmd_peers(args: argparse.Namespace) -> int:
+    """The buurten most like one buurt, nearest first."""
+    from analysis.datasets import load_dataset
+    from analysis.peers import nearest, peer_variables, standardised
+
+    code = args.buurtcode.strip().upper()
+    data = load_dataset(find_dataset(args.gemeente or f"GM{code[2:6]}"))
+    year = data.years[-1]
+    pooled = pooled_datasets(data, year)
+    z = standardised(pooled, peer_variables(load_catalogue()))
+    if code not in z.index:
+        raise AnalysisError(
+            f"Voor {code} ontbreken achtergrondcijfers of het heeft minder dan 200 "
+            "inwoners: geen vergelijkbare buurten."
+        )
+    found = nearest(z, code, args.k)
+    table = pooled.loc[found.index, ["buurtnaam", "gemeentenaam"]].assign(
+        afstand=found.round(4)
+    )
+    table = table.rename_axis("buurtcode").reset_index()
+    if args.format == "json":
+        print(table.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        sys.stdout.write(table.to_csv(index=False))
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     """The audit log of one gemeente, as CSV (to a file or stdout)."""
     from datetime import date
@@ -370,6 +445,22 @@ def build_parser() -> argparse.ArgumentParser:
     prof.add_argument("--output", metavar="BESTAND", help="anders stdout (html, json)")
     prof.add_argument("--gemeente", help="dataset, als de buurtcode niet genoeg zegt")
     prof.set_defaults(run=cmd_profile)
+    exp = commands.add_parser(
+        "expected", help="verwacht versus werkelijk voor jeugdzorg, Wmo of bijstand"
+    )
+    exp.add_argument("--gemeente", required=True, metavar="GMxxxx")
+    exp.add_argument("--indicator", required=True, metavar="ID")
+    exp.add_argument("--jaar", type=int, help="jaar (standaard het laatste)")
+    exp.add_argument("--format", choices=["csv", "json"], default="csv")
+    exp.set_defaults(run=cmd_expected)
+    peers = commands.add_parser(
+        "peers", help="de buurten die het meest op een buurt lijken"
+    )
+    peers.add_argument("buurtcode", help="zoals BU07721110")
+    peers.add_argument("--k", type=int, default=10, help="hoeveel (standaard 10)")
+    peers.add_argument("--gemeente", help="dataset, als de buurtcode niet genoeg zegt")
+    peers.add_argument("--format", choices=["csv", "json"], default="csv")
+    peers.set_defaults(run=cmd_peers)
     audit = commands.add_parser("audit", help="het logboek van een gemeente (CSV)")
     audit.add_argument("--gemeente", required=True, metavar="GMxxxx")
     audit.add_argument("--since", metavar="JJJJ-MM-DD", help="vanaf deze dag")

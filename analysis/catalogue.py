@@ -50,6 +50,15 @@ class Indicator:
     labels: tuple[str, ...] = ()
     count_base: str = "aantal_inwoners"
     derive: dict | None = field(default=None, hash=False, compare=False)
+    # An outcome (youth care, Wmo, bijstand): what its expected value is modelled from, and
+    # the count it is made of (which, like the outcome itself, may never be a predictor).
+    predictors: tuple[str, ...] = ()
+    count: str | None = None
+    peer: bool = False  # a context figure for finding comparable buurten
+
+    @property
+    def is_outcome(self) -> bool:
+        return bool(self.predictors)
 
     @property
     def has_signal(self) -> bool:
@@ -121,7 +130,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
     indicators: dict[str, Indicator] = {}
     for entry in raw.get("indicator", []):
         entry = dict(entry)
-        for name in ("odata", "odata_count", "gpkg", "wbk", "labels"):
+        for name in ("odata", "odata_count", "gpkg", "wbk", "labels", "predictors"):
             entry[name] = tuple(entry.get(name, ()))
         try:
             ind = Indicator(**entry)
@@ -144,6 +153,16 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             )
         indicators[ind.id] = ind
     for ind in indicators.values():
+        if leaks := {ind.id, ind.count} & set(ind.predictors):
+            raise AnalysisError(
+                f"Indicator '{ind.id}' wordt voorspeld uit zichzelf ({', '.join(leaks)}): "
+                "de uitkomst en haar aantal mogen nooit voorspellers zijn."
+            )
+        if unknown := set(ind.predictors) - set(indicators):
+            raise AnalysisError(
+                f"Indicator '{ind.id}' heeft onbekende voorspellers: "
+                + ", ".join(sorted(unknown))
+            )
         if ind.derive and not {
             ind.derive.get("numerator"),
             ind.derive.get("denominator"),

@@ -105,6 +105,21 @@ class Dataset:
         return table.reindex(self.buurten["buurtcode"]).fillna("niet beschikbaar")
 
 
+def pooled_wide(datasets: list[Dataset], year: int) -> pd.DataFrame:
+    """The buurten of several gemeenten in one table for one year (for a regional model and
+    for comparable buurten), with buurtnaam and gemeentenaam; each buurt once."""
+    parts = []
+    for data in datasets:
+        if year not in data.years:
+            continue
+        names = data.buurten.set_index("buurtcode")[["buurtnaam", "gemeentenaam"]]
+        parts.append(data.wide(year).join(names))
+    if not parts:
+        return pd.DataFrame()
+    pooled = pd.concat(parts)
+    return pooled[~pooled.index.duplicated()]
+
+
 DEMO_INFO = DatasetInfo(
     id=DEMO_ID,
     name="Voorbeeldstad (fictief)",

@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.catalogue import Catalogue, Indicator, format_number
 from analysis.datasets import Dataset
-from analysis.funnel import Z95, fit_funnel
+from analysis.funnel import Z95, Funnel, fit_funnel
 from analysis.reference import reference_values, weights
 
 SIGNALS = ("kracht", "gemiddeld", "aandacht")
@@ -91,6 +91,22 @@ class SignalRule:
         )
 
 
+def funnel_for(
+    wide: pd.DataFrame, ind: Indicator, reference: float, eligible: np.ndarray
+) -> tuple[Funnel, float, np.ndarray] | None:
+    """(funnel, scale, base per buurt) when `ind` is judged by the funnel rule: a share or
+    rate with a base, a gemeente value strictly between 0 and 100 %, two buurten or more."""
+    rate = rate_base(wide, ind)
+    if rate is None:
+        return None
+    scale, base = rate
+    values, n = wide[ind.id].to_numpy(float), base.to_numpy(float)
+    ok = eligible & (n > 0)
+    if ok.sum() < 2 or not 0 < reference / scale < 1:
+        return None
+    return fit_funnel(values[ok] / scale, n[ok], reference / scale), scale, n
+
+
 def signal_scores(
     wide: pd.DataFrame,
     ind: Indicator,
@@ -108,18 +124,13 @@ def signal_scores(
     values = wide[ind.id].to_numpy(float)
     diff = values - reference
     sign = ind.direction or 1
-    rate = rate_base(wide, ind)
-    used = "spreiding"
-    if rate is not None:
-        scale, base = rate
-        n = base.to_numpy(float)
-        ok = eligible & (n > 0)
-        if ok.sum() >= 2 and 0 < reference / scale < 1:
-            funnel = fit_funnel(values[ok] / scale, n[ok], reference / scale)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                score = funnel.z(values / scale, n) / Z95
-            used = "trechter"
-    if used == "spreiding":
+    found = funnel_for(wide, ind, reference, eligible)
+    used = "spreiding" if found is None else "trechter"
+    if found is not None:
+        funnel, scale, n = found
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = funnel.z(values / scale, n) / Z95
+    else:
         spread = values[eligible].std() if eligible.any() else float("nan")
         margin = rule.sd_factor * spread
         with np.errstate(divide="ignore", invalid="ignore"):

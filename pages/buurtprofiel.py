@@ -6,13 +6,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis.expected import focus_question, outcomes
 from analysis.profile import assemble_profile
 from stories.agreements import Agreement, AgreementStore, check_agreement
 from stories.errors import StoreError
 from stories.store import StoryFilter
 from ui.access import log_export, log_view
+from ui.comparisons import expected_caption, peers_view
 from ui.profile_doc import locator_svg, render_html, render_pdf
 from ui.state import (
+    cached_expected,
     cached_initiatives,
     cached_signals,
     cached_stories,
@@ -56,6 +59,20 @@ profile = assemble_profile(
 )  # fmt: skip
 if not reader:
     profile = replace(profile, quotes=[])
+# Verwacht versus werkelijk: an outcome outside its interval is a question, not a verdict.
+expected_notes = []
+for outcome in outcomes(cat):
+    model = cached_expected(data, profile.year, outcome.id)
+    if code in model.table.index and (
+        question := focus_question(outcome.label, model.table.at[code, "oordeel"])
+    ):
+        row = model.table.loc[code]
+        expected_notes.append(
+            f"{outcome.label}: {outcome.format(row['werkelijk'])}, verwacht "
+            f"{outcome.format(row['verwacht'])} ({outcome.format(row['ondergrens'])} tot "
+            f"{outcome.format(row['bovengrens'])}). {expected_caption(model)}"
+        )
+        profile = replace(profile, questions=[question, *profile.questions])
 
 top = st.columns([1, 2], gap="large")
 with top[0]:
@@ -169,6 +186,11 @@ st.subheader("Vragen voor het focusgesprek")
 st.markdown(
     "\n".join(f"{n}. {plain(q)}" for n, q in enumerate(profile.questions, start=1))
 )
+for note in expected_notes:
+    st.caption(note)
+
+st.subheader("Vergelijkbare buurten")
+peers_view(data, profile.year, code, cat, "profiel_peers")
 
 st.subheader("Afspraken")
 if agreed.updated:

@@ -10,6 +10,7 @@ from analysis.signals import SignalRule, deviation_classes
 from stories.initiatives import serving
 from stories.store import StoryFilter
 from ui.access import log_view
+from ui.comparisons import expected_caption
 from ui.maps import (
     KIND_COLOURS,
     KIND_LABELS,
@@ -18,6 +19,8 @@ from ui.maps import (
     choropleth,
     deviation_colours,
     deviation_legend,
+    expected_colours,
+    expected_legend,
     initiative_icon,
     legend_items,
     quantile_classes,
@@ -27,6 +30,7 @@ from ui.maps import (
 )
 from ui.state import (
     available_indicators,
+    cached_expected,
     cached_initiatives,
     cached_signals,
     cached_stories,
@@ -50,7 +54,11 @@ indicator_ids, default_indicator = available_indicators(data, cat)
 synced_choice("indicator", indicator_ids, default_indicator, "kaart_indicator")
 synced_choice("jaar", years, years[-1], "kaart_jaar")
 synced_choice("buurt", [None, *codes], None, "kaart_buurt")
-COLOURINGS = {"klassen": "Vijf klassen", "afwijking": "Afwijking"}
+COLOURINGS = {
+    "klassen": "Vijf klassen",
+    "afwijking": "Afwijking",
+    "verwacht": "Verwacht",
+}
 synced_choice("kleur", list(COLOURINGS), "klassen", "kaart_kleur")
 
 st.title("Kaart")
@@ -81,7 +89,17 @@ ind = cat[indicator_id]
 wide = data.wide(year)
 values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
 selected = st.session_state["kaart_buurt"]
-if colouring == "afwijking":
+if colouring == "verwacht" and ind.is_outcome:
+    model = cached_expected(data, year, indicator_id)
+    verdicts = model.table["oordeel"].reindex(codes)
+    colours, notes = expected_colours(verdicts), verdicts
+    legend = expected_legend(verdicts)
+    explanation = (
+        "Verwacht: wat je op grond van de bevolking zou verwachten, met een 95%-interval; "
+        "erbuiten is meer of minder dan verwacht, een vraag voor partners en bewoners. "
+        + expected_caption(model)
+    )
+elif colouring == "afwijking":
     reference, _ = cached_signals(data.info.id, year)
     deviation = deviation_classes(
         values.reindex(codes),
@@ -100,6 +118,11 @@ else:
     colours, notes = quantile_colours(values, classes), None
     legend = legend_items(classes, ind, int(values.reindex(codes).isna().sum()))
     explanation = "Vijf klassen met ongeveer evenveel buurten (kwantielen)."
+    if colouring == "verwacht":
+        explanation = (
+            "Verwacht is er alleen voor jeugdzorg, Wmo en bijstand; voor dit cijfer toont "
+            "de kaart vijf klassen. " + explanation
+        )
 
 map_col, side_col = st.columns([3, 2], gap="medium")
 side_panel = side_col.container()  # toggles, filled after the map
@@ -159,7 +182,9 @@ with controls_box:
         format_func=COLOURINGS.get,
         key="kaart_kleur",
         help="Vijf klassen: elke kleur heeft ongeveer evenveel buurten. Afwijking: hoe de buurt "
-        "zich verhoudt tot het gemeentegemiddelde; rood betekent altijd aandacht, blauw kracht.",
+        "zich verhoudt tot het gemeentegemiddelde; rood betekent altijd aandacht, blauw kracht. "
+        "Verwacht (jeugdzorg, Wmo, bijstand): hoger of lager dan je op grond van de "
+        "bevolking zou verwachten.",
     )
     basemap = controls[3].toggle(
         "Straatkaart",

@@ -3,10 +3,12 @@
 import pandas as pd
 import streamlit as st
 
+from analysis.catalogue import format_number
 from analysis.compare import comparison_table
 from analysis.signals import SignalRule
 from analysis.trend import buurt_trend
 from ui.charts import distribution_chart, ranking_chart, scatter_chart, trend_chart
+from ui.comparisons import expected_view, funnel_view, peers_view
 from ui.state import (
     available_indicators,
     cached_signals,
@@ -102,6 +104,8 @@ if chosen:
                 for t in part.index
             ]
         st.dataframe(summary.rename_axis("Thema"), width="stretch")
+    st.subheader(f"Vergelijkbare buurten: {names[chosen[0]]}")
+    peers_view(data, year, chosen[0], cat, "tellen_peers")
 else:
     st.info(
         "Kies hierboven een buurt voor al zijn cijfers naast de gemeente en Nederland; "
@@ -136,7 +140,16 @@ values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
 own = signals[signals["indicator"] == indicator_id].set_index("buurtcode")["signal"]
 gemeente = reference["value"].get(indicator_id)
 nederland = reference["nederland"].get(indicator_id)
-tabs = st.tabs(["Ranglijst", "Verdeling", "Samenhang", "Ontwikkeling"])
+tabs = st.tabs(
+    ["Ranglijst", "Trechter", "Verwacht", "Verdeling", "Samenhang", "Ontwikkeling"]
+)
+with tabs[1]:
+    if indicator_id in wide and pd.notna(gemeente):
+        funnel_view(wide, ind, gemeente, own, names, chosen, rule, "tellen_funnel")
+    else:
+        st.info("Voor dit cijfer zijn er geen buurtcijfers of geen gemeentewaarde.")
+with tabs[2]:
+    expected_view(data, year, ind, names, chosen)
 with tabs[0]:
     st.plotly_chart(
         ranking_chart(values, names, own, ind, gemeente, nederland, chosen),
@@ -146,12 +159,12 @@ with tabs[0]:
         "Blauw: kracht · rood: aandacht · grijs: gemiddeld · licht: geen signaal (geheim, "
         "achtergrondcijfer of minder dan 200 inwoners). Gekozen buurten zijn omlijnd."
     )
-with tabs[1]:
+with tabs[3]:
     st.plotly_chart(
         distribution_chart(values, names, ind, gemeente, chosen), width="stretch",
         key="tellen_distribution",
     )  # fmt: skip
-with tabs[2]:
+with tabs[4]:
     others = [i for i in indicator_ids if i != indicator_id]
     # Start with a pairing that tells something: income against bijstand, for example.
     paired = (
@@ -170,11 +183,11 @@ with tabs[2]:
         st.plotly_chart(fig, width="stretch", key="tellen_scatter")
         if r is not None:
             st.caption(
-                f"Elke stip is een buurt; de stippellijn is de best passende rechte lijn. "
-                f"Samenhang (correlatie r): {r:.2f}".replace(".", ",")
-                + ". Samenhang zegt niets over oorzaak en gevolg."
+                "Elke stip is een buurt; de stippellijn is de best passende rechte lijn. "
+                f"Samenhang (correlatie r): {format_number(r, 2)}. Samenhang zegt niets "
+                "over oorzaak en gevolg."
             )
-with tabs[3]:
+with tabs[5]:
     if len(years) < 2:
         st.info(
             "Er is maar één jaar ingeladen. Laad een ander jaar in om ontwikkelingen te zien."

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.catalogue import Indicator
+from analysis.funnel import Z95, Z998, Funnel
 
 SIGNAL_COLOURS = {"kracht": "#0571b0", "aandacht": "#ca0020", "gemiddeld": "#b8b8b8"}
 NO_SIGNAL = "#e3e3e3"
@@ -164,3 +165,52 @@ def trend_chart(
     fig.update_xaxes(tickvals=list(years), range=[years[0] - 0.3, years[1] + 0.7])
     fig.update_yaxes(title=f"{indicator.label} ({indicator.unit})")
     return _layout(fig, 360, indicator)
+
+
+def funnel_chart(
+    values: pd.Series,
+    base: pd.Series,
+    names: pd.Series,
+    indicator: Indicator,
+    funnel: Funnel,
+    scale: float,
+    signals: pd.Series,
+    highlight: list[str] | None = None,
+) -> go.Figure:
+    """A funnel plot: each buurt's figure against its base (households, inhabitants, …),
+    with the gemeente value and the 95 % and 99,8 % limits that narrow as the base grows."""
+    both = pd.DataFrame({"n": base, "y": values}).dropna()
+    both = both[both["n"] > 0]
+    highlight = [c for c in (highlight or []) if c in both.index]
+    fig = go.Figure()
+    ns = np.geomspace(max(both["n"].min() * 0.8, 1), both["n"].max() * 1.2, 200)
+    for z, dash, label in ((Z998, "dot", "99,8%-grens"), (Z95, "dash", "95%-grens")):
+        low, high = funnel.limits(ns, z)
+        for edge in (low, high):
+            fig.add_trace(go.Scatter(
+                x=ns, y=np.clip(edge, 0, 1) * scale, mode="lines", name=label,
+                line=dict(color="#636363", dash=dash, width=1.5), hoverinfo="skip",
+            ))  # fmt: skip
+    fig.add_hline(y=funnel.target * scale, line_color="#1f2a44", line_width=1.5)
+    colours = [
+        SIGNAL_COLOURS.get(signals.get(c), NO_SIGNAL) for c in both.index
+    ]  # fmt: skip
+    fig.add_trace(go.Scatter(
+        x=both["n"], y=both["y"], mode="markers",
+        marker=dict(size=[14 if c in highlight else 9 for c in both.index], color=colours,
+                    line=dict(width=[2.5 if c in highlight else 0.5 for c in both.index],
+                              color=[HIGHLIGHT if c in highlight else "#ffffff"
+                                     for c in both.index])),
+        text=[names.get(c, c) for c in both.index],
+        customdata=[signals.get(c) or "geen signaal" for c in both.index],
+        hovertemplate="%{text}<br>%{y} bij %{x:,.0f}<br>%{customdata}<extra></extra>",
+    ))  # fmt: skip
+    for code in highlight:
+        fig.add_annotation(
+            x=np.log10(both.at[code, "n"]), y=both.at[code, "y"],
+            text=f"<b>{names.get(code, code)}</b>",
+        )  # fmt: skip
+    fig.update_xaxes(type="log", title=f"basis ({indicator.denominator}), log-schaal",
+                     gridcolor="#eeeeee")  # fmt: skip
+    fig.update_yaxes(title=f"{indicator.label} ({indicator.unit})")
+    return _layout(fig, 460, indicator)

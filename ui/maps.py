@@ -229,6 +229,32 @@ def deviation_colours(classes: pd.Series) -> pd.Series:
     return classes.map(lambda c: DEVIATION_COLOURS.get(c, MISSING_COLOUR))
 
 
+# Verwacht versus werkelijk for outcomes where more is worse (youth care, Wmo, bijstand):
+# more than expected in the colour of aandacht, less in that of kracht.
+EXPECTED_COLOURS = {
+    "meer dan verwacht": DEVIATION_COLOURS["aandacht"],
+    "zoals verwacht": DEVIATION_COLOURS["gemiddeld"],
+    "minder dan verwacht": DEVIATION_COLOURS["kracht"],
+}
+
+
+def expected_colours(verdicts: pd.Series) -> pd.Series:
+    return verdicts.map(lambda v: EXPECTED_COLOURS.get(v, MISSING_COLOUR))
+
+
+def expected_legend(verdicts: pd.Series) -> list[tuple[str, str]]:
+    """Legend for the verwacht-versus-werkelijk map; the verdict also stands in words in
+    every tooltip, so nothing rests on colour alone."""
+    items = [
+        (colour, f"{verdict} op grond van de bevolking")
+        for verdict, colour in EXPECTED_COLOURS.items()
+    ]
+    judged = verdicts.isin(list(EXPECTED_COLOURS))
+    return items + missing_item(
+        int((~judged).sum()), "geen oordeel (geheim, te weinig gegevens of inwoners)"
+    )
+
+
 def swatch(colour: str, width: float, height: float, round_: bool = False) -> str:
     """A legend key: a box (or dot) of `colour`, `width` × `height` rem, as inline HTML."""
     shape = "border-radius:50%" if round_ else "border:1px solid #4d4d4d"

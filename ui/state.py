@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.runtime.pages_manager import PagesManager
@@ -20,8 +21,10 @@ from analysis.datasets import (
     dataset_version,
     list_datasets,
     load_dataset,
+    pooled_wide,
 )
 from analysis.errors import AnalysisError
+from analysis.expected import Expected, expected_values
 from analysis.signals import dataset_signals
 from stories.access import User, counts_only
 from stories.audit import Actor, AuditLog
@@ -79,6 +82,36 @@ def _signals(dataset_id: str, version: float, year: int):
 def cached_signals(dataset_id: str, year: int):
     """Reference values and signals of one dataset and year."""
     return _signals(dataset_id, dataset_version(dataset_id), year)
+
+
+def _pool_keys(data: Dataset, year: int) -> tuple[tuple[str, float], ...]:
+    """The gemeenten a model or comparison pools: all loaded ones with this year, real with
+    real and the fictional demo with itself; with their versions (cache keys)."""
+    return tuple(
+        (i.id, dataset_version(i.id))
+        for i in list_datasets()
+        if i.fictional == data.info.fictional and year in i.years
+    )
+
+
+@st.cache_data(max_entries=4, show_spinner="Buurten van alle gemeenten verzamelen…")
+def _pooled(keys: tuple[tuple[str, float], ...], year: int) -> pd.DataFrame:
+    return pooled_wide([cached_dataset(i) for i, _ in keys], year)
+
+
+def cached_pool(data: Dataset, year: int) -> pd.DataFrame:
+    """All buurten of all loaded gemeenten (of the same kind) for one year."""
+    return _pooled(_pool_keys(data, year), year)
+
+
+@st.cache_data(max_entries=16, show_spinner="Verwachte waarden berekenen…")
+def _expected(keys, year: int, indicator_id: str) -> Expected:
+    return expected_values(_pooled(keys, year), load_catalogue()[indicator_id])
+
+
+def cached_expected(data: Dataset, year: int, indicator_id: str) -> Expected:
+    """Verwacht versus werkelijk for an outcome, modelled over all pooled buurten."""
+    return _expected(_pool_keys(data, year), year, indicator_id)
 
 
 def database_setting() -> str | None:

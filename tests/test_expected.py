@@ -1,0 +1,230 @@
+"""Verwacht versus werkelijk and comparable buurten: a planted outlier is found, a shuffled
+outcome is judged 'as expected' for about 95 % of buurten, the outcome never predicts
+itself, and peers are the nearest in standardised context figures."""
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.catalogue import load_catalogue
+from analysis.errors import AnalysisError
+from analysis.expected import (
+    MIN_BUURTEN,
+    VERDICTS,
+    expected_values,
+    focus_question,
+    outcomes,
+)
+from analysis.peers import compare_with_peers, nearest, peer_variables, standardised
+from tests.conftest import CBS_DIR
+
+CAT = load_catalogue()
+YOUTH = CAT["pct_jongeren_jeugdzorg"]
+
+
+def synthetic(count: int = 300, seed: int = 0) -> pd.DataFrame:
+    """Buurten whose youth care follows low income and single-person households, with
+    binomial noise and some real spread between buurten."""
+    rng = np.random.default_rng(seed)
+    inwoners = rng.integers(400, 9000, count).astype(float)
+    frame = pd.DataFrame(
+        {
+            "aantal_inwoners": inwoners,
+            "pct_0_15": rng.uniform(8, 25, count),
+            "pct_huishoudens_laag_inkomen": rng.uniform(3, 30, count),
+            "pct_huishoudens_sociaal_minimum": rng.uniform(3, 25, count),
+            "bijstand_per_1000": rng.uniform(5, 80, count),
+            "pct_huishoudens_met_kinderen": rng.uniform(15, 45, count),
+            "pct_eenpersoonshuishoudens": rng.uniform(20, 70, count),
+            "bevolkingsdichtheid": rng.uniform(500, 15000, count),
+            "pct_huurwoningen": rng.uniform(10, 90, count),
+        },
+        index=pd.Index([f"BU{i:08d}" for i in range(count)], name="buurtcode"),
+    )
+    logit = (
+        -3.2
+        + 0.05 * (frame["pct_huishoudens_laag_inkomen"] - 15)
+        + 0.01 * (frame["pct_eenpersoonshuishoudens"] - 45)
+        + rng.normal(0, 0.08, count)
+    )
+    p = 1 / (1 + np.exp(-logit))
+    youths = (inwoners * frame["pct_0_15"] / 100).round()
+    frame["pct_jongeren_jeugdzorg"] = rng.binomial(youths.astype(int), p) / youths * 100
+    return frame
+
+
+def test_a_planted_outlier_is_more_than_expected_and_the_fit_is_reported():
+    frame = synthetic()
+    outlier = frame["aantal_inwoners"].idxmax()  # a large buurt: a narrow interval
+    small = frame["aantal_inwoners"].idxmin()
+    frame.loc[[outlier, small], "pct_jongeren_jeugdzorg"] *= 2.5
+    result = expected_values(frame, YOUTH)
+    assert result.n == len(frame)
+    assert result.r2_out_of_sample > 0.5 and result.caveats == []
+    row = result.table.loc[outlier]
+    assert row["oordeel"] == VERDICTS[0]
+    assert row["ondergrens"] < row["verwacht"] < row["bovengrens"] < row["werkelijk"]
+    width = result.table["bovengrens"] - result.table["ondergrens"]
+    assert width[small] > 2 * width[outlier]  # few youths: a wide interval
+    share = (result.table["oordeel"] != VERDICTS[1]).mean()
+    assert share < 0.10
+
+
+def test_a_shuffled_outcome_is_mostly_as_expected():
+    """Permutation test: with the outcome shuffled across buurten the population explains
+    nothing, and only about 5 % of buurten fall outside their 95 % interval."""
+    frame = synthetic(seed=3)
+    rng = np.random.default_rng(11)
+    judged = []
+    for _ in range(20):
+        shuffled = frame.copy()
+        shuffled["pct_jongeren_jeugdzorg"] = rng.permutation(
+            frame["pct_jongeren_jeugdzorg"].to_numpy()
+        )
+        result = expected_values(shuffled, YOUTH)
+        judged.append((result.table["oordeel"] != VERDICTS[1]).mean())
+        assert result.r2_out_of_sample < 0.1
+        assert any("weinig" in note for note in result.caveats)
+    assert 0.02 < np.mean(judged) < 0.08 and max(judged) <= 0.10
+
+
+@pytest.mark.skipif(not CBS_DIR.exists(), reason="needs ../shared/data/cbs")
+def test_shuffled_real_eindhoven_youth_care_is_mostly_as_expected(eindhoven_2022):
+    rng = np.random.default_rng(5)
+    judged = []
+    for _ in range(20):
+        shuffled = eindhoven_2022.copy()
+        ok = shuffled["pct_jongeren_jeugdzorg"].notna()
+        shuffled.loc[ok, "pct_jongeren_jeugdzorg"] = rng.permutation(
+            shuffled.loc[ok, "pct_jongeren_jeugdzorg"].to_numpy()
+        )
+        verdicts = expected_values(shuffled, YOUTH).table["oordeel"]
+        judged.append(verdicts.isin([VERDICTS[0], VERDICTS[2]]).sum() / ok.sum())
+    assert np.mean(judged) <= 0.10
+
+
+@pytest.fixture(scope="module")
+def eindhoven_2022(tmp_path_factory):
+    import os
+
+    from analysis.datasets import load_dataset
+    from analysis.importer import import_cbs
+
+    folder = tmp_path_factory.mktemp("ehv")
+    old = os.environ.get("WIJK_DATA_DIR")
+    os.environ["WIJK_DATA_DIR"] = str(folder)
+    try:
+        geometry = CBS_DIR / "buurten_GM0772_eindhoven.geojson"
+        stats = CBS_DIR / "kwb_2022.csv"
+        report = import_cbs(
+            (geometry.read_bytes(), geometry.name),
+            (stats.read_bytes(), stats.name),
+            gemeente="GM0772",
+        )
+        return load_dataset(report.dataset_id).wide(2022)
+    finally:
+        if old is None:
+            os.environ.pop("WIJK_DATA_DIR")
+        else:
+            os.environ["WIJK_DATA_DIR"] = old
+
+
+def test_suppressed_figures_get_no_judgement_and_small_models_say_so():
+    frame = synthetic(count=20)
+    frame.iloc[0, frame.columns.get_loc("pct_jongeren_jeugdzorg")] = np.nan
+    frame.iloc[1, frame.columns.get_loc("aantal_inwoners")] = 150
+    result = expected_values(frame, YOUTH)
+    assert result.table.iloc[0]["oordeel"].startswith("geen oordeel: cijfer ontbreekt")
+    assert result.table.iloc[1]["oordeel"] == "geen oordeel: te weinig gegevens"
+    assert pd.isna(result.table.iloc[0]["verwacht"])
+    assert result.n == 18 < MIN_BUURTEN
+    assert any("maar 18 buurten" in note for note in result.caveats)
+
+
+def test_the_outcome_and_its_count_never_predict_it():
+    """Leakage: in the catalogue, and in what a fitted model actually used."""
+    for outcome in outcomes(CAT):
+        assert outcome.count and outcome.count in CAT.indicators
+        assert {outcome.id, outcome.count}.isdisjoint(outcome.predictors)
+    result = expected_values(synthetic(), YOUTH)
+    assert {YOUTH.id, YOUTH.count}.isdisjoint(result.predictors)
+
+
+@pytest.mark.parametrize(
+    "leak", ["pct_jongeren_jeugdzorg", "aantal_jongeren_jeugdzorg"]
+)
+def test_a_catalogue_that_leaks_is_refused(tmp_path: Path, leak):
+    from analysis.catalogue import CATALOGUE_PATH
+
+    text = CATALOGUE_PATH.read_text(encoding="utf-8").replace(
+        'predictors = ["pct_huishoudens_laag_inkomen", "pct_huishoudens_sociaal_minimum",\n'
+        '              "bijstand_per_1000"',
+        f'predictors = ["{leak}", "pct_huishoudens_sociaal_minimum",\n'
+        '              "bijstand_per_1000"',
+        1,
+    )
+    assert (
+        leak in text.split('id = "pct_jongeren_jeugdzorg"')[1].split("[[indicator]]")[0]
+    )
+    broken = tmp_path / "indicators.toml"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(AnalysisError, match="mogen nooit voorspellers zijn"):
+        load_catalogue.__wrapped__(broken)
+
+
+def test_the_focus_question_asks_and_never_judges():
+    more = focus_question("Jeugdzorg", VERDICTS[0])
+    assert more == (
+        "Jeugdzorg is hoger dan je op grond van de bevolking zou verwachten: wat zien "
+        "partners en bewoners?"
+    )
+    assert "lager" in focus_question("Jeugdzorg", VERDICTS[2])
+    assert focus_question("Jeugdzorg", VERDICTS[1]) is None
+    assert focus_question("Jeugdzorg", "geen oordeel: cijfer ontbreekt") is None
+
+
+# --- comparable buurten --------------------------------------------------------------------
+
+
+def test_peers_are_nearest_in_z_scores_and_weights_change_them(demo):
+    wide = demo.wide(2023)
+    variables = peer_variables(CAT)
+    z = standardised(wide, variables)
+    assert np.allclose(z.mean(), 0) and np.allclose(z.std(), 1)
+    code = z.index[0]
+    found = nearest(z, code, k=10)
+    assert len(found) == 10 and code not in found.index
+    assert found.is_monotonic_increasing
+    by_hand = np.sqrt(((z.drop(code) - z.loc[code]) ** 2).sum(axis=1)).nsmallest(10)
+    assert found.round(10).equals(by_hand.round(10))
+    only_age = nearest(
+        z,
+        code,
+        k=3,
+        weights={v: (1.0 if v == "pct_65_plus" else 0.0) for v in variables},
+    )
+    gaps = (z["pct_65_plus"] - z.at[code, "pct_65_plus"]).abs().drop(code)
+    assert set(only_age.index) == set(gaps.nsmallest(3).index)
+    with pytest.raises(ValueError):
+        nearest(z, code, weights={v: 0.0 for v in variables})
+
+
+def test_better_than_so_many_comparable_buurten():
+    pooled = pd.DataFrame(
+        {"pct_huishoudens_laag_inkomen": [10.0, 12.0, 8.0, 15.0, np.nan]},
+        index=["A", "B", "C", "D", "E"],
+    )
+    small = dataclasses.replace(
+        CAT,
+        indicators={
+            "pct_huishoudens_laag_inkomen": CAT["pct_huishoudens_laag_inkomen"]
+        },
+    )
+    table = compare_with_peers(pooled, "A", ["B", "C", "D", "E"], small)
+    (row,) = table.to_dict("records")
+    # Lower is better: A (10 %) beats B (12) and D (15), not C (8); E has no figure.
+    assert (row["better_than"], row["peers_with_value"]) == (2, 3)
+    assert row["sentence"] == "beter dan 2 van de 3 vergelijkbare buurten"

@@ -1,0 +1,178 @@
+"""Three views of 'compared with what?', shared by Tellen and the buurtprofiel: the funnel
+plot of one figure, verwacht versus werkelijk for an outcome, and comparable buurten."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from analysis.catalogue import Catalogue, Indicator
+from analysis.datasets import Dataset
+from analysis.expected import VERDICTS, Expected
+from analysis.peers import compare_with_peers, nearest, peer_variables, standardised
+from analysis.signals import SignalRule, funnel_for
+from ui.charts import funnel_chart
+from ui.state import cached_expected, cached_pool
+
+VERDICT_MARKS = {
+    VERDICTS[0]: "▲ meer dan verwacht",
+    VERDICTS[1]: "● zoals verwacht",
+    VERDICTS[2]: "▼ minder dan verwacht",
+}
+
+
+def funnel_view(
+    wide: pd.DataFrame,
+    ind: Indicator,
+    reference: float,
+    own: pd.Series,
+    names: pd.Series,
+    chosen: list[str],
+    rule: SignalRule,
+    key: str,
+) -> None:
+    """The funnel plot of one figure, or why this figure has none."""
+    inwoners = wide.get("aantal_inwoners", pd.Series(np.nan, index=wide.index))
+    eligible = (wide[ind.id].notna() & (inwoners >= rule.min_inwoners)).to_numpy()
+    found = funnel_for(wide, ind, reference, eligible) if ind.id in wide else None
+    if found is None:
+        st.info(
+            "Dit cijfer is geen aandeel met een bekend aantal inwoners, huishoudens of "
+            "jongeren (maar een gemiddelde, een aantal of een klasse): daarvoor geldt de "
+            "spreidingsregel en is er geen trechter.",
+            icon=":material/info:",
+        )
+        return
+    funnel, scale, n = found
+    st.plotly_chart(
+        funnel_chart(wide[ind.id], pd.Series(n, index=wide.index), names, ind, funnel,
+                     scale, own, chosen),
+        width="stretch", key=key,
+    )  # fmt: skip
+    spread = (
+        f"De gewone spreiding tussen buurten is meegenomen (overspreiding φ = "
+        f"{funnel.phi:.1f}).".replace(".", ",", 1)
+        if funnel.tau2 > 0
+        else "De buurten verschillen niet meer dan door toeval te verwachten is."
+    )
+    st.caption(
+        f"{rule.rule_sentence('trechter')} Elke stip is een buurt; rechts de grote "
+        f"buurten. Doorgetrokken lijn: de gemeente; streepjes: 95%-grenzen; stippels: "
+        f"99,8%-grenzen. {spread} Blauw kracht, rood aandacht, grijs gemiddeld; gekozen "
+        "buurten zijn groter en omlijnd."
+    )
+
+
+def expected_caption(result: Expected) -> str:
+    return " ".join([result.summary(), *result.caveats])
+
+
+def expected_view(
+    data: Dataset, year: int, ind: Indicator, names: pd.Series, chosen: list[str]
+) -> None:
+    """Verwacht versus werkelijk for one outcome, as a table with intervals."""
+    if not ind.is_outcome:
+        st.info(
+            "Verwacht versus werkelijk is er voor uitkomsten: jeugdzorg, Wmo en bijstand. "
+            "Kies er een van bij 'Cijfer'.",
+            icon=":material/info:",
+        )
+        return
+    result = cached_expected(data, year, ind.id)
+    table = result.table.loc[result.table.index.isin(names.index)].copy()
+    table.insert(0, "Buurt", table.index.map(names))
+    for column in ("werkelijk", "verwacht", "ondergrens", "bovengrens"):
+        table[column] = table[column].map(ind.format)
+    table["oordeel"] = table["oordeel"].map(lambda v: VERDICT_MARKS.get(v, v))
+    order = {VERDICTS[0]: 0, VERDICTS[2]: 1, VERDICTS[1]: 2}
+    table = table.iloc[
+        np.argsort(
+            [order.get(v, 3) for v in result.table.loc[table.index, "oordeel"]],
+            kind="stable",
+        )
+    ]
+    if chosen:
+        table = pd.concat(
+            [table.loc[table.index.isin(chosen)], table.drop(chosen, errors="ignore")]
+        )
+    counts = result.table.loc[names.index.intersection(result.table.index), "oordeel"]
+    counts = counts.value_counts()
+    st.markdown(
+        f"**{counts.get(VERDICTS[0], 0)}** buurten meer dan verwacht, "
+        f"**{counts.get(VERDICTS[2], 0)}** minder dan verwacht, "
+        f"**{counts.get(VERDICTS[1], 0)}** zoals verwacht."
+    )
+    st.dataframe(
+        table.rename(columns={"werkelijk": "Werkelijk", "verwacht": "Verwacht",
+                              "ondergrens": "Ondergrens", "bovengrens": "Bovengrens",
+                              "oordeel": "Oordeel"}),
+        hide_index=True, width="stretch", key=f"verwacht_{ind.id}",
+    )  # fmt: skip
+    used = ", ".join(data_label(p) for p in result.predictors)
+    st.caption(
+        f"Verwacht: wat je op grond van de bevolking zou verwachten (voorspeld uit {used}), "
+        "met een 95%-interval. Buiten het interval: meer of minder dan verwacht — een vraag "
+        f"voor partners en bewoners, geen oordeel over het wijkteam. {expected_caption(result)}"
+    )
+    for note in result.caveats:
+        st.warning(note, icon=":material/warning:")
+
+
+def data_label(indicator_id: str) -> str:
+    """An indicator's label inside a sentence: 'huishoudens met een laag inkomen', but
+    'WOZ-waarde' stays as it is."""
+    from ui.state import catalogue
+
+    label = catalogue()[indicator_id].label
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+def peers_view(data: Dataset, year: int, code: str, cat: Catalogue, key: str) -> None:
+    """The comparable buurten of one buurt, and how it does against them."""
+    pooled = cached_pool(data, year)
+    variables = peer_variables(cat)
+    with st.popover("Vergelijken op", icon=":material/tune:"):
+        k = st.slider("Aantal vergelijkbare buurten", 3, 25, 10, key=f"{key}_k")
+        weights = {
+            v: st.slider(cat[v].label, 0.0, 3.0, 1.0, 0.5, key=f"{key}_w_{v}")
+            for v in variables
+        }
+    z = standardised(pooled, variables)
+    if code not in z.index:
+        st.info(
+            "Voor deze buurt ontbreken achtergrondcijfers (of hij heeft minder dan 200 "
+            "inwoners): er zijn geen vergelijkbare buurten te vinden."
+        )
+        return
+    if sum(weights.values()) <= 0:
+        st.warning("Zet ten minste één kenmerk boven 0.")
+        return
+    found = nearest(z, code, k, weights)
+    gemeenten = pooled["gemeentenaam"].nunique()
+    st.caption(
+        f"De {len(found)} buurten die het meest op deze lijken, uit {len(z)} buurten van "
+        f"{gemeenten} ingeladen {'gemeente' if gemeenten == 1 else 'gemeenten'}: "
+        f"op {', '.join(data_label(v) for v in variables)} (z-scores, "
+        "afstand hemelsbreed in die kenmerken; gelijke gewichten tenzij anders gekozen)."
+    )
+    peers = pd.DataFrame(
+        {
+            "Buurt": pooled.loc[found.index, "buurtnaam"],
+            "Gemeente": pooled.loc[found.index, "gemeentenaam"],
+            "Afstand": found.round(2),
+        }
+    )
+    compared = compare_with_peers(pooled, code, list(found.index), cat)
+    left, right = st.columns([2, 3])
+    left.dataframe(peers, hide_index=True, width="stretch", key=f"{key}_lijst")
+    right.dataframe(
+        pd.DataFrame(
+            {
+                "Cijfer": [cat[i].label for i in compared["indicator"]],
+                "Buurt": [cat[i].format(v) for i, v in zip(compared["indicator"], compared["value"])],
+                "Tegen vergelijkbare buurten": compared["sentence"],
+            }
+        ),
+        hide_index=True, width="stretch", key=f"{key}_vergelijking",
+    )  # fmt: skip
