@@ -1,0 +1,140 @@
+"""AppTest runs of the new comparisons: the funnel plot and verwacht-versus-werkelijk in
+Tellen, the Verwacht colouring of the Kaart, comparable buurten, the focus question in the
+buurtprofiel; and the `expected` and `peers` commands."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import CBS_DIR
+from tests.test_cli import cli
+from tests.test_pages import folium_args
+
+APP = "../app.py"
+
+
+def open_page(page: str, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table_with(at: AppTest, column: str):
+    (table,) = [d.value for d in at.dataframe if column in d.value.columns]
+    return table
+
+
+def captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_tellen_shows_the_funnel_the_expected_values_and_peers(demo):
+    at = open_page("tellen", buurt="BU99990201", indicator="pct_jongeren_jeugdzorg")
+    assert [t.label for t in at.tabs] == [
+        "Ranglijst", "Trechter", "Verwacht", "Verdeling", "Samenhang", "Ontwikkeling",
+    ]  # fmt: skip
+    funnel = [c for c in at.get("plotly_chart") if "95%-grens" in c.proto.spec]
+    (chart,) = funnel
+    spec = json.loads(chart.proto.spec)
+    buurten = spec["data"][-1]
+    assert len(buurten["text"]) == int(
+        demo.wide(2023)["pct_jongeren_jeugdzorg"].notna().sum()
+    )
+    assert max(buurten["marker"]["size"]) == 14  # the chosen buurt stands out
+    assert "Trechterregel" in captions(at)
+    expected = table_with(at, "Oordeel")
+    assert len(expected) == 40 and expected["Buurt"].iloc[0] == "Oude Haven"
+    assert "5-voudige kruisvalidatie" in captions(at)
+    subheaders = [s.value for s in at.subheader]
+    assert "Vergelijkbare buurten: Oude Haven" in subheaders
+    assert len(table_with(at, "Afstand")) == 10
+    at.slider(key="tellen_peers_k").set_value(5).run()
+    assert len(table_with(at, "Afstand")) == 5
+    sentences = table_with(at, "Tegen vergelijkbare buurten")
+    assert (
+        sentences["Tegen vergelijkbare buurten"]
+        .str.match(r"beter dan \d+ van de \d+ vergelijkbare buurten")
+        .all()
+    )
+
+
+def test_an_average_has_no_funnel_but_says_why():
+    at = open_page("tellen", indicator="gem_inkomen_per_inwoner")
+    assert any("geen trechter" in i.value for i in at.info)
+    assert any(
+        "Verwacht versus werkelijk is er voor uitkomsten" in i.value for i in at.info
+    )
+
+
+def test_kaart_colours_by_expected_with_the_verdict_in_words():
+    at = open_page("kaart", kleur="verwacht", indicator="wmo_clienten_per_1000")
+    script = (
+        folium_args(at)["script"]
+        if "script" in folium_args(at)
+        else json.dumps(folium_args(at))
+    )
+    assert "(zoals verwacht)" in script  # in every tooltip: not colour alone
+    legend = " ".join(m.value for m in at.markdown)
+    assert "zoals verwacht op grond van de bevolking" in legend
+    assert "kruisvalidatie" in captions(at)
+    at = open_page("kaart", kleur="verwacht", indicator="gem_inkomen_per_inwoner")
+    assert "Verwacht is er alleen voor jeugdzorg, Wmo en bijstand" in captions(at)
+
+
+@pytest.mark.skipif(not CBS_DIR.exists(), reason="needs ../shared/data/cbs")
+def test_real_eindhoven_profile_asks_about_youth_care_above_expectation():
+    from analysis.importer import import_cbs
+
+    geometry = CBS_DIR / "buurten_GM0772_eindhoven.geojson"
+    stats = CBS_DIR / "kwb_2022.csv"
+    report = import_cbs(
+        (geometry.read_bytes(), geometry.name),
+        (stats.read_bytes(), stats.name),
+        gemeente="GM0772",
+    )
+    result = cli("expected", "--gemeente", "GM0772", "--indicator",
+                 "pct_jongeren_jeugdzorg", "--format", "json")  # fmt: skip
+    payload = json.loads(result.stdout)
+    above = [
+        b["buurtcode"]
+        for b in payload["buurten"]
+        if b["oordeel"] == "meer dan verwacht"
+    ]
+    assert payload["n"] > 60 and above
+    at = open_page("buurtprofiel", gemeente=report.dataset_id, buurt=above[0])
+    questions = " ".join(m.value for m in at.markdown)
+    assert (
+        "Jongeren met jeugdzorg is hoger dan je op grond van de bevolking zou verwachten: "
+        "wat zien partners en bewoners?"
+    ) in questions
+    assert "verwacht" in captions(at) and "kruisvalidatie" in captions(at)
+
+
+def test_cli_expected_and_peers():
+    result = cli(
+        "expected", "--gemeente", "GM9999", "--indicator", "wmo_clienten_per_1000"
+    )
+    assert result.returncode == 0
+    header, *rows = result.stdout.strip().splitlines()
+    assert header == "buurtcode,werkelijk,verwacht,ondergrens,bovengrens,oordeel"
+    assert len(rows) == 40
+    payload = json.loads(
+        cli("expected", "--gemeente", "GM9999", "--indicator", "wmo_clienten_per_1000",
+            "--format", "json").stdout
+    )  # fmt: skip
+    assert {"predictors", "n", "r2_out_of_sample", "buurten"} <= set(payload)
+    assert "wmo_clienten_per_1000" not in payload["predictors"]
+    wrong = cli("expected", "--gemeente", "GM9999", "--indicator", "pct_65_plus")
+    assert wrong.returncode == 2 and "geen uitkomst" in wrong.stderr
+    peers = cli("peers", "BU99990201", "--k", "4")
+    assert peers.returncode == 0
+    header, *rows = peers.stdout.strip().splitlines()
+    assert header == "buurtcode,buurtnaam,gemeentenaam,afstand"
+    distances = [float(r.rsplit(",", 1)[1]) for r in rows]
+    assert len(rows) == 4 and distances == sorted(distances)
+    assert "BU99990201" not in peers.stdout.split("\n", 1)[1]
