@@ -100,9 +100,16 @@ def parse_addresses(setting: str | None) -> tuple[str, ...]:
     return tuple(a.strip() for a in setting.replace(";", ",").split(",") if a.strip())
 
 
+def _address(text: str):
+    """An address, with an IPv4 address seen through an IPv6 socket (::ffff:127.0.0.1,
+    as a server listening on all interfaces reports it) read as the IPv4 address it is."""
+    ip = ipaddress.ip_address(text.strip().removeprefix("[").removesuffix("]"))
+    return getattr(ip, "ipv4_mapped", None) or ip
+
+
 def _same_address(a: str, b: str) -> bool:
     try:
-        return ipaddress.ip_address(a) == ipaddress.ip_address(b)
+        return _address(a) == _address(b)
     except ValueError:
         return False
 

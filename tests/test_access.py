@@ -66,6 +66,8 @@ LOOPBACK = ("127.0.0.1", "::1")
         ("127.0.0.1", {}, LOOPBACK, "beheerder"),
         ("::1", {}, LOOPBACK, "beheerder"),
         ("0:0:0:0:0:0:0:1", {}, LOOPBACK, "beheerder"),  # the same address, written out
+        ("::ffff:127.0.0.1", {}, LOOPBACK, "beheerder"),  # IPv4 through an IPv6 socket
+        ("::ffff:192.168.1.23", {}, LOOPBACK, "deelnemer"),
         ("192.168.1.23", {}, LOOPBACK, "deelnemer"),  # a phone in the room
         ("127.0.0.1", {}, (), "deelnemer"),  # WIJK_LOKALE_ADRESSEN= empty
         ("127.0.0.1", {"X-Forwarded-For": "192.168.1.23"}, LOOPBACK, "deelnemer"),

@@ -164,9 +164,12 @@ def peers_view(data: Dataset, year: int, code: str, cat: Catalogue, key: str) ->
         }
     )
     compared = compare_with_peers(pooled, code, list(found.index), cat)
-    left, right = st.columns([2, 3])
-    left.dataframe(peers, hide_index=True, width="stretch", key=f"{key}_lijst")
-    right.dataframe(
+    st.dataframe(peers, hide_index=True, width="stretch", key=f"{key}_lijst")
+    st.caption(
+        "Hoe deze buurt het doet tegen de vergelijkbare buurten die het cijfer hebben "
+        "(beter: in de goede richting, hoger of lager)."
+    )
+    st.dataframe(
         pd.DataFrame(
             {
                 "Cijfer": [cat[i].label for i in compared["indicator"]],

@@ -245,10 +245,7 @@ def expected_colours(verdicts: pd.Series) -> pd.Series:
 def expected_legend(verdicts: pd.Series) -> list[tuple[str, str]]:
     """Legend for the verwacht-versus-werkelijk map; the verdict also stands in words in
     every tooltip, so nothing rests on colour alone."""
-    items = [
-        (colour, f"{verdict} op grond van de bevolking")
-        for verdict, colour in EXPECTED_COLOURS.items()
-    ]
+    items = [(colour, verdict) for verdict, colour in EXPECTED_COLOURS.items()]
     judged = verdicts.isin(list(EXPECTED_COLOURS))
     return items + missing_item(
         int((~judged).sum()), "geen oordeel (geheim, te weinig gegevens of inwoners)"

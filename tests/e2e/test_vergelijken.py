@@ -1,0 +1,48 @@
+"""Compared with what? In a browser: the funnel plot and verwacht-versus-werkelijk in
+Tellen, comparable buurten, and the Kaart coloured by what the population would lead one to
+expect."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_browser import TIMEOUT, open_page, wait_for_polygons
+
+
+def test_funnel_expected_and_peers_in_tellen(page: Page, server, screenshots):
+    open_page(
+        page, f"{server}/tellen?buurt=BU99990201&indicator=pct_huishoudens_laag_inkomen"
+    )
+    expect(
+        page.get_by_role("heading", name="Vergelijkbare buurten: Oude Haven")
+    ).to_be_visible(timeout=TIMEOUT)
+    # Table cells are drawn on a canvas; their text is in the grid's accessible cells.
+    expect(
+        page.locator("td", has_text="van de 10 vergelijkbare buurten").first
+    ).to_be_attached()
+    page.get_by_role("tab", name="Trechter").click()
+    expect(page.get_by_text("Trechterregel", exact=False).first).to_be_visible(
+        timeout=TIMEOUT
+    )
+    # The funnel: 95 % and 99.8 % limits (four dashed/dotted lines) around the gemeente.
+    plot = page.locator(".js-plotly-plot").filter(has=page.locator(".scatterlayer"))
+    expect(plot.locator(".scatterlayer .trace").first).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("tab", name="Trechter").scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / "tellen-trechter.png", full_page=True)
+    page.goto(f"{server}/tellen?buurt=BU99990201&indicator=wmo_clienten_per_1000")
+    page.get_by_role("tab", name="Verwacht").click()
+    expect(page.get_by_text("5-voudige kruisvalidatie", exact=False)).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(page.locator("td", has_text="zoals verwacht").first).to_be_attached()
+    page.screenshot(path=screenshots / "tellen-verwacht.png", full_page=True)
+
+
+def test_kaart_coloured_by_expected(page: Page, server, screenshots):
+    open_page(page, f"{server}/kaart?indicator=wmo_clienten_per_1000&kleur=verwacht")
+    polygons = wait_for_polygons(page)
+    expect(page.get_by_text("zoals verwacht")).to_be_visible(timeout=TIMEOUT)
+    fills = {polygons.nth(i).get_attribute("fill") for i in range(40)}
+    assert "#f7f7f7" in fills  # zoals verwacht
+    assert "#d9d9d9" in fills  # geen oordeel (geheim): grey, and said in the legend
+    page.screenshot(path=screenshots / "kaart-verwacht.png")
