@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.catalogue import Catalogue
+from analysis.reference import nederland_text
 
 
 def comparison_table(
@@ -38,7 +39,7 @@ def comparison_table(
                 text = f"{text} · {signal}"  # compact: the signal beside the value
             row[names[code]] = text
         row["Gemeente"] = ind.format(reference["value"].get(ind.id))
-        row["Nederland"] = ind.format(reference["nederland"].get(ind.id))
+        row["Nederland"] = nederland_text(reference, ind)
         if len(codes) == 1:
             key = (codes[0], ind.id)
             found = key in sig.index

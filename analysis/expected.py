@@ -115,8 +115,12 @@ def expected_values(
     if not outcome.is_outcome:
         raise ValueError(f"{outcome.id} has no predictors in the catalogue")
     rate = rate_base(wide, outcome)
-    if rate is None:
-        raise ValueError(f"{outcome.id} is not a share or rate with a base")
+    if outcome.id not in wide or rate is None:  # this import has no such figures
+        table = pd.DataFrame(index=wide.index, columns=COLUMNS, dtype=float)
+        table["oordeel"] = "geen oordeel: cijfer ontbreekt of is geheim"
+        return Expected(
+            outcome.id, table, 0, float("nan"), [], list(outcome.predictors)
+        )
     scale, base = rate
     X, used, left_out = model_frame(wide, outcome)
     y = wide[outcome.id].astype(float) / scale

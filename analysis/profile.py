@@ -19,6 +19,7 @@ import pandas as pd
 from analysis.catalogue import Catalogue
 from analysis.coverage import ROLES, coverage_table
 from analysis.datasets import Dataset
+from analysis.reference import nederland_text
 from analysis.signals import SignalRule, dataset_signals
 from analysis.trend import buurt_trend
 from stories.initiatives import serving
@@ -212,7 +213,6 @@ def assemble_profile(
             continue
         value = wide.at[buurtcode, ind.id]
         ref = reference["value"].get(ind.id, float("nan"))
-        nl = reference["nederland"].get(ind.id, float("nan"))
         figures.append(
             Figure(
                 theme=ind.theme,
@@ -222,7 +222,7 @@ def assemble_profile(
                 if pd.notna(value)
                 else status.at[buurtcode, ind.id],
                 gemeente=ind.format(ref),
-                nederland=ind.format(nl),
+                nederland=nederland_text(reference, ind),
                 signal=sig.at[ind.id, "signal"] if ind.id in sig.index else None,
                 reason=sig.at[ind.id, "reason"]
                 if ind.id in sig.index

@@ -110,6 +110,24 @@ def weighted_reference(wide: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame
 
 
 NEDERLAND = "NL00"
+NOT_LOADED = "niet ingelezen"
+NEDERLAND_HINT = (
+    "Nederland: niet ingelezen. De landelijke waarden komen mee met de import van internet "
+    "(CBS), of met een Kerncijfers-bestand waarin de rij Nederland (NL00) staat: vink in "
+    "StatLine bij de regio's ook 'Nederland' aan en laad het bestand opnieuw in."
+)
+
+
+def nederland_loaded(reference: pd.DataFrame) -> bool:
+    return bool(reference["nederland"].notna().any())
+
+
+def nederland_text(reference: pd.DataFrame, indicator) -> str:
+    """The Nederland value as text: 'niet ingelezen' when the import brought no Nederland
+    row at all (not '–', which would look like CBS has no figure)."""
+    if not nederland_loaded(reference):
+        return NOT_LOADED
+    return indicator.format(reference["nederland"].get(indicator.id))
 
 
 def reference_values(

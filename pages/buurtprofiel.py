@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis.expected import focus_question, outcomes
 from analysis.profile import assemble_profile
+from analysis.reference import NEDERLAND_HINT, NOT_LOADED
 from stories.agreements import Agreement, AgreementStore, check_agreement
 from stories.errors import StoreError
 from stories.store import StoryFilter
@@ -115,6 +116,8 @@ figures = pd.DataFrame(
     ]
 )
 st.dataframe(figures, hide_index=True, width="stretch")
+if (figures["Nederland"] == NOT_LOADED).all():
+    st.caption(NEDERLAND_HINT)
 compared = [f for f in profile.figures if f.value is not None and f.reference is not None
             and f.indicator != "aantal_inwoners" and f.reference]  # fmt: skip
 if compared:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from analysis.catalogue import format_number
 from analysis.compare import comparison_table
+from analysis.reference import NEDERLAND_HINT, nederland_loaded
 from analysis.signals import SignalRule
 from analysis.trend import buurt_trend
 from ui.charts import distribution_chart, ranking_chart, scatter_chart, trend_chart
@@ -74,6 +75,7 @@ if chosen:
     st.caption(
         f"{rule.sentence()} Gemeente: gewogen naar inwoners, huishoudens of woningen (zoals "
         "bij elk cijfer hoort), of de waarde die CBS zelf publiceert."
+        + ("" if nederland_loaded(reference) else f" {NEDERLAND_HINT}")
     )
     st.download_button(
         "Download deze tabel (CSV)",

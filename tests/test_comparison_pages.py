@@ -138,3 +138,18 @@ def test_cli_expected_and_peers():
     distances = [float(r.rsplit(",", 1)[1]) for r in rows]
     assert len(rows) == 4 and distances == sorted(distances)
     assert "BU99990201" not in peers.stdout.split("\n", 1)[1]
+
+
+def test_nederland_not_loaded_is_said_with_how_to_add_it():
+    """A file import without the Nederland row: not '–' (which reads as 'CBS has no
+    figure') but 'niet ingelezen', and how to add it."""
+    from tests.test_pages import import_demo_as_real
+
+    import_demo_as_real(number="0001")
+    at = open_page("tellen", gemeente="GM0001", buurt="BU00010201")
+    table = table_with(at, "Nederland")
+    assert set(table["Nederland"]) == {"niet ingelezen"}
+    assert "rij Nederland (NL00)" in captions(at)
+    at = open_page("buurtprofiel", gemeente="GM0001", buurt="BU00010201")
+    assert set(table_with(at, "Nederland")["Nederland"]) == {"niet ingelezen"}
+    assert "rij Nederland (NL00)" in captions(at)

@@ -228,3 +228,12 @@ def test_better_than_so_many_comparable_buurten():
     # Lower is better: A (10 %) beats B (12) and D (15), not C (8); E has no figure.
     assert (row["better_than"], row["peers_with_value"]) == (2, 3)
     assert row["sentence"] == "beter dan 2 van de 3 vergelijkbare buurten"
+
+
+def test_a_gemeente_without_the_outcome_gets_no_judgement_and_no_error():
+    frame = synthetic(count=40).drop(columns="pct_jongeren_jeugdzorg")
+    result = expected_values(frame, YOUTH)
+    assert (
+        result.n == 0 and result.table["oordeel"].str.startswith("geen oordeel").all()
+    )
+    assert any("maar 0 buurten" in note for note in result.caveats)
