@@ -24,6 +24,7 @@ from stories.initiatives import as_input, serving, validate_initiative
 from stories.model import INITIATORS, LADDER, PHASES, SUPPORT, TARGET_GROUPS
 from stories.model import ROLES as WIJKTEAM_ROLES
 from ui.access import log_export
+from ui.comparisons import unexpected_lines
 from ui.maps import SEQUENTIAL, choropleth
 from ui.records import export_buttons, import_panel
 from ui.state import (
@@ -284,6 +285,7 @@ if view == "dekking":
         if worst.empty:
             st.success("Overal waar een zorg is, werkt al een initiatief.")
 
+
 if view == "gesprek":
     st.markdown(
         "**Waar zeggen cijfers en verhalen iets anders?** Daar begint het gesprek: kloppen "
@@ -307,6 +309,17 @@ if view == "gesprek":
                 st.markdown(
                     f"**{plain(row.buurt)} · {plain(row.thema)}**: {plain(row.gesprek)}"
                 )
+    unexpected = unexpected_lines(data, year, codes, names, table, cat)
+    with st.expander(
+        f"Anders dan je op grond van de bevolking zou verwachten ({len(unexpected)})",
+        expanded=bool(unexpected),
+    ):
+        st.caption(
+            "Jeugdzorg, Wmo en bijstand buiten het 95%-interval van wat de bevolking doet "
+            "verwachten, naast wat bewoners over dat thema vertellen."
+        )
+        for line in unexpected or ["Geen."]:
+            st.markdown(line)
 
 
 def initiative_form(key: str, current: dict | None = None) -> None:

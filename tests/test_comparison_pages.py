@@ -153,3 +153,27 @@ def test_nederland_not_loaded_is_said_with_how_to_add_it():
     at = open_page("buurtprofiel", gemeente="GM0001", buurt="BU00010201")
     assert set(table_with(at, "Nederland")["Nederland"]) == {"niet ingelezen"}
     assert "rij Nederland (NL00)" in captions(at)
+
+
+@pytest.mark.skipif(not CBS_DIR.exists(), reason="needs ../shared/data/cbs")
+def test_tellen_x_vertellen_names_outcomes_off_expectation():
+    from analysis.importer import import_cbs
+
+    geometry = CBS_DIR / "buurten_GM0772_eindhoven.geojson"
+    stats = CBS_DIR / "kwb_2022.csv"
+    report = import_cbs(
+        (geometry.read_bytes(), geometry.name),
+        (stats.read_bytes(), stats.name),
+        gemeente="GM0772",
+    )
+    at = open_page("initiatieven", gemeente=report.dataset_id, weergave="gesprek")
+    heading = [e.label for e in at.expander if e.label.startswith("Anders dan je")]
+    assert (
+        heading
+        and heading[0] != "Anders dan je op grond van de bevolking zou verwachten (0)"
+    )
+    lines = " ".join(m.value for m in at.markdown)
+    assert (
+        "Jagershoef · Jongeren met jeugdzorg**: meer dan verwacht (14,6% tegen" in lines
+    )
+    assert "bewoners vertellen 0 zorgen en 0 krachten over jeugd & opgroeien" in lines

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analysis.catalogue import Catalogue, Indicator
 from analysis.datasets import Dataset
-from analysis.expected import VERDICTS, Expected
+from analysis.expected import VERDICTS, Expected, outcomes
 from analysis.peers import compare_with_peers, nearest, peer_variables, standardised
 from analysis.signals import SignalRule, funnel_for
 from ui.charts import funnel_chart
@@ -179,3 +179,39 @@ def peers_view(data: Dataset, year: int, code: str, cat: Catalogue, key: str) ->
         ),
         hide_index=True, width="stretch", key=f"{key}_vergelijking",
     )  # fmt: skip
+
+
+def unexpected_lines(
+    data: Dataset,
+    year: int,
+    codes: list[str],
+    names: dict,
+    cells: pd.DataFrame,
+    cat: Catalogue,
+) -> list[str]:
+    """For Tellen × vertellen: outcomes outside their expected interval, beside what
+    residents tell about that theme. 'Jagershoef · Jongeren met jeugdzorg: meer dan
+    verwacht (14,6% tegen 10,9% verwacht); bewoners vertellen 2 zorgen en 0 krachten …'"""
+    from ui.text import plain
+
+    told = cells.set_index(["buurtcode", "theme"])
+    lines = []
+    for outcome in outcomes(cat):
+        model = cached_expected(data, year, outcome.id).table
+        off = model[model["oordeel"].isin([VERDICTS[0], VERDICTS[2]])]
+        theme = cat.themes[outcome.theme]
+        for code, row in off[off.index.isin(codes)].iterrows():
+            if (code, outcome.theme) in told.index:
+                cell = told.loc[(code, outcome.theme)]
+                stories = (
+                    f"bewoners vertellen {int(cell['zorg'])} zorgen en "
+                    f"{int(cell['kracht_verhalen'])} krachten over {theme.lower()}"
+                )
+            else:
+                stories = f"geen verhalen over {theme.lower()}"
+            lines.append(
+                f"**{plain(names[code])} · {plain(outcome.label)}**: {row['oordeel']} "
+                f"({outcome.format(row['werkelijk'])} tegen "
+                f"{outcome.format(row['verwacht'])} verwacht); {stories}."
+            )
+    return lines
