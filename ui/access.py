@@ -94,8 +94,11 @@ def current_user() -> User:
 
 
 def actor(user: User) -> Actor:
-    """How the audit log names this user."""
-    return Actor(user.role or "geen", user.who or "onbekend")
+    """How the audit log names this user. Without a role (not signed in, on a shared
+    server) the only thing anyone can do is join a werksessie: as a participant."""
+    if user.role in (None, "deelnemer"):
+        return Actor("deelnemer", "deelnemer")
+    return Actor(user.role, user.who)
 
 
 def deny(user: User, permission: str) -> None:

@@ -4,8 +4,15 @@ expect."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
+import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import CBS_DIR, ROOT
+from tests.e2e.conftest import running_app
 from tests.e2e.test_browser import TIMEOUT, open_page, wait_for_polygons
 
 
@@ -46,3 +53,24 @@ def test_kaart_coloured_by_expected(page: Page, server, screenshots):
     assert "#f7f7f7" in fills  # zoals verwacht
     assert "#d9d9d9" in fills  # geen oordeel (geheim): grey, and said in the legend
     page.screenshot(path=screenshots / "kaart-verwacht.png")
+
+
+@pytest.mark.skipif(not CBS_DIR.exists(), reason="needs ../shared/data/cbs")
+def test_real_profile_asks_the_focus_question(page: Page, tmp_path, screenshots):
+    env = {**os.environ, "WIJK_DATA_DIR": str(tmp_path / "data")}
+    subprocess.run(
+        [sys.executable, "cli.py", "import-cbs", "--geometry",
+         str(CBS_DIR / "buurten_GM0772_eindhoven.geojson"), "--stats",
+         str(CBS_DIR / "kwb_2022.csv"), "--gemeente", "GM0772"],
+        cwd=ROOT, env=env, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    with running_app(tmp_path) as url:
+        open_page(page, f"{url}/buurtprofiel?gemeente=GM0772&buurt=BU07725130")
+        question = page.get_by_text(
+            "Jongeren met jeugdzorg is hoger dan je op grond van de bevolking zou "
+            "verwachten: wat zien partners en bewoners?"
+        )
+        expect(question).to_be_visible(timeout=TIMEOUT)
+        question.scroll_into_view_if_needed()
+        expect(page.get_by_text("kruisvalidatie", exact=False).first).to_be_visible()
+        page.screenshot(path=screenshots / "buurtprofiel-verwacht.png")
