@@ -25,6 +25,20 @@ def private_data_dir(tmp_path_factory, monkeypatch):
     return path
 
 
+def import_eindhoven():
+    """Real Eindhoven (KWB 2022) into the current data directory; returns the report.
+    Callers skip where ../shared/data/cbs is absent."""
+    from analysis.importer import import_cbs
+
+    geometry = CBS_DIR / "buurten_GM0772_eindhoven.geojson"
+    stats = CBS_DIR / "kwb_2022.csv"
+    return import_cbs(
+        (geometry.read_bytes(), geometry.name),
+        (stats.read_bytes(), stats.name),
+        gemeente="GM0772",
+    )
+
+
 @pytest.fixture(scope="session")
 def catalogue():
     return load_catalogue()

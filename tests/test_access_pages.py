@@ -218,3 +218,11 @@ def test_a_participants_tap_loads_no_dataset_and_no_sidebar(signed_in_as, monkey
     signed_in_as("beheerder", "deze computer")  # the same check can see staff runs
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert "sidebar" in calls and "cached_dataset" in calls
+
+
+def test_a_lezer_cannot_probe_story_text_by_searching(signed_in_as):
+    """The search box is disabled for a lezer, and a value forced into it is ignored."""
+    at = open_page("lezer", "vertellen", signed_in_as, vertellen_zoek="buren")
+    counted = " ".join(m.value for m in at.markdown)
+    assert f"**{len(demo_stories())}** van {len(demo_stories())} verhalen" in counted
+    assert at.text_input(key="vertellen_zoek").disabled

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import CBS_DIR
+from tests.conftest import CBS_DIR, import_eindhoven
 from tests.test_cli import cli
 from tests.test_pages import folium_args
 
@@ -88,15 +88,7 @@ def test_kaart_colours_by_expected_with_the_verdict_in_words():
 
 @pytest.mark.skipif(not CBS_DIR.exists(), reason="needs ../shared/data/cbs")
 def test_real_eindhoven_profile_asks_about_youth_care_above_expectation():
-    from analysis.importer import import_cbs
-
-    geometry = CBS_DIR / "buurten_GM0772_eindhoven.geojson"
-    stats = CBS_DIR / "kwb_2022.csv"
-    report = import_cbs(
-        (geometry.read_bytes(), geometry.name),
-        (stats.read_bytes(), stats.name),
-        gemeente="GM0772",
-    )
+    report = import_eindhoven()
     result = cli("expected", "--gemeente", "GM0772", "--indicator",
                  "pct_jongeren_jeugdzorg", "--format", "json")  # fmt: skip
     payload = json.loads(result.stdout)
@@ -157,15 +149,7 @@ def test_nederland_not_loaded_is_said_with_how_to_add_it():
 
 @pytest.mark.skipif(not CBS_DIR.exists(), reason="needs ../shared/data/cbs")
 def test_tellen_x_vertellen_names_outcomes_off_expectation():
-    from analysis.importer import import_cbs
-
-    geometry = CBS_DIR / "buurten_GM0772_eindhoven.geojson"
-    stats = CBS_DIR / "kwb_2022.csv"
-    report = import_cbs(
-        (geometry.read_bytes(), geometry.name),
-        (stats.read_bytes(), stats.name),
-        gemeente="GM0772",
-    )
+    report = import_eindhoven()
     at = open_page("initiatieven", gemeente=report.dataset_id, weergave="gesprek")
     heading = [e.label for e in at.expander if e.label.startswith("Anders dan je")]
     assert (

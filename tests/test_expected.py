@@ -19,7 +19,7 @@ from analysis.expected import (
     outcomes,
 )
 from analysis.peers import compare_with_peers, nearest, peer_variables, standardised
-from tests.conftest import CBS_DIR
+from tests.conftest import CBS_DIR, import_eindhoven
 
 CAT = load_catalogue()
 YOUTH = CAT["pct_jongeren_jeugdzorg"]
@@ -111,20 +111,12 @@ def eindhoven_2022(tmp_path_factory):
     import os
 
     from analysis.datasets import load_dataset
-    from analysis.importer import import_cbs
 
     folder = tmp_path_factory.mktemp("ehv")
     old = os.environ.get("WIJK_DATA_DIR")
     os.environ["WIJK_DATA_DIR"] = str(folder)
     try:
-        geometry = CBS_DIR / "buurten_GM0772_eindhoven.geojson"
-        stats = CBS_DIR / "kwb_2022.csv"
-        report = import_cbs(
-            (geometry.read_bytes(), geometry.name),
-            (stats.read_bytes(), stats.name),
-            gemeente="GM0772",
-        )
-        return load_dataset(report.dataset_id).wide(2022)
+        return load_dataset(import_eindhoven().dataset_id).wide(2022)
     finally:
         if old is None:
             os.environ.pop("WIJK_DATA_DIR")
