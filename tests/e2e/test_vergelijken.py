@@ -23,10 +23,12 @@ def test_funnel_expected_and_peers_in_tellen(page: Page, server, screenshots):
     expect(
         page.get_by_role("heading", name="Vergelijkbare buurten: Oude Haven")
     ).to_be_visible(timeout=TIMEOUT)
-    # Table cells are drawn on a canvas; their text is in the grid's accessible cells.
+    # Table cells are drawn on a canvas; their text is in the grid's accessible cells,
+    # which the grid fills once it is on screen.
+    page.get_by_text("Hoe deze buurt het doet").scroll_into_view_if_needed()
     expect(
         page.locator("td", has_text="van de 10 vergelijkbare buurten").first
-    ).to_be_attached()
+    ).to_be_attached(timeout=TIMEOUT)
     page.get_by_role("tab", name="Trechter").click()
     expect(page.get_by_text("Trechterregel", exact=False).first).to_be_visible(
         timeout=TIMEOUT
@@ -41,7 +43,9 @@ def test_funnel_expected_and_peers_in_tellen(page: Page, server, screenshots):
     expect(page.get_by_text("5-voudige kruisvalidatie", exact=False)).to_be_visible(
         timeout=TIMEOUT
     )
-    expect(page.locator("td", has_text="zoals verwacht").first).to_be_attached()
+    expect(page.locator("td", has_text="zoals verwacht").first).to_be_attached(
+        timeout=TIMEOUT
+    )
     page.screenshot(path=screenshots / "tellen-verwacht.png", full_page=True)
 
 
