@@ -189,10 +189,14 @@ def browser_measures(data_dir: Path, eindhoven: bool, synthetic_id: str) -> dict
 def reruns() -> dict:
     from streamlit.testing.v1 import AppTest, app_test
 
+    import ui.access
+    from stories.access import User
     from tests.conftest import _WarmServerPagesManager
 
-    # As in the tests: behave like a running server, not like a first run after a restart.
+    # As in the tests: behave like a running server, not like a first run after a restart,
+    # and as this computer's browser (AppTest has no address: it would be a participant).
     app_test.PagesManager = _WarmServerPagesManager
+    ui.access.identify = lambda: User("beheerder", "deze computer")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.switch_page("pages/kaart.py").run()
     options = at.selectbox(key="kaart_indicator").options

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
 
+from stories.audit import Actor
 from stories.db import make_engine  # noqa: E402
 from stories.exchange import import_stories  # noqa: E402
 from stories.store import StoryFilter, StoryStore  # noqa: E402
@@ -50,7 +51,7 @@ def measure(url: str | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         url = url or f"sqlite:///{tmp}/bench.sqlite"
         engine = make_engine(url)
-        store = StoryStore(engine)
+        store = StoryStore(engine, Actor("beheerder", "benchmark"))
         # Own dataset ids, removed afterwards: a shared database keeps no bench rows behind,
         # and a second run queries 100,000 stories again, not 200,000.
         run = uuid.uuid4().hex[:8]
