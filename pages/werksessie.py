@@ -1,8 +1,7 @@
-"""Werksessie: projector mode for workshops, and the small form participants use on their phones.
+"""Werksessie: projector mode for workshops, for medewerkers.
 
-Two views of one werksessie, chosen by the URL: the projector (default) shows the map, steps
-through the buurten and shows what comes in, live; `?rol=deelnemer` is the phone form for
-adding a dream, kracht or zorg and for putting dots on dreams.
+The projector shows the map, steps through the buurten and shows what comes in, live.
+Participants join on their phones with the join code shown here (`pages/doemee.py`).
 """
 
 from __future__ import annotations

@@ -268,17 +268,18 @@ def login_provider(auth: Mapping) -> tuple[str, Mapping]:
 # --- what a role may see of stories ----------------------------------------------------------
 
 # Kept for counts: kind, themes, buurt, month, source. Everything a reader could quote goes.
-PERSONAL_COLUMNS = ("title", "text", "voice", "lon", "lat")
+TEXT_COLUMNS = ("title", "text", "voice")
+POINT_COLUMNS = ("lon", "lat")
 
 
 def counts_only(stories: pd.DataFrame) -> pd.DataFrame:
     """The stories with everything personal removed: no text or title, no teller, no exact
     point, dates to the first of their month. Every count per buurt × theme × kind stays."""
     out = stories.copy()
-    for column in ("title", "text", "voice"):
+    for column in TEXT_COLUMNS:
         if column in out:
             out[column] = ""
-    for column in ("lon", "lat"):
+    for column in POINT_COLUMNS:
         if column in out:
             out[column] = float("nan")
     if "date" in out and len(out):
