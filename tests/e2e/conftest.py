@@ -58,16 +58,14 @@ def running_app(
     address: str = "127.0.0.1",
     extra: tuple[str, ...] = (),
     env: dict[str, str] | None = None,
-    name: str = "streamlit",
 ):
     """Start `streamlit run app.py` on a free port with its own data directory; yield its URL.
 
-    `address` 0.0.0.0 serves the room's network too, as a werksessie laptop does. Two apps
-    started with the same `tmp_path` share one data directory (and database); `env` adds
+    `address` 0.0.0.0 serves the room's network too, as a werksessie laptop does; `env` adds
     settings such as `WIJK_LOKALE_ADRESSEN=` (nobody is staff: a participant's phone)."""
     port = free_port()
     env = {**os.environ, "WIJK_DATA_DIR": str(tmp_path / "data"), **(env or {})}
-    log_path = tmp_path / f"{name}.log"
+    log_path = tmp_path / "streamlit.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [

@@ -34,13 +34,15 @@ MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def map_frame(page: Page):
-    """The map's frame, once the page has settled on one map.
+    """The map's frame, once the page shows one map.
 
-    While a rerun is under way Streamlit can briefly show the old map's iframe beside the
-    new one; a user sees one map in the end, and so must the test.
+    When a live fragment redraws the map, Streamlit can keep the old map's iframe in the
+    page, hidden, beside the new one (for a few seconds, sometimes longer on a busy
+    machine); a user sees one map, and so must the test: exactly one visible map frame.
     """
-    expect(page.locator(MAP_IFRAME)).to_have_count(1, timeout=TIMEOUT)
-    return page.frame_locator(MAP_IFRAME).last
+    visible = page.locator(MAP_IFRAME + ":visible")
+    expect(visible).to_have_count(1, timeout=TIMEOUT)
+    return page.frame_locator(MAP_IFRAME + ":visible").last
 
 
 def wait_for_polygons(page: Page, count: int = 40):

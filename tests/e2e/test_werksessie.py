@@ -2,8 +2,8 @@
 their phones (390×844). What a phone sends appears on the projector without a reload; dots
 from three phones give the ranking; the chosen dream becomes an initiative.
 
-The phones are real participants: they reach a second server on the same database that
-counts no address as "this computer", so they get exactly what a phone in the room gets."""
+The phones reach the same server with the join code. What a phone may see as a participant
+(nothing but its page) is tested in test_toegang.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import AS_PARTICIPANT, running_app
+from tests.e2e.conftest import running_app
 from tests.e2e.test_browser import TIMEOUT, map_frame, pick, wait_for_polygons
 
 LIVE = 15_000  # the projector refreshes every 3 s; allow for a slow machine
@@ -25,21 +25,9 @@ PHONE = {
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    return tmp_path_factory.mktemp("werksessie")
-
-
-@pytest.fixture(scope="module")
-def room(shared):
+def room(tmp_path_factory):
     """The laptop in the room: the app listening on the local network."""
-    with running_app(shared, address="0.0.0.0") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def phones(shared):
-    """What the phones in the room reach: the same app and database, as participants."""
-    with running_app(shared, env=AS_PARTICIPANT, name="phones") as url:
+    with running_app(tmp_path_factory.mktemp("werksessie"), address="0.0.0.0") as url:
         yield url
 
 
@@ -64,14 +52,14 @@ def projector(browser: Browser, room):
     context.close()
 
 
-def join_link(projector: Page, phones: str) -> str:
+def join_link(projector: Page, room: str) -> str:
     """The participants' link from the projector (with its join code, also shown in
-    letters), pointed at the phones' server on this machine (the room's network address
-    may not route inside a test container)."""
+    letters), pointed at this machine (the room's network address may not route inside a
+    test container)."""
     href = projector.locator(".ws-join a").get_attribute("href")
     code = re.search(r"/doemee\?code=([A-Z2-9]{8})$", href).group(1)
     expect(projector.locator(".ws-code")).to_have_text(f"{code[:4]}-{code[4:]}")
-    parts, own = urlsplit(href), urlsplit(phones)
+    parts, own = urlsplit(href), urlsplit(room)
     return urlunsplit(parts._replace(netloc=own.netloc))
 
 
@@ -108,11 +96,11 @@ def send(page: Page, kind: str, buurt: str, theme: str, title: str) -> None:
 
 
 def test_a_dream_from_a_phone_appears_on_the_projector(
-    browser: Browser, phones, projector: Page, screenshots
+    browser: Browser, room, projector: Page, screenshots
 ):
     wait_for_polygons(projector)
     expect(projector.locator(".ws-feed-head")).to_have_text("Net binnen (0)")
-    mobile = phone(browser, join_link(projector, phones))
+    mobile = phone(browser, join_link(projector, room))
     expect(mobile.get_by_role("button", name="Versturen")).to_be_visible()
     mobile.screenshot(path=screenshots / "werksessie-telefoon.png")
 
@@ -188,9 +176,9 @@ def test_projector_at_150_percent(browser: Browser, projector: Page, screenshots
 
 
 def test_dots_from_three_phones_rank_the_dreams(
-    browser: Browser, phones, projector: Page, screenshots
+    browser: Browser, room, projector: Page, screenshots
 ):
-    link = join_link(projector, phones)
+    link = join_link(projector, room)
     first = phone(browser, link)
     for title in ("Bankjes in het park", "Een jongerenplek"):
         send(first, "Droom", "Tulpenbuurt", "Wonen, groen & openbare ruimte", title)
