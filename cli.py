@@ -192,14 +192,10 @@ def cmd_records(args: argparse.Namespace) -> int:
 
 def pooled_datasets(data, year: int):
     """All loaded gemeenten of the same kind with this year (as the app pools them)."""
-    from analysis.datasets import load_dataset, pooled_wide
+    from analysis.datasets import load_dataset, pool_members, pooled_wide
 
-    same = [
-        load_dataset(i.id)
-        for i in list_datasets()
-        if i.fictional == data.info.fictional and year in i.years
-    ]
-    return pooled_wide(same, year)
+    members = pool_members(data.info, year)
+    return pooled_wide([load_dataset(i.id) for i in members], year)
 
 
 def cmd_expected(args: argparse.Namespace) -> int:

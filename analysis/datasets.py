@@ -105,6 +105,14 @@ class Dataset:
         return table.reindex(self.buurten["buurtcode"]).fillna("niet beschikbaar")
 
 
+def pool_members(info: DatasetInfo, year: int) -> list[DatasetInfo]:
+    """The gemeenten a regional model or comparison pools with this one: every loaded one
+    with this year, real with real and the fictional demo with itself."""
+    return [
+        i for i in list_datasets() if i.fictional == info.fictional and year in i.years
+    ]
+
+
 def pooled_wide(datasets: list[Dataset], year: int) -> pd.DataFrame:
     """The buurten of several gemeenten in one table for one year (for a regional model and
     for comparable buurten), with buurtnaam and gemeentenaam; each buurt once."""

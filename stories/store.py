@@ -67,12 +67,13 @@ def _row(dataset: str, story: StoryIn, now: datetime, story_id: str) -> dict:
     }
 
 
-def writer(actor: Actor | None, permission: str) -> Actor:
+def writer(actor: Actor | None, permission: str | None) -> Actor:
     """The actor, once it is clear they may do this: the check every write makes on the
-    server, whatever the page showed. A store without an actor reads but never writes."""
+    server, whatever the page showed. A store without an actor reads but never writes;
+    `permission` None is a write anyone with an actor may do (a werksessie entry)."""
     if actor is None:
         raise ValueError("a store writes only with an actor, for the audit log")
-    if not allowed(actor.role, permission):
+    if permission is not None and not allowed(actor.role, permission):
         raise StoreError(
             "Dit mag je niet doen met jouw rol. Vraag de beheerder als je het nodig hebt."
         )

@@ -13,7 +13,8 @@ from analysis.expected import VERDICTS, Expected, outcomes
 from analysis.peers import compare_with_peers, nearest, peer_variables, standardised
 from analysis.signals import SignalRule, funnel_for
 from ui.charts import funnel_chart
-from ui.state import cached_expected, cached_pool
+from ui.state import cached_expected, cached_pool, catalogue
+from ui.text import plain
 
 VERDICT_MARKS = {
     VERDICTS[0]: "▲ meer dan verwacht",
@@ -122,8 +123,6 @@ def expected_view(
 def data_label(indicator_id: str) -> str:
     """An indicator's label inside a sentence: 'huishoudens met een laag inkomen', but
     'WOZ-waarde' stays as it is."""
-    from ui.state import catalogue
-
     label = catalogue()[indicator_id].label
     return label if label[:2].isupper() else label[0].lower() + label[1:]
 
@@ -192,8 +191,6 @@ def unexpected_lines(
     """For Tellen × vertellen: outcomes outside their expected interval, beside what
     residents tell about that theme. 'Jagershoef · Jongeren met jeugdzorg: meer dan
     verwacht (14,6% tegen 10,9% verwacht); bewoners vertellen 2 zorgen en 0 krachten …'"""
-    from ui.text import plain
-
     told = cells.set_index(["buurtcode", "theme"])
     lines = []
     for outcome in outcomes(cat):

@@ -21,6 +21,7 @@ from analysis.datasets import (
     dataset_version,
     list_datasets,
     load_dataset,
+    pool_members,
     pooled_wide,
 )
 from analysis.errors import AnalysisError
@@ -85,13 +86,8 @@ def cached_signals(dataset_id: str, year: int):
 
 
 def _pool_keys(data: Dataset, year: int) -> tuple[tuple[str, float], ...]:
-    """The gemeenten a model or comparison pools: all loaded ones with this year, real with
-    real and the fictional demo with itself; with their versions (cache keys)."""
-    return tuple(
-        (i.id, dataset_version(i.id))
-        for i in list_datasets()
-        if i.fictional == data.info.fictional and year in i.years
-    )
+    """The pooled gemeenten (`pool_members`) with their versions: the cache keys."""
+    return tuple((i.id, dataset_version(i.id)) for i in pool_members(data.info, year))
 
 
 @st.cache_data(max_entries=4, show_spinner="Buurten van alle gemeenten verzamelen…")
