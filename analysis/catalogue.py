@@ -75,6 +75,11 @@ class Indicator:
             return 1000, ",.0f", "€ ", ""
         return 1, ",.1f", "", "%" if self.unit == "%" else f" {self.unit}"
 
+    @property
+    def decimals(self) -> int:
+        """Decimals shown for this indicator (in tables that keep the number sortable)."""
+        return int(self._style()[1][-2])
+
     def format(self, value: float | None) -> str:
         """The value as a Dutch reader expects it, with its unit (``"12,3%"``, ``"2.150"``)."""
         if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -72,6 +72,8 @@ class Dataset:
     values: pd.DataFrame
     display: gpd.GeoDataFrame | None = None  # simplified geometry for the screen
     published: pd.DataFrame | None = None  # gemeente/wijk values as CBS publishes them
+    # wide() per year, kept: a map restyle asks for the same year many times.
+    _wide: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def years(self) -> list[int]:
@@ -88,9 +90,11 @@ class Dataset:
 
     def wide(self, year: int) -> pd.DataFrame:
         """Values of one year: index buurtcode (all buurten), one column per indicator."""
-        rows = self.values[self.values["jaar"] == year]
-        table = rows.pivot(index="buurtcode", columns="indicator", values="waarde")
-        return table.reindex(self.buurten["buurtcode"]).astype(float)
+        if year not in self._wide:
+            rows = self.values[self.values["jaar"] == year]
+            table = rows.pivot(index="buurtcode", columns="indicator", values="waarde")
+            self._wide[year] = table.reindex(self.buurten["buurtcode"]).astype(float)
+        return self._wide[year].copy()  # callers may add columns
 
     def published_for(self, year: int) -> pd.DataFrame | None:
         """CBS's own area values (gemeente, wijken, Nederland) of one year, if any."""

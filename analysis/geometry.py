@@ -224,7 +224,7 @@ def read_geometry(
 
 
 def display_geometry(
-    buurten: gpd.GeoDataFrame, tolerance_m: float = 4.0, decimals: int = 5
+    buurten: gpd.GeoDataFrame, tolerance_m: float = 3.0, decimals: int = 5
 ) -> gpd.GeoDataFrame:
     """A lighter copy for the screen: simplified in RD New as one coverage, so neighbouring
     buurten keep sharing their edges, then rounded (5 decimals is about 1 m)."""

@@ -6,7 +6,6 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit_folium import st_folium
 
 from analysis.coverage import (
     ROLE_EXPLANATIONS,
@@ -25,10 +24,11 @@ from stories.model import INITIATORS, LADDER, PHASES, SUPPORT, TARGET_GROUPS
 from stories.model import ROLES as WIJKTEAM_ROLES
 from ui.access import log_export
 from ui.comparisons import unexpected_lines
-from ui.maps import SEQUENTIAL, choropleth
+from ui.maps import SEQUENTIAL, buurt_style, buurtkaart, encode_shapes, map_table
 from ui.records import export_buttons, import_panel
 from ui.state import (
     cached_initiatives,
+    cached_shapes,
     cached_signals,
     cached_stories,
     catalogue,
@@ -252,16 +252,17 @@ if view == "dekking":
 
     colours = per_buurt.map(shade)
     geometry = data.map_geometry[data.map_geometry["buurtcode"].isin(codes)]
-    fmap = choropleth(
-        geometry, per_buurt, _Count(), colours,
-        base_url=st.get_option("server.baseUrlPath") or "",
-    )  # fmt: skip
     map_col, text_col = st.columns([3, 2])
     with map_col:
-        st_folium(
-            fmap, key="initiatieven_map", height=480, use_container_width=True,
-            returned_objects=[],
+        buurtkaart(
+            cached_shapes(data) if len(geometry) == len(data.buurten)
+            else encode_shapes(geometry),
+            buurt_style(geometry, per_buurt, _Count(), colours),
+            key="initiatieven_map", height=480,
+            label="Kaart van het aantal zorgen zonder initiatief per buurt. Dezelfde "
+            "aantallen staan in de tabel onder de kaart.",
         )  # fmt: skip
+        map_table(geometry, per_buurt, "Thema's zonder initiatief", "%d")
     with text_col:
         st.markdown(
             "Het aantal thema's per buurt waar cijfers of verhalen een zorg laten zien en nog "

@@ -4,7 +4,6 @@ import html
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from analysis.signals import SignalRule, deviation_classes
 from stories.initiatives import serving
@@ -14,17 +13,20 @@ from ui.comparisons import expected_caption
 from ui.maps import (
     KIND_COLOURS,
     KIND_LABELS,
-    add_initiative_layer,
-    add_story_layer,
-    choropleth,
+    buurt_style,
+    buurtkaart,
     deviation_colours,
     deviation_legend,
     expected_colours,
     expected_legend,
     initiative_icon,
+    initiative_points,
     legend_items,
+    map_table,
     quantile_classes,
     quantile_colours,
+    quantile_words,
+    story_points,
     swatch,
     theme_colours,
 )
@@ -32,6 +34,7 @@ from ui.state import (
     available_indicators,
     cached_expected,
     cached_initiatives,
+    cached_shapes,
     cached_signals,
     cached_stories,
     catalogue,
@@ -62,254 +65,284 @@ COLOURINGS = {
 synced_choice("kleur", list(COLOURINGS), "klassen", "kaart_kleur")
 
 st.title("Kaart")
-# The map goes to the browser before the widgets around it (their boxes are placed first and
-# filled last): the browser starts loading the map component while it sets up the widgets.
-# The widgets' values are already in the session state (seeded above or set by the user).
-controls_box = st.container()
-initiatives = cached_initiatives(data)
-init_names = dict(zip(initiatives["id"], initiatives["name"]))
-synced_choice("initiatief", [None, *init_names], None, "kaart_initiatief")
-indicator_id = st.session_state["kaart_indicator"]
-year = int(st.session_state["kaart_jaar"])
-colouring = st.session_state["kaart_kleur"]
-basemap = st.session_state.get("kaart_achtergrond", False)
-show_stories = reader and st.session_state.get("kaart_verhalen", False)
-hide_exact = st.session_state.get("kaart_verbergen", False)
-show_initiatives = st.session_state.get("kaart_initiatieven", False)
-highlighted = st.session_state["kaart_initiatief"]
-st.query_params["indicator"] = indicator_id
-st.query_params["jaar"] = str(year)
-st.query_params["kleur"] = colouring
-if highlighted:
-    st.query_params["initiatief"] = highlighted
-else:
-    st.query_params.pop("initiatief", None)
 
-ind = cat[indicator_id]
-wide = data.wide(year)
-values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
-selected = st.session_state["kaart_buurt"]
-if colouring == "verwacht" and ind.is_outcome:
-    model = cached_expected(data, year, indicator_id)
-    verdicts = model.table["oordeel"].reindex(codes)
-    colours, notes = expected_colours(verdicts), verdicts
-    legend = expected_legend(verdicts)
-    explanation = (
-        "Verwacht: wat je op grond van de bevolking zou verwachten, met een 95%-interval; "
-        "erbuiten is meer of minder dan verwacht, een vraag voor partners en bewoners. "
-        + expected_caption(model)
-    )
-elif colouring == "afwijking":
-    reference, _ = cached_signals(data.info.id, year)
-    deviation = deviation_classes(
-        values.reindex(codes),
-        reference["value"].get(indicator_id, float("nan")),
-        ind,
-        wide,
-    )
-    colours, notes = deviation_colours(deviation), deviation
-    legend = deviation_legend(deviation, ind)
-    explanation = (
-        f"{SignalRule().sentence()} 'Iets beter' of 'iets slechter': meer dan de helft daarvan. "
-        f"Gemeente: {ind.format(reference['value'].get(indicator_id))}."
-    )
-else:
-    classes = quantile_classes(values)
-    colours, notes = quantile_colours(values, classes), None
-    legend = legend_items(classes, ind, int(values.reindex(codes).isna().sum()))
-    explanation = "Vijf klassen met ongeveer evenveel buurten (kwantielen)."
-    if colouring == "verwacht":
-        explanation = (
-            "Verwacht is er alleen voor jeugdzorg, Wmo en bijstand; voor dit cijfer toont "
-            "de kaart vijf klassen. " + explanation
-        )
 
-map_col, side_col = st.columns([3, 2], gap="medium")
-side_panel = side_col.container()  # toggles, filled after the map
-outlined = frozenset(
-    initiatives.loc[initiatives["id"] == highlighted, "buurtcodes"].explode().dropna()
-)
-with map_col:
-    fmap = choropleth(
-        data.map_geometry,
-        values,
-        ind,
-        colours,
-        selected=selected,
-        notes=notes,
-        base_url=st.get_option("server.baseUrlPath") or "",
-        basemap=basemap,
-        outlined=outlined,
+# The map and everything that follows it form a fragment: a new indicator, year, colouring or
+# buurt reruns only this part (not the navigation and sidebar), and the map on screen is
+# restyled rather than drawn again.
+@st.fragment
+def map_view() -> None:
+    # The map goes to the browser before the widgets around it (their boxes are placed first and
+    # filled last): the browser starts loading the map component while it sets up the widgets.
+    # The widgets' values are already in the session state (seeded above or set by the user).
+    controls_box = st.container()
+    show_initiatives = st.session_state.get("kaart_initiatieven", False)
+    # Initiatives come from the database on every run; a restyle without them skips that.
+    wanted = show_initiatives or st.session_state.get("kaart_initiatief")
+    initiatives = (
+        cached_initiatives(data) if wanted or "initiatief" in st.query_params else None
     )
-    theme_colour = theme_colours(list(cat.themes))
-    if show_initiatives:
-        add_initiative_layer(
-            fmap, initiatives, data.map_geometry, theme_colour, cat.themes
-        )
-    if show_stories:
-        told = cached_stories(data)
-        add_story_layer(
-            fmap, told, data.map_geometry, hide_exact,
-            base_url=st.get_option("server.baseUrlPath") or "",
-        )  # fmt: skip
-        log_view(user, data.info.gemeentecode, len(told), "Kaart: verhalen")
-    state = st_folium(
-        fmap,
-        key="kaart_map",
-        height=580,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
+    init_names = (
+        {} if initiatives is None else dict(zip(initiatives["id"], initiatives["name"]))
     )
-    clicked = (
-        ((state or {}).get("last_active_drawing") or {})
-        .get("properties", {})
-        .get("buurtcode")
-    )
-    if clicked in codes and clicked != st.session_state.get("kaart_last_click"):
-        st.session_state["kaart_last_click"] = clicked
-        st.session_state["kaart_buurt"] = clicked
-        st.rerun()
-
-with controls_box:
-    controls = st.columns([9, 3, 4, 4], vertical_alignment="bottom")
-    indicator_id = controls[0].selectbox(
-        "Indicator", indicator_ids, format_func=cat.option_label, key="kaart_indicator"
-    )
-    year = int(controls[1].selectbox("Jaar", years, key="kaart_jaar"))
-    colouring = controls[2].selectbox(
-        "Kleuren",
-        list(COLOURINGS),
-        format_func=COLOURINGS.get,
-        key="kaart_kleur",
-        help="Vijf klassen: elke kleur heeft ongeveer evenveel buurten. Afwijking: hoe de buurt "
-        "zich verhoudt tot het gemeentegemiddelde; rood betekent altijd aandacht, blauw kracht. "
-        "Verwacht (jeugdzorg, Wmo, bijstand): hoger of lager dan je op grond van de "
-        "bevolking zou verwachten.",
-    )
-    basemap = controls[3].toggle(
-        "Straatkaart",
-        value=False,
-        key="kaart_achtergrond",
-        help="Een straatkaart onder de buurten. Heeft internet nodig; zonder internet blijft de achtergrond wit.",
-    )
-with side_panel:
-    if reader:
-        st.toggle(
-            "Verhalen op de kaart", key="kaart_verhalen",
-            help="Krachten, zorgen en dromen van bewoners als stippen op de kaart.",
-        )  # fmt: skip
-        st.toggle(
-            "Exacte plekken verbergen", key="kaart_verbergen", disabled=not show_stories,
-            help="Zet elk verhaal op een willekeurige plek binnen zijn buurt in plaats "
-            "van waar het verteld is. Voor het tonen aan een gemengd publiek.",
-        )  # fmt: skip
-    st.toggle(
-        "Initiatieven op de kaart", key="kaart_initiatieven",
-        help="Initiatieven van bewoners als ruitjes, in de kleur van hun thema.",
-    )  # fmt: skip
-    if show_initiatives or highlighted:
-        st.selectbox(
-            "Initiatief uitlichten",
-            list(init_names),
-            key="kaart_initiatief",
-            format_func=init_names.get,
-            placeholder="Kies een initiatief om zijn buurten te omlijnen",
-        )
-
-with side_col:
-    st.markdown(f"**{html.escape(ind.label)}** ({ind.unit}), {year}")
-    rows = "".join(
-        f'<div style="display:flex;align-items:center;gap:.5rem;margin:.15rem 0">'
-        f"{swatch(colour, 1.6, 1)}<span>{html.escape(label)}</span></div>"
-        for colour, label in legend
-    )
-    st.markdown(f'<div class="legend">{rows}</div>', unsafe_allow_html=True)
-    if show_stories:
-        dots = " ".join(
-            f'<span style="white-space:nowrap">{swatch(KIND_COLOURS[k], 0.8, 0.8, True)} '
-            f"{label}</span>"
-            for k, label in KIND_LABELS.items()
-        )
-        st.markdown(f"Verhalen: {dots}", unsafe_allow_html=True)
-    if show_initiatives:
-        present = dict.fromkeys(t for ts in initiatives["themes"] for t in ts[:1])
-        diamonds = "".join(
-            f'<span style="display:inline-flex;align-items:center;gap:.45rem">'
-            f"{initiative_icon(theme_colour[t], 11)}{html.escape(cat.themes[t])}</span>"
-            for t in cat.themes
-            if t in present
-        )
-        st.markdown(
-            f'Initiatieven, naar hun eerste thema:<div style="display:flex;flex-wrap:wrap;'
-            f'gap:.3rem 1rem;margin:.3rem 0 .6rem .2rem">{diamonds}</div>',
-            unsafe_allow_html=True,
-        )
+    synced_choice("initiatief", [None, *init_names], None, "kaart_initiatief")
+    indicator_id = st.session_state["kaart_indicator"]
+    year = int(st.session_state["kaart_jaar"])
+    colouring = st.session_state["kaart_kleur"]
+    basemap = st.session_state.get("kaart_achtergrond", False)
+    show_stories = reader and st.session_state.get("kaart_verhalen", False)
+    hide_exact = st.session_state.get("kaart_verbergen", False)
+    highlighted = st.session_state["kaart_initiatief"]
+    st.query_params["indicator"] = indicator_id
+    st.query_params["jaar"] = str(year)
+    st.query_params["kleur"] = colouring
     if highlighted:
-        served = [names[c] for c in sorted(outlined) if c in names]
-        st.caption(
-            f"Omlijnd: de buurten van {init_names[highlighted]} ({', '.join(served)})."
-        )
-    st.caption(f"{explanation} {ind.definition} Bron: {ind.source}, {year}.")
+        st.query_params["initiatief"] = highlighted
+    else:
+        st.query_params.pop("initiatief", None)
 
-    chosen = st.selectbox(
-        "Buurt",
-        codes,
-        key="kaart_buurt",
-        format_func=names.get,
-        placeholder="Kies een buurt of klik op de kaart",
+    ind = cat[indicator_id]
+    wide = data.wide(year)
+    values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
+    selected = st.session_state["kaart_buurt"]
+    if colouring == "verwacht" and ind.is_outcome:
+        model = cached_expected(data, year, indicator_id)
+        verdicts = model.table["oordeel"].reindex(codes)
+        colours, notes = expected_colours(verdicts), verdicts
+        legend = expected_legend(verdicts)
+        explanation = (
+            "Verwacht: wat je op grond van de bevolking zou verwachten, met een 95%-interval; "
+            "erbuiten is meer of minder dan verwacht, een vraag voor partners en bewoners. "
+            + expected_caption(model)
+        )
+    elif colouring == "afwijking":
+        reference, _ = cached_signals(data.info.id, year)
+        deviation = deviation_classes(
+            values.reindex(codes),
+            reference["value"].get(indicator_id, float("nan")),
+            ind,
+            wide,
+        )
+        colours, notes = deviation_colours(deviation), deviation
+        legend = deviation_legend(deviation, ind)
+        explanation = (
+            f"{SignalRule().sentence()} 'Iets beter' of 'iets slechter': meer dan de helft daarvan. "
+            f"Gemeente: {ind.format(reference['value'].get(indicator_id))}."
+        )
+    else:
+        classes = quantile_classes(values)
+        colours, notes = quantile_colours(values, classes), None
+        legend = legend_items(classes, ind, int(values.reindex(codes).isna().sum()))
+        explanation = "Vijf klassen met ongeveer evenveel buurten (kwantielen)."
+        if colouring == "verwacht":
+            explanation = (
+                "Verwacht is er alleen voor jeugdzorg, Wmo en bijstand; voor dit cijfer toont "
+                "de kaart vijf klassen. " + explanation
+            )
+
+    map_col, side_col = st.columns([3, 2], gap="medium")
+    side_panel = side_col.container()  # toggles, filled after the map
+    outlined = (
+        frozenset(
+            initiatives.loc[initiatives["id"] == highlighted, "buurtcodes"]
+            .explode()
+            .dropna()
+        )
+        if highlighted
+        else frozenset()
     )
-    if chosen:
-        st.query_params["buurt"] = chosen
-    else:
-        st.query_params.pop("buurt", None)
 
-    if chosen:
-        row = data.buurten.set_index("buurtcode").loc[chosen]
-        st.subheader(row["buurtnaam"])
-        st.caption(f"Wijk {row['wijknaam']} · {chosen}")
-        reference, signals = cached_signals(data.info.id, year)
-        status = data.status(year).loc[chosen]
-        sig = signals[signals["buurtcode"] == chosen].set_index("indicator")
-        key_ids = [i.id for i in cat.indicators.values() if i.key]
-        if indicator_id not in key_ids:
-            key_ids.insert(0, indicator_id)
-        table = pd.DataFrame(
-            {
-                "Indicator": [cat[i].label for i in key_ids],
-                "Buurt": [
-                    cat[i].format(wide.at[chosen, i])
-                    if i in wide and pd.notna(wide.at[chosen, i])
-                    else status.get(i, "niet beschikbaar")
-                    for i in key_ids
-                ],
-                "Gemeente": [
-                    cat[i].format(reference.at[i, "value"])
-                    if i in reference.index
-                    else "–"
-                    for i in key_ids
-                ],
-                "Signaal": [
-                    (sig.at[i, "signal"] or "–") if i in sig.index else "–"
-                    for i in key_ids
-                ],
-            }
+    def choose_buurt(code: str) -> None:
+        if code in names:
+            st.session_state["kaart_buurt"] = code
+
+    with map_col:
+        theme_colour = theme_colours(list(cat.themes))
+        told = cached_stories(data) if show_stories else None
+        buurtkaart(
+            cached_shapes(data),
+            buurt_style(
+                data.map_geometry,
+                values,
+                ind,
+                colours,
+                selected=selected,
+                notes=notes,
+                outlined=outlined,
+            ),
+            key="kaart_map",
+            label=f"Kaart van {ind.label} per buurt, {year}. Dezelfde cijfers staan in de "
+            "tabel onder de kaart.",
+            stories=story_points(told, data.map_geometry, hide_exact)
+            if show_stories
+            else None,
+            initiatives=initiative_points(
+                initiatives, data.map_geometry, theme_colour, cat.themes
+            )
+            if show_initiatives
+            else None,
+            basemap=basemap,
+            on_click=choose_buurt,
         )
-        st.dataframe(table, hide_index=True, width="stretch")
-        st.caption(SignalRule().sentence())
-        told = cached_stories(data, StoryFilter(buurtcodes=[chosen]))[
-            "kind"
-        ].value_counts()
-        active = serving(initiatives, [chosen])
-        active = active[active["phase"] != "gestopt"]
-        st.markdown(
-            f"**Verhalen:** {told.get('kracht', 0)} krachten, {told.get('zorg', 0)} zorgen, "
-            f"{told.get('droom', 0)} dromen · **Initiatieven:** {len(active)}"
+        if show_stories:
+            log_view(user, data.info.gemeentecode, len(told), "Kaart: verhalen")
+        map_table(
+            data.map_geometry,
+            values,
+            f"{ind.label} ({ind.unit})",
+            f"%.{ind.decimals}f",
+            words=notes if notes is not None else quantile_words(values, classes),
+            words_label="Kleur op de kaart",
         )
-        st.page_link(
-            "pages/buurtprofiel.py", label=f"Buurtprofiel van {row['buurtnaam']}",
-            icon=":material/description:", query_params={"buurt": chosen},
+
+    with controls_box:
+        controls = st.columns([9, 3, 4, 4], vertical_alignment="bottom")
+        indicator_id = controls[0].selectbox(
+            "Indicator",
+            indicator_ids,
+            format_func=cat.option_label,
+            key="kaart_indicator",
+        )
+        year = int(controls[1].selectbox("Jaar", years, key="kaart_jaar"))
+        colouring = controls[2].selectbox(
+            "Kleuren",
+            list(COLOURINGS),
+            format_func=COLOURINGS.get,
+            key="kaart_kleur",
+            help="Vijf klassen: elke kleur heeft ongeveer evenveel buurten. Afwijking: hoe de buurt "
+            "zich verhoudt tot het gemeentegemiddelde; rood betekent altijd aandacht, blauw kracht. "
+            "Verwacht (jeugdzorg, Wmo, bijstand): hoger of lager dan je op grond van de "
+            "bevolking zou verwachten.",
+        )
+        basemap = controls[3].toggle(
+            "Straatkaart",
+            value=False,
+            key="kaart_achtergrond",
+            help="Een straatkaart onder de buurten. Heeft internet nodig; zonder internet blijft de achtergrond wit.",
+        )
+    with side_panel:
+        if reader:
+            st.toggle(
+                "Verhalen op de kaart", key="kaart_verhalen",
+                help="Krachten, zorgen en dromen van bewoners als stippen op de kaart.",
+            )  # fmt: skip
+            st.toggle(
+                "Exacte plekken verbergen", key="kaart_verbergen", disabled=not show_stories,
+                help="Zet elk verhaal op een willekeurige plek binnen zijn buurt in plaats "
+                "van waar het verteld is. Voor het tonen aan een gemengd publiek.",
+            )  # fmt: skip
+        st.toggle(
+            "Initiatieven op de kaart", key="kaart_initiatieven",
+            help="Initiatieven van bewoners als ruitjes, in de kleur van hun thema.",
         )  # fmt: skip
-    else:
-        st.caption(
-            "Klik op een buurt op de kaart, of kies er een hierboven, voor de belangrijkste cijfers."
+        if show_initiatives or highlighted:
+            st.selectbox(
+                "Initiatief uitlichten",
+                list(init_names),
+                key="kaart_initiatief",
+                format_func=init_names.get,
+                placeholder="Kies een initiatief om zijn buurten te omlijnen",
+            )
+
+    with side_col:
+        st.markdown(f"**{html.escape(ind.label)}** ({ind.unit}), {year}")
+        rows = "".join(
+            f'<div style="display:flex;align-items:center;gap:.5rem;margin:.15rem 0">'
+            f"{swatch(colour, 1.6, 1)}<span>{html.escape(label)}</span></div>"
+            for colour, label in legend
         )
+        st.markdown(f'<div class="legend">{rows}</div>', unsafe_allow_html=True)
+        if show_stories:
+            dots = " ".join(
+                f'<span style="white-space:nowrap">{swatch(KIND_COLOURS[k], 0.8, 0.8, True)} '
+                f"{label}</span>"
+                for k, label in KIND_LABELS.items()
+            )
+            st.markdown(f"Verhalen: {dots}", unsafe_allow_html=True)
+        if show_initiatives:
+            present = dict.fromkeys(t for ts in initiatives["themes"] for t in ts[:1])
+            diamonds = "".join(
+                f'<span style="display:inline-flex;align-items:center;gap:.45rem">'
+                f"{initiative_icon(theme_colour[t], 11)}{html.escape(cat.themes[t])}</span>"
+                for t in cat.themes
+                if t in present
+            )
+            st.markdown(
+                f'Initiatieven, naar hun eerste thema:<div style="display:flex;flex-wrap:wrap;'
+                f'gap:.3rem 1rem;margin:.3rem 0 .6rem .2rem">{diamonds}</div>',
+                unsafe_allow_html=True,
+            )
+        if highlighted:
+            served = [names[c] for c in sorted(outlined) if c in names]
+            st.caption(
+                f"Omlijnd: de buurten van {init_names[highlighted]} ({', '.join(served)})."
+            )
+        st.caption(f"{explanation} {ind.definition} Bron: {ind.source}, {year}.")
+
+        chosen = st.selectbox(
+            "Buurt",
+            codes,
+            key="kaart_buurt",
+            format_func=names.get,
+            placeholder="Kies een buurt of klik op de kaart",
+        )
+        if chosen:
+            st.query_params["buurt"] = chosen
+        else:
+            st.query_params.pop("buurt", None)
+
+        if chosen:
+            row = data.buurten.set_index("buurtcode").loc[chosen]
+            st.subheader(row["buurtnaam"])
+            st.caption(f"Wijk {row['wijknaam']} · {chosen}")
+            reference, signals = cached_signals(data.info.id, year)
+            status = data.status(year).loc[chosen]
+            sig = signals[signals["buurtcode"] == chosen].set_index("indicator")
+            key_ids = [i.id for i in cat.indicators.values() if i.key]
+            if indicator_id not in key_ids:
+                key_ids.insert(0, indicator_id)
+            table = pd.DataFrame(
+                {
+                    "Indicator": [cat[i].label for i in key_ids],
+                    "Buurt": [
+                        cat[i].format(wide.at[chosen, i])
+                        if i in wide and pd.notna(wide.at[chosen, i])
+                        else status.get(i, "niet beschikbaar")
+                        for i in key_ids
+                    ],
+                    "Gemeente": [
+                        cat[i].format(reference.at[i, "value"])
+                        if i in reference.index
+                        else "–"
+                        for i in key_ids
+                    ],
+                    "Signaal": [
+                        (sig.at[i, "signal"] or "–") if i in sig.index else "–"
+                        for i in key_ids
+                    ],
+                }
+            )
+            st.dataframe(table, hide_index=True, width="stretch")
+            st.caption(SignalRule().sentence())
+            told = cached_stories(data, StoryFilter(buurtcodes=[chosen]))[
+                "kind"
+            ].value_counts()
+            if initiatives is None:  # after the map: no delay to its colours
+                initiatives = cached_initiatives(data)
+            active = serving(initiatives, [chosen])
+            active = active[active["phase"] != "gestopt"]
+            st.markdown(
+                f"**Verhalen:** {told.get('kracht', 0)} krachten, {told.get('zorg', 0)} zorgen, "
+                f"{told.get('droom', 0)} dromen · **Initiatieven:** {len(active)}"
+            )
+            st.page_link(
+                "pages/buurtprofiel.py", label=f"Buurtprofiel van {row['buurtnaam']}",
+                icon=":material/description:", query_params={"buurt": chosen},
+            )  # fmt: skip
+        else:
+            st.caption(
+                "Klik op een buurt op de kaart, of kies er een hierboven, voor de belangrijkste cijfers."
+            )
+
+
+map_view()

@@ -12,7 +12,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 from streamlit import net_util
-from streamlit_folium import st_folium
 
 from analysis.profile import select_quotes
 from analysis.signals import deviation_classes
@@ -31,15 +30,18 @@ from ui.access import log_view
 from ui.maps import (
     KIND_COLOURS,
     MISSING_COLOUR,
-    add_story_layer,
-    choropleth,
+    buurt_style,
+    buurtkaart,
     deviation_colours,
     deviation_legend,
+    map_table,
+    story_points,
     swatch,
 )
 from ui.state import (
     available_indicators,
     cached_initiatives,
+    cached_shapes,
     cached_signals,
     cached_stories,
     catalogue,
@@ -300,21 +302,26 @@ def live_map(workshop: Workshop) -> None:
     notes = classes.copy()
     for c in hidden:
         colours[c], notes[c] = MISSING_COLOUR, "verborgen: weinig verhalen"
-    fmap = choropleth(
-        data.map_geometry, values, ind, colours, selected=code, notes=notes,
-        base_url=st.get_option("server.baseUrlPath") or "",
-    )  # fmt: skip
     told = store.entries(workshop.id)
     told = told[~told["buurtcode"].isin(hidden)]
-    if not told.empty:
-        add_story_layer(
-            fmap, told, data.map_geometry, hide_exact=workshop.privacy_safe,
-            base_url=st.get_option("server.baseUrlPath") or "",
+    # The same map every few seconds, restyled in place: new dots appear, the room's zoom stays.
+    buurtkaart(
+        cached_shapes(data),
+        buurt_style(
+            data.map_geometry, values, ind, colours, selected=code, notes=notes
+        ),
+        key="ws_map", height=450,
+        label=f"Kaart van {ind.label} per buurt met de inbreng van deze werksessie. "
+        "Dezelfde cijfers staan in de tabel onder de kaart.",
+        stories=story_points(
+            told, data.map_geometry, hide_exact=workshop.privacy_safe,
             quotes=not workshop.privacy_safe,
-        )  # fmt: skip
-    st_folium(
-        fmap, key="ws_map", height=450, use_container_width=True, returned_objects=[]
-    )
+        ),
+    )  # fmt: skip
+    map_table(
+        data.map_geometry, values, f"{ind.label} ({ind.unit})", f"%.{ind.decimals}f",
+        words=notes, words_label="Afwijking",
+    )  # fmt: skip
     legend = deviation_legend(classes, ind)
     if hidden:
         legend.append(

@@ -1,21 +1,30 @@
-"""The folium map: classes, legend, offline assets, escaping and the selected buurt."""
+"""The map: classes, legend, geometry encoding, offline assets, escaping and the selection."""
 
 import re
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
-from streamlit_folium import _get_header, _get_map_string
+import shapely
 
 from ui.maps import (
+    CHOSEN,
     DEVIATION_COLOURS,
     MISSING_COLOUR,
+    NO_FIGURE,
+    OUTLINED,
     SEQUENTIAL,
-    choropleth,
+    STEP,
+    buurt_style,
     deviation_colours,
     deviation_legend,
+    encode_shapes,
     legend_items,
     quantile_classes,
     quantile_colours,
+    spread_point,
+    story_points,
 )
 
 
@@ -48,52 +57,61 @@ def test_legend_labels_and_missing_entry(catalogue):
     assert items[-1][0] == MISSING_COLOUR and "3 buurten" in items[-1][1]
 
 
-def quantile_map(buurten, values, ind, classes, **options):
-    return choropleth(
-        buurten, values, ind, quantile_colours(values, classes), **options
-    )
+def quantile_style(buurten, values, ind, **options):
+    colours = quantile_colours(values, quantile_classes(values))
+    return buurt_style(buurten, values, ind, colours, **options)
 
 
-def render(m):
-    m.get_root().render()
-    return _get_map_string(m), _get_header(m)
+def decode(shapes: dict) -> list[list[list[np.ndarray]]]:
+    """What buurtkaart.js does with the steps: add them up from the origin."""
+    origin = np.array(shapes["origin"])
+    return [
+        [
+            [
+                origin + np.cumsum(np.reshape(r, (-1, 2)), axis=0) * shapes["step"]
+                for r in p
+            ]
+            for p in polygons
+        ]
+        for polygons in shapes["rings"]
+    ]
 
 
-def test_map_has_every_buurt_and_no_cdn(demo, catalogue):
+def test_shapes_decode_to_the_outlines_within_half_a_step(demo):
+    shapes = encode_shapes(demo.map_geometry)
+    assert shapes["codes"] == demo.map_geometry["buurtcode"].tolist()
+    for geometry, polygons in zip(demo.map_geometry.geometry, decode(shapes)):
+        parts = shapely.get_parts(geometry)
+        assert len(parts) == len(polygons)
+        for part, rings in zip(parts, polygons):
+            expected = [part.exterior, *part.interiors]
+            assert len(rings) == len(expected)
+            for ring, points in zip(expected, rings):
+                original = np.asarray(ring.coords)[:-1]
+                assert np.abs(points - original).max() <= STEP / 2 + 1e-9
+
+
+def test_style_has_one_entry_per_buurt_and_outlines_the_choice(demo, catalogue):
     ind = catalogue["pct_huishoudens_laag_inkomen"]
     values = demo.wide(2023)[ind.id]
-    m = quantile_map(
-        demo.buurten, values, ind, quantile_classes(values), selected="BU99990201"
+    codes = demo.buurten["buurtcode"].tolist()
+    style = quantile_style(
+        demo.buurten, values, ind, selected=codes[3], outlined=frozenset(codes[5:7])
     )
-    script, header = render(m)
-    assert script.count('"type": "Feature"') == len(demo.buurten)
-    # Assets come from this server only.
-    assert [src for _, src in m.default_js] == [
-        "/app/static/vendor/leaflet/leaflet.js",
-        "/app/static/vendor/jquery/jquery.min.js",
-    ]
-    assert not re.search(r"https?://", script + header)
-    # Suppressed buurten are grey, the selected one outlined in black.
-    assert MISSING_COLOUR in script and '"weight": 4' in script
+    assert len(style["fill"]) == len(style["tip"]) == len(style["mark"]) == len(codes)
+    missing = values.reindex(codes).isna().tolist()
+    assert [f == MISSING_COLOUR for f in style["fill"]] == missing
+    assert style["mark"][3] == CHOSEN and style["mark"][5:7] == [OUTLINED, OUTLINED]
+    assert style["mark"].count(NO_FIGURE) == sum(
+        missing[:3] + missing[4:5] + missing[7:]
+    )
 
 
-def test_basemap_is_optional_and_the_only_online_part(demo, catalogue):
-    ind = catalogue["aantal_inwoners"]
-    values = demo.wide(2023)[ind.id]
-    m = quantile_map(demo.buurten, values, ind, quantile_classes(values), basemap=True)
-    script, _ = render(m)
-    assert re.findall(r"https?://[^\"' ]+", script) == [
+def test_the_basemap_address_is_the_only_online_part():
+    js = (Path(__file__).resolve().parent.parent / "ui" / "buurtkaart.js").read_text()
+    assert re.findall(r"https?://[^\"' ]+", js) == [
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     ]
-
-
-def test_base_url_prefixes_assets(demo, catalogue):
-    ind = catalogue["aantal_inwoners"]
-    values = demo.wide(2023)[ind.id]
-    m = quantile_map(
-        demo.buurten, values, ind, quantile_classes(values), base_url="wijk/"
-    )
-    assert m.default_js[0][1] == "wijk/app/static/vendor/leaflet/leaflet.js"
 
 
 def test_names_are_escaped_in_tooltips(demo, catalogue):
@@ -101,17 +119,13 @@ def test_names_are_escaped_in_tooltips(demo, catalogue):
     buurten.loc[0, "buurtnaam"] = '<img src=x onerror="alert(1)">'
     ind = catalogue["aantal_inwoners"]
     values = demo.wide(2023)[ind.id]
-    script, _ = render(quantile_map(buurten, values, ind, quantile_classes(values)))
-    # The GeoJSON is embedded as JSON, where "&" is written as \u0026.
-    assert "<img" not in script
-    assert "\\u0026lt;img src=x onerror=\\u0026quot;alert(1)" in script
+    tip = quantile_style(buurten, values, ind)["tip"][0]
+    assert tip.startswith("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;: ")
 
 
 def test_vendored_assets_exist():
-    from pathlib import Path
-
     static = Path(__file__).resolve().parent.parent / "static" / "vendor"
-    for name in ("leaflet/leaflet.js", "leaflet/leaflet.css", "jquery/jquery.min.js"):
+    for name in ("leaflet/leaflet.js", "leaflet/leaflet.css"):
         assert (static / name).stat().st_size > 10_000
 
 
@@ -131,10 +145,8 @@ def test_deviation_map_is_red_for_aandacht(demo, catalogue):
     assert classes[own.isna()].isna().all()
     colours = deviation_colours(classes)
     assert set(colours[classes == "aandacht"]) == {DEVIATION_COLOURS["aandacht"]}
-    script, _ = render(
-        choropleth(demo.buurten, wide[ind.id], ind, colours, notes=classes)
-    )
-    assert '(aandacht)"' in script  # the class is named in the tooltip
+    tips = buurt_style(demo.buurten, wide[ind.id], ind, colours, notes=classes)["tip"]
+    assert any(t.endswith("(aandacht)") for t in tips)  # the class in words
     legend = deviation_legend(classes, ind)
     assert legend[0] == (
         DEVIATION_COLOURS["kracht"],
@@ -161,12 +173,7 @@ def test_deviation_for_context_indicators_does_not_judge(demo, catalogue):
     assert "veel hoger" in set(classes)  # Bloemenwijk is old
 
 
-def test_story_layer_escapes_and_hides_points(demo, catalogue):
-    import folium
-    import shapely
-
-    from ui.maps import add_story_layer, spread_point
-
+def test_story_points_escape_and_hide_points(demo):
     stories = pd.DataFrame(
         {
             "id": ["a", "b"],
@@ -178,25 +185,21 @@ def test_story_layer_escapes_and_hides_points(demo, catalogue):
             "lat": [52.42, None],
         }
     )
-    m = folium.Map(tiles=None)
-    add_story_layer(m, stories, demo.buurten, hide_exact=False)
-    script, _ = render(m)
+    points = story_points(stories, demo.buurten, hide_exact=False)
+    popup = points[0][4]
     assert (
-        "<img" not in script
-        and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in script
+        "<img" not in popup
+        and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in popup
     )
-    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in [
-        src
-        for _, src in next(
-            c for c in m._children.values() if hasattr(c, "default_js")
-        ).default_js
-    ]
-    assert "[52.42, 5.85]" in script  # the exact point is used
-    hidden = folium.Map(tiles=None)
-    add_story_layer(hidden, stories, demo.buurten, hide_exact=True)
-    assert "[52.42, 5.85]" not in render(hidden)[0]
+    assert "&lt;b&gt;kop&lt;/b&gt;" in popup
+    assert points[0][:2] == [52.42, 5.85]  # the exact point is used
+    hidden = story_points(stories, demo.buurten, hide_exact=True)
+    assert hidden[0][:2] != [52.42, 5.85]
+    quiet = story_points(stories, demo.buurten, hide_exact=True, quotes=False)
+    assert all("speeltuin" not in p[4] and "img" not in p[4] for p in quiet)
     # Stories without a point: inside their buurt, spread, and the same on every run.
     shape = demo.buurten.set_index("buurtcode").geometry["BU99990201"]
-    points = {spread_point(shape, key) for key in "abcdefgh"}
-    assert len(points) == 8 and spread_point(shape, "a") == spread_point(shape, "a")
-    assert all(shape.contains(shapely.Point(p)) for p in points)
+    spread = {spread_point(shape, key) for key in "abcdefgh"}
+    assert len(spread) == 8 and spread_point(shape, "a") == spread_point(shape, "a")
+    assert all(shape.contains(shapely.Point(p)) for p in spread)
+    assert shape.contains(shapely.Point(hidden[0][1], hidden[0][0]))

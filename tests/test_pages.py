@@ -10,6 +10,7 @@ from analysis.catalogue import load_catalogue
 from analysis.overview import where_to_start
 from stories.demo import demo_stories
 from tests.conftest import TESTER
+from ui.maps import CHOSEN, MISSING_COLOUR, OUTLINED
 from ui.state import cached_signals
 
 APP = "../app.py"
@@ -20,9 +21,11 @@ def app():
     return AppTest.from_file(APP, default_timeout=60)
 
 
-def folium_args(at: AppTest) -> dict:
-    (component,) = at.get("component_instance")
-    return json.loads(component.proto.json_args)
+def map_data(at: AppTest) -> dict:
+    """What the page sent to the map component (ui/buurtkaart.js) on this run."""
+    (component,) = at.get("bidi_component")
+    assert component.proto.component_name == "buurtkaart"
+    return json.loads(component.proto.json)
 
 
 def texts(at: AppTest) -> str:
@@ -74,28 +77,35 @@ def test_kaart_draws_every_buurt_offline(app, demo):
     at = app.run()
     at.switch_page("pages/kaart.py").run()
     assert not at.exception
-    args = folium_args(at)
-    assert args["script"].count('"type": "Feature"') == len(demo.buurten)
-    assert all(
-        link.startswith("/app/static/vendor/")
-        for link in args["js_links"] + args["css_links"]
-    )
-    assert "http" not in args["script"]
-    assert args["returned_objects"] == ["last_active_drawing"]
+    data = map_data(at)
+    assert data["shapes"]["codes"] == demo.map_geometry["buurtcode"].tolist()
+    assert len(data["style"]["fill"]) == len(demo.buurten)
+    # Leaflet comes from this server; nothing in the map's data points elsewhere.
+    assert data["vendor"] == "/app/static/vendor" and not data["basemap"]
+    (component,) = at.get("bidi_component")
+    assert "http" not in component.proto.json
     # Legend outside the map, with classes and the grey entry for suppressed buurten.
     legend = next(m.value for m in at.markdown if 'class="legend"' in m.value)
     assert legend.count("<span style=") == 6 and "geheim of niet beschikbaar" in legend
 
 
-def test_kaart_switching_indicator_redraws_and_updates_url(app):
+def test_kaart_switching_indicator_restyles_and_updates_url(app):
     at = app.run()
     at.switch_page("pages/kaart.py").run()
-    before = folium_args(at)["script"]
+    before = map_data(at)
     at.selectbox(key="kaart_indicator").select("wmo_clienten_per_1000").run()
-    after = folium_args(at)["script"]
-    # Tooltips now carry Wmo rates ("Oude Haven: 80,0 per 1.000").
-    assert re.search(r'"tooltip": "[^"]+: \d+,\d per 1.000"', after)
-    assert after != before
+    after = map_data(at)
+    # Tooltips now carry Wmo rates ("Oude Haven: 80,0 per 1.000") and the colours change;
+    # the outlines are the same, so the browser keeps its map and only restyles it.
+    rates = [
+        bool(re.fullmatch(r".+: \d+,\d per 1.000", t)) for t in after["style"]["tip"]
+    ]
+    assert sum(rates) > 30
+    assert all(
+        r or t.endswith("geen cijfer") for r, t in zip(rates, after["style"]["tip"])
+    )
+    assert after["style"]["fill"] != before["style"]["fill"]
+    assert after["shapes"] == before["shapes"]
     assert at.query_params["indicator"] == "wmo_clienten_per_1000"
     assert "Wmo-cliënten per 1.000 inwoners" in texts(at)
 
@@ -106,12 +116,12 @@ def test_kaart_renders_every_indicator(app, demo, indicator):
     at = app.run()
     at.switch_page("pages/kaart.py").run()
     assert not at.exception
-    script = folium_args(at)["script"]
-    assert script.count('"type": "Feature"') == 40
+    style = map_data(at)["style"]
     # One tooltip per buurt, a legend entry per class, grey for every missing value.
-    values = demo.wide(2023)[indicator]
-    assert len(re.findall(r'"tooltip": "', script)) == 40
-    assert script.count("geen cijfer") == values.isna().sum()
+    values = demo.wide(2023)[indicator].reindex(demo.map_geometry["buurtcode"])
+    assert len(style["tip"]) == 40
+    assert [t.endswith("geen cijfer") for t in style["tip"]] == values.isna().tolist()
+    assert [f == MISSING_COLOUR for f in style["fill"]] == values.isna().tolist()
     legend = next(m.value for m in at.markdown if 'class="legend"' in m.value)
     assert ("geheim of niet beschikbaar" in legend) == bool(values.isna().any())
 
@@ -121,12 +131,24 @@ def test_kaart_choosing_a_buurt_shows_its_key_figures(app):
     at.switch_page("pages/kaart.py").run()
     at.selectbox(key="kaart_buurt").select("BU99990201").run()
     assert at.subheader[0].value == "Oude Haven"
-    table = at.dataframe[0].value.set_index("Indicator")
+    as_table, key_figures = (d.value for d in at.dataframe)
+    # The map as a table: every buurt, the same figure, the colour's meaning in words.
+    assert (
+        len(as_table) == 40
+        and as_table["Kleur op de kaart"]
+        .str.match(r"klasse \d van 5|geen cijfer")
+        .all()
+    )
+    table = key_figures.set_index("Indicator")
     assert table.at["Huishoudens met een laag inkomen", "Signaal"] == "aandacht"
     assert table.at["Inwoners", "Buurt"] == "3.120"
     assert at.query_params["buurt"] == "BU99990201"
-    # The selected buurt is outlined on the map.
-    assert '"weight": 4' in folium_args(at)["script"]
+    # The selected buurt, and only that one, is outlined on the map.
+    data = map_data(at)
+    chosen = [
+        c for c, m in zip(data["shapes"]["codes"], data["style"]["mark"]) if m == CHOSEN
+    ]
+    assert chosen == ["BU99990201"]
     assert "krachten" in texts(at) and "Initiatieven" in texts(at)
 
 
@@ -218,7 +240,7 @@ def test_real_dataset_in_sidebar_and_pages(app):
     assert "nog geen verhalen vastgelegd" in texts(at)
     at.switch_page("pages/kaart.py").run()
     assert not at.exception
-    assert folium_args(at)["script"].count('"type": "Feature"') == 40
+    assert len(map_data(at)["shapes"]["codes"]) == 40
 
 
 def test_switching_gemeente_resets_choices_it_does_not_have(app):
@@ -250,7 +272,7 @@ def test_switching_gemeente_resets_choices_it_does_not_have(app):
     assert (
         at.selectbox(key="kaart_buurt").value is None
     )  # BU99990803 is not in these 10
-    assert folium_args(at)["script"].count('"type": "Feature"') == 10
+    assert len(map_data(at)["shapes"]["codes"]) == 10
 
 
 def test_tellen_one_buurt(app):
@@ -313,8 +335,8 @@ def test_kaart_deviation_colouring(app):
     at = app.run()
     at.switch_page("pages/kaart.py").run()
     assert not at.exception
-    script = folium_args(at)["script"]
-    assert "#ca0020" in script and "#0571b0" in script  # red aandacht, blue kracht
+    fill = map_data(at)["style"]["fill"]
+    assert "#ca0020" in fill and "#0571b0" in fill  # red aandacht, blue kracht
     legend = next(m.value for m in at.markdown if 'class="legend"' in m.value)
     assert "aandacht: duidelijk slechter dan de gemeente" in legend
     assert "standaardafwijking" in texts(at)
@@ -434,7 +456,7 @@ def test_initiatieven_coverage_and_conversation_views(app, demo):
     figure = json.loads(chart.proto.spec)
     assert len(figure["data"][0]["y"]) == 40  # one row per buurt
     assert "Zorgen zonder initiatief" in [s.value for s in at.subheader]
-    assert folium_args(at)["script"].count('"type": "Feature"') == 40
+    assert len(map_data(at)["style"]["fill"]) == 40
     at.segmented_control(key="initiatieven_weergave").set_value("gesprek").run()
     table = demo_coverage(demo)
     disagree = table[table["overeenstemming"] == "oneens"]
@@ -499,21 +521,14 @@ def test_kaart_initiative_layer_and_outline_from_url(app):
     at.query_params["initiatief"] = "demo-i01"  # Budgetcafé De Kade: two buurten
     at.switch_page("pages/kaart.py").run()
     assert not at.exception
-    script = folium_args(at)["script"]
-    # folium groups features by style: count the features whose style has the dashes.
-    outlined = re.findall(
-        r'((?:case "\d+": )+)\s*return \{[^}]*"dashArray": "10 6"', script
-    )
-    assert sum(block.count("case") for block in outlined) == 2
+    data = map_data(at)
+    assert data["style"]["mark"].count(OUTLINED) == 2
     assert "Omlijnd: de buurten van Budgetcafé De Kade" in texts(at)
-    assert "Budgetcaf" not in script  # the layer itself is off until asked for
+    assert data["initiatives"] is None  # the layer itself is off until asked for
     at.toggle(key="kaart_initiatieven").set_value(True).run()
-    script = folium_args(at)["script"]
-    assert script.count("rotate(45deg)") == 34
-    assert (
-        "Budgetcaf\\u00e9 De Kade (actief)" in script
-        or "Budgetcafé De Kade (actief)" in script
-    )
+    points = map_data(at)["initiatives"]
+    assert len(points) == 34 and all("rotate(45deg)" in p[2] for p in points)
+    assert "Budgetcafé De Kade (actief)" in [p[3] for p in points]
 
 
 def test_buurtprofiel_opens_on_the_buurt_in_the_url_and_keeps_agreements(app):

@@ -1,23 +1,23 @@
-"""The buurt map as a folium object that needs no request outside the app's own server.
+"""The buurt map: colours, legends and the layers' data for the Leaflet map in `buurtkaart.js`.
 
-Leaflet and jQuery come from `static/vendor/` (Streamlit static serving) instead of folium's
-CDN links; without the optional online base map the background is plain white.
+Leaflet comes from `static/vendor/` (Streamlit static serving): the map needs no request outside
+the app's own server; without the optional online base map the background is plain white. The
+geometry goes to the browser as quantised steps and stays there; a rerun sends new colours.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-import branca
-import folium
-import folium.plugins
 import geopandas as gpd
-import jinja2
 import numpy as np
 import pandas as pd
 import shapely
+import streamlit as st
 
 from analysis.catalogue import Indicator
 
@@ -39,20 +39,9 @@ DEVIATION_LABELS = {
     "veel lager": "duidelijk lager dan de gemeente",
     "veel hoger": "duidelijk hoger dan de gemeente",
 }
-OUTLINE = "#4d4d4d"
 VENDOR = "app/static/vendor"
-BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-BASEMAP_ATTRIBUTION = "&copy; OpenStreetMap-bijdragers"
-
-
-class MetricScale(branca.element.MacroElement):
-    """A scale bar in metres only (folium's own also shows feet)."""
-
-    _template = jinja2.Template(
-        "{% macro script(this, kwargs) %}"
-        "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
-        "{% endmacro %}"
-    )
+# Quantisation of the map geometry: 0.00001° is 1.1 m north-south and 0.7 m east-west here.
+STEP = 1e-5
 
 
 @dataclass(frozen=True)
@@ -62,11 +51,11 @@ class Classes:
     edges: list[float]
     colours: list[str]
 
+    def index(self, value: float) -> int:
+        return int(np.searchsorted(self.edges[1:-1], value, side="right"))
+
     def colour(self, value: float) -> str:
-        if pd.isna(value):
-            return MISSING_COLOUR
-        index = int(np.searchsorted(self.edges[1:-1], value, side="right"))
-        return self.colours[index]
+        return MISSING_COLOUR if pd.isna(value) else self.colours[self.index(value)]
 
 
 def quantile_classes(values: pd.Series, k: int = 5) -> Classes:
@@ -122,107 +111,19 @@ def deviation_legend(classes: pd.Series, indicator: Indicator) -> list[tuple[str
     )
 
 
-def base_map(
-    bounds: list[list[float]], base_url: str = "", basemap: bool = False
-) -> folium.Map:
-    """An empty Leaflet map fitted to `bounds`, loading its scripts from this app only."""
-    # maxZoom is normally set by a tile layer; without one, MarkerCluster needs it here.
-    m = folium.Map(
-        tiles=None, zoom_snap=0.25, maxZoom=18
-    )  # max_zoom= only reaches tiles
-    MetricScale().add_to(m)
-    prefix = f"{base_url.rstrip('/')}/{VENDOR}" if base_url else f"/{VENDOR}"
-    # Replace folium's CDN assets (Leaflet, jQuery, Bootstrap, Font Awesome) with ours.
-    m.default_js = [
-        ("leaflet", f"{prefix}/leaflet/leaflet.js"),
-        ("jquery", f"{prefix}/jquery/jquery.min.js"),
-    ]
-    m.default_css = [("leaflet_css", f"{prefix}/leaflet/leaflet.css")]
-    m.get_root().header.add_child(
-        branca.element.Element(
-            "<style>.leaflet-container{background:#ffffff;font-size:14px}"
-            ".leaflet-tooltip{font-size:14px}"
-            # Story clusters in neutral white, so they do not compete with the choropleth.
-            ".marker-cluster,.marker-cluster div{background:rgba(255,255,255,.85)!important}"
-            ".marker-cluster div{border:2px solid #1f2a44;color:#1f2a44;font-weight:700}</style>"
-        )
-    )
-    if basemap:
-        folium.TileLayer(
-            BASEMAP_URL, attr=BASEMAP_ATTRIBUTION, name="Achtergrondkaart"
-        ).add_to(m)
-    m.fit_bounds(bounds)
-    return m
-
-
-def choropleth(
-    buurten: gpd.GeoDataFrame,
-    values: pd.Series,
-    indicator: Indicator,
-    colours: pd.Series,
-    selected: str | None = None,
-    base_url: str = "",
-    basemap: bool = False,
-    notes: pd.Series | None = None,
-    outlined: frozenset[str] = frozenset(),
-) -> folium.Map:
-    """Buurten filled with `colours` (index buurtcode), with a tooltip and the selection outlined.
-
-    `outlined` buurten (those an initiative serves, say) get a thick dashed border.
-
-    The tooltip reads "Oude Haven: 15,4%", plus the buurt's `notes` entry in brackets where
-    given. Names are HTML-escaped: Leaflet tooltips render HTML, and names can come from uploads.
-    """
-    minx, miny, maxx, maxy = buurten.total_bounds
-    m = base_map([[miny, minx], [maxy, maxx]], base_url=base_url, basemap=basemap)
-    codes = buurten["buurtcode"]
-    aligned = values.reindex(codes).to_numpy()
-    extra = (
-        notes.reindex(codes).to_numpy() if notes is not None else [None] * len(codes)
-    )
-    fill = colours.reindex(codes).fillna(MISSING_COLOUR).to_numpy()
-    layer = gpd.GeoDataFrame(
-        {
-            "buurtcode": codes.to_numpy(),
-            # One short line, so the tooltip fits near the map's edge.
-            "tooltip": [
-                f"{html.escape(name)}: "
-                + (indicator.format(v) if not pd.isna(v) else "geen cijfer")
-                + (f" ({html.escape(str(e))})" if isinstance(e, str) else "")
-                for name, v, e in zip(buurten["buurtnaam"], aligned, extra)
-            ],
-            "kleur": fill,
-        },
-        geometry=buurten.geometry.to_numpy(),
-        crs=buurten.crs,
-    )
-
-    def style(feature: dict) -> dict:
-        # No "className" here: it stops streamlit-folium from reporting clicks on buurten.
-        props = feature["properties"]
-        chosen = props["buurtcode"] == selected
-        served = props["buurtcode"] in outlined
-        dash = "10 6" if served else "4 3" if props["kleur"] == MISSING_COLOUR else None
-        return {
-            "fillColor": props["kleur"],
-            "fillOpacity": 0.85,
-            "color": "#000000" if chosen or served else OUTLINE,
-            "weight": 4 if chosen or served else 1,
-            "dashArray": None if chosen else dash,
-        }
-
-    folium.GeoJson(
-        layer,
-        name="Buurten",
-        style_function=style,
-        highlight_function=lambda _: {"weight": 3, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=False),
-    ).add_to(m)
-    return m
-
-
 def quantile_colours(values: pd.Series, classes: Classes) -> pd.Series:
     return values.map(classes.colour)
+
+
+def quantile_words(values: pd.Series, classes: Classes) -> pd.Series:
+    """The class of each value in words ("klasse 2 van 5"), so the table says what the
+    colour says."""
+    n = len(classes.colours)
+    return values.map(
+        lambda v: (
+            "geen cijfer" if pd.isna(v) else f"klasse {classes.index(v) + 1} van {n}"
+        )
+    )
 
 
 def deviation_colours(classes: pd.Series) -> pd.Series:
@@ -278,67 +179,6 @@ def spread_point(polygon, key: str) -> tuple[float, float]:
     return point.x, point.y
 
 
-def add_story_layer(
-    m: folium.Map,
-    stories: pd.DataFrame,
-    buurten: gpd.GeoDataFrame,
-    hide_exact: bool,
-    base_url: str = "",
-    quotes: bool = True,
-) -> None:
-    """Stories as small circles coloured by kind, clustered where dense, the quote in a popup.
-
-    With `hide_exact`, recorded points are not used: every story is spread within its buurt.
-    Without `quotes` the dots say only kind and buurt. All user text is HTML-escaped: popups
-    and tooltips render HTML.
-    """
-    prefix = f"{base_url.rstrip('/')}/{VENDOR}" if base_url else f"/{VENDOR}"
-    cluster = folium.plugins.MarkerCluster(
-        name="Verhalen", options={"maxClusterRadius": 40, "disableClusteringAtZoom": 16}
-    )
-    cluster.default_js = [
-        ("markerclusterjs", f"{prefix}/markercluster/leaflet.markercluster.js")
-    ]
-    cluster.default_css = [
-        ("markerclustercss", f"{prefix}/markercluster/MarkerCluster.css"),
-        (
-            "markerclusterdefaultcss",
-            f"{prefix}/markercluster/MarkerCluster.Default.css",
-        ),
-    ]
-    shapes = buurten.set_index("buurtcode").geometry
-    names = buurten.set_index("buurtcode")["buurtnaam"]
-    for story in stories.to_dict("records"):
-        code = story["buurtcode"]
-        if code not in shapes.index:
-            continue
-        exact = not hide_exact and pd.notna(story["lon"]) and pd.notna(story["lat"])
-        lon, lat = (
-            (story["lon"], story["lat"])
-            if exact
-            else spread_point(shapes[code], str(story["id"]))
-        )
-        kind = KIND_LABELS.get(story["kind"], story["kind"])
-        title = f"<b>{html.escape(story['title'])}</b><br>" if story["title"] else ""
-        quote = f"<br>{title}“{html.escape(story['text'])}”" if quotes else ""
-        popup = (
-            f"<div style='max-width:18rem'><b>{kind}</b> · {html.escape(names[code])}"
-            f"{quote}</div>"
-        )
-        folium.CircleMarker(
-            location=[lat, lon],
-            radius=7,
-            color="#ffffff",
-            weight=1.5,
-            fill=True,
-            fill_color=KIND_COLOURS.get(story["kind"], "#555555"),
-            fill_opacity=0.95,
-            popup=folium.Popup(popup, max_width=320),
-            tooltip=f"{kind} · {html.escape(names[code])}",
-        ).add_to(cluster)
-    cluster.add_to(m)
-
-
 # Okabe & Ito's qualitative palette (colour-blind safe), one colour per theme in catalogue order.
 THEME_PALETTE = [
     "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
@@ -358,19 +198,134 @@ def initiative_icon(colour: str, size: int = 16) -> str:
     )
 
 
-def add_initiative_layer(
-    m: folium.Map,
+# --- the data the map component draws -------------------------------------------------------
+
+
+def encode_shapes(buurten: gpd.GeoDataFrame) -> dict:
+    """Buurt outlines as whole steps of `STEP` degrees, each ring as [dx, dy, dx, dy, …]
+    from the south-west corner: a third of the size of GeoJSON with 5 decimals."""
+    x0, y0 = (round(float(v), 5) for v in buurten.total_bounds[:2])
+    rings = []
+    for geometry in buurten.geometry:
+        polygons = shapely.get_parts(geometry)
+        rings.append(
+            [
+                [_steps(ring, x0, y0) for ring in (p.exterior, *p.interiors)]
+                for p in polygons
+                if not p.is_empty
+            ]
+        )
+    return {
+        "codes": buurten["buurtcode"].tolist(),
+        "origin": [x0, y0],
+        "step": STEP,
+        "rings": rings,
+    }
+
+
+def _steps(ring, x0: float, y0: float) -> list[int]:
+    points = np.round((np.asarray(ring.coords)[:-1] - [x0, y0]) / STEP).astype(np.int64)
+    return np.diff(points, axis=0, prepend=[[0, 0]]).ravel().tolist()
+
+
+# How a buurt's outline is drawn (buurtkaart.js, polygonStyle).
+PLAIN, NO_FIGURE, CHOSEN, OUTLINED = 0, 1, 2, 3
+
+
+def buurt_style(
+    buurten: gpd.GeoDataFrame,
+    values: pd.Series,
+    indicator,
+    colours: pd.Series,
+    selected: str | None = None,
+    notes: pd.Series | None = None,
+    outlined: frozenset[str] = frozenset(),
+) -> dict:
+    """Fill colour, tooltip and outline per buurt, in the order of `encode_shapes`.
+
+    The tooltip reads "Oude Haven: 15,4%", plus the buurt's `notes` entry in brackets where
+    given, so the class is also in words. Names are HTML-escaped: Leaflet tooltips render
+    HTML, and names can come from uploads. `outlined` buurten (those an initiative serves)
+    get a thick dashed border, the selected one a thick black line.
+    """
+    codes = buurten["buurtcode"]
+    aligned = values.reindex(codes).to_numpy()
+    extra = (
+        notes.reindex(codes).to_numpy() if notes is not None else [None] * len(codes)
+    )
+    fill = colours.reindex(codes).fillna(MISSING_COLOUR).tolist()
+    return {
+        "fill": fill,
+        "tip": [
+            f"{html.escape(name)}: "
+            + (indicator.format(v) if not pd.isna(v) else "geen cijfer")
+            + (f" ({html.escape(str(e))})" if isinstance(e, str) else "")
+            for name, v, e in zip(buurten["buurtnaam"], aligned, extra)
+        ],
+        "mark": [
+            CHOSEN
+            if code == selected
+            else OUTLINED
+            if code in outlined
+            else NO_FIGURE
+            if colour == MISSING_COLOUR
+            else PLAIN
+            for code, colour in zip(codes, fill)
+        ],  # fmt: skip
+    }
+
+
+def story_points(
+    stories: pd.DataFrame,
+    buurten: gpd.GeoDataFrame,
+    hide_exact: bool,
+    quotes: bool = True,
+) -> list[list]:
+    """Stories as [lat, lon, colour, tooltip, popup]: small circles coloured by kind, the
+    quote in the popup.
+
+    With `hide_exact`, recorded points are not used: every story is spread within its buurt.
+    Without `quotes` the dots say only kind and buurt. All user text is HTML-escaped: popups
+    and tooltips render HTML.
+    """
+    shapes = buurten.set_index("buurtcode").geometry
+    names = buurten.set_index("buurtcode")["buurtnaam"]
+    points = []
+    for story in stories.to_dict("records"):
+        code = story["buurtcode"]
+        if code not in shapes.index:
+            continue
+        exact = not hide_exact and pd.notna(story["lon"]) and pd.notna(story["lat"])
+        lon, lat = (
+            (story["lon"], story["lat"])
+            if exact
+            else spread_point(shapes[code], str(story["id"]))
+        )
+        kind = KIND_LABELS.get(story["kind"], story["kind"])
+        title = f"<b>{html.escape(story['title'])}</b><br>" if story["title"] else ""
+        quote = f"<br>{title}“{html.escape(story['text'])}”" if quotes else ""
+        popup = (
+            f"<div style='max-width:18rem'><b>{kind}</b> · {html.escape(names[code])}"
+            f"{quote}</div>"
+        )
+        colour = KIND_COLOURS.get(story["kind"], "#555555")
+        tooltip = f"{kind} · {html.escape(names[code])}"
+        points.append([round(lat, 6), round(lon, 6), colour, tooltip, popup])
+    return points
+
+
+def initiative_points(
     initiatives: pd.DataFrame,
     buurten: gpd.GeoDataFrame,
     colours: dict[str, str],
     theme_labels: dict[str, str],
-) -> None:
-    """Initiatives as diamonds in the colour of their first theme, at their own location or
-    inside the first buurt they serve; the popup names phase, themes and buurten served.
-    User text is HTML-escaped."""
+) -> list[list]:
+    """Initiatives as [lat, lon, icon, title, popup]: diamonds in the colour of their first
+    theme, at their own location or inside the first buurt they serve; the popup names phase,
+    themes and buurten served. User text is HTML-escaped."""
     shapes = buurten.set_index("buurtcode").geometry
     names = buurten.set_index("buurtcode")["buurtnaam"]
-    layer = folium.FeatureGroup(name="Initiatieven")
+    points = []
     for item in initiatives.to_dict("records"):
         served = [c for c in item["buurtcodes"] if c in shapes.index]
         if not served:
@@ -392,15 +347,91 @@ def add_initiative_layer(
             )
             + "</div>"
         )
-        folium.Marker(
-            location=[lat, lon],
-            icon=folium.DivIcon(
-                html=initiative_icon(colours.get(theme, "#555555")),
-                icon_size=(16, 16),
-                icon_anchor=(8, 8),
-                class_name="initiatief",
-            ),
-            popup=folium.Popup(popup, max_width=340),
-            tooltip=f"{html.escape(item['name'])} ({html.escape(item['phase'])})",
-        ).add_to(layer)
-    layer.add_to(m)
+        icon = initiative_icon(colours.get(theme, "#555555"))
+        # A marker's title is its accessible name and its tooltip; Leaflet sets it as text.
+        title = f"{item['name']} ({item['phase']})"
+        points.append([round(lat, 6), round(lon, 6), icon, title, popup])
+    return points
+
+
+_component = st.components.v2.component(
+    "buurtkaart",
+    js=(Path(__file__).parent / "buurtkaart.js").read_text(encoding="utf-8"),
+    css=".buurtkaart.leaflet-container{background:#ffffff;font-size:14px}"
+    ".buurtkaart .leaflet-tooltip{font-size:14px}"
+    # Story clusters in neutral white, so they do not compete with the choropleth.
+    ".buurtkaart .marker-cluster,.buurtkaart .marker-cluster div"
+    "{background:rgba(255,255,255,.9)!important}"
+    ".buurtkaart .marker-cluster div{border:2px solid #1f2a44;color:#1f2a44;font-weight:700}",
+    isolate_styles=False,  # Leaflet's own stylesheet must reach the map
+)
+
+
+def buurtkaart(
+    shapes: dict,
+    style: dict,
+    *,
+    key: str,
+    label: str,
+    height: int = 580,
+    stories: list[list] | None = None,
+    initiatives: list[list] | None = None,
+    basemap: bool = False,
+    on_click: Callable[[str], None] | None = None,
+) -> None:
+    """Draw (or restyle) the map; `on_click(buurtcode)` runs before the rerun a click starts.
+
+    `label` is the map's name for a screen reader: say what it shows and where the same
+    figures stand as a table.
+    """
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    vendor = f"/{base}/{VENDOR}" if base else f"/{VENDOR}"
+
+    def clicked() -> None:
+        code = (st.session_state.get(key) or {}).get("buurt")
+        if on_click and code:
+            on_click(code)
+
+    _component(
+        key=key,
+        data={
+            "vendor": vendor,
+            "height": height,
+            "label": label,
+            "shapes": shapes,
+            "style": style,
+            "stories": stories,
+            "initiatives": initiatives,
+            "basemap": basemap,
+        },
+        height=height,
+        on_buurt_change=clicked,
+    )
+
+
+def map_table(
+    buurten: gpd.GeoDataFrame,
+    values: pd.Series,
+    label: str,
+    number_format: str,
+    words: pd.Series | None = None,
+    words_label: str = "Signaal",
+) -> None:
+    """The map as a table, one click away under it: the same figures per buurt, sortable,
+    with the colour's meaning in words. For whoever cannot see or use the map."""
+    table = pd.DataFrame(
+        {
+            "Buurt": buurten["buurtnaam"].to_numpy(),
+            "Wijk": buurten["wijknaam"].to_numpy(),
+            label: values.reindex(buurten["buurtcode"]).to_numpy(),
+        }
+    )
+    if words is not None:
+        table[words_label] = words.reindex(buurten["buurtcode"]).fillna("–").to_numpy()
+    with st.expander("De kaart als tabel"):
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={label: st.column_config.NumberColumn(format=number_format)},
+        )

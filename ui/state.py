@@ -36,6 +36,7 @@ from stories.retention import Retention
 from stories.store import StoryFilter, StoryStore
 from stories.workshop import WorkshopStore
 from ui.access import actor, current_user, require
+from ui.maps import encode_shapes
 
 START_UP = Actor("beheerder", "bewaartermijn bij het starten")
 
@@ -78,6 +79,17 @@ def cached_dataset(dataset_id: str) -> Dataset:
 @st.cache_data(max_entries=8)
 def _signals(dataset_id: str, version: float, year: int):
     return dataset_signals(cached_dataset(dataset_id), year, load_catalogue())
+
+
+@st.cache_resource(max_entries=8)
+def _shapes(dataset_id: str, version: float) -> dict:
+    return encode_shapes(cached_dataset(dataset_id).map_geometry)
+
+
+def cached_shapes(data: Dataset) -> dict:
+    """The dataset's buurt outlines as the map component takes them (shared, never changed:
+    a resource, so no copy is made on every rerun)."""
+    return _shapes(data.info.id, dataset_version(data.info.id))
 
 
 def cached_signals(dataset_id: str, year: int):

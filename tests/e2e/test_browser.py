@@ -30,23 +30,15 @@ def pick(page: Page, box, typed: str) -> None:
     page.get_by_role("option", name=typed).first.click()
 
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-def map_frame(page: Page):
-    """The map's frame, once the page shows one map.
-
-    When a live fragment redraws the map, Streamlit can keep the old map's iframe in the
-    page, hidden, beside the new one (for a few seconds, sometimes longer on a busy
-    machine); a user sees one map, and so must the test: exactly one visible map frame.
-    """
-    visible = page.locator(MAP_IFRAME + ":visible")
-    expect(visible).to_have_count(1, timeout=TIMEOUT)
-    return page.frame_locator(MAP_IFRAME + ":visible").last
+def the_map(page: Page):
+    """The page's one map (ui/buurtkaart.js draws it in the page itself, no iframe)."""
+    shown = page.locator(".buurtkaart:visible")
+    expect(shown).to_have_count(1, timeout=TIMEOUT)
+    return shown
 
 
 def wait_for_polygons(page: Page, count: int = 40):
-    polygons = map_frame(page).locator("path.leaflet-interactive")
+    polygons = the_map(page).locator("path.leaflet-interactive")
     expect(polygons).to_have_count(count, timeout=TIMEOUT)
     return polygons
 
@@ -83,24 +75,46 @@ def test_kaart_makes_no_request_outside_the_app(page: Page, server, screenshots,
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in requests)
 
 
-def test_switch_indicator(page: Page, server, screenshots):
+def fills(polygons) -> list[str]:
+    return polygons.evaluate_all("paths => paths.map(p => p.getAttribute('fill'))")
+
+
+def test_switching_indicator_restyles_and_keeps_zoom_and_position(
+    page: Page, server, screenshots
+):
     open_page(page, f"{server}/kaart")
     polygons = wait_for_polygons(page)
-    before = [polygons.nth(i).get_attribute("fill") for i in range(40)]
-    pick(
-        page,
-        page.get_by_role("combobox", name=re.compile("Indicator")),
-        "Wmo-cliënten per",
-    )
-    expect(
-        page.get_by_text("Wmo-cliënten per 1.000 inwoners (per 1.000)")
-    ).to_be_visible(timeout=TIMEOUT)
-    expect(page).to_have_url(re.compile("indicator=wmo_clienten_per_1000"))
-    polygons = wait_for_polygons(page)
+    kaart = the_map(page)
+    # Zoom in twice and drag the map, as a person looking at one corner does.
+    kaart.locator(".leaflet-control-zoom-in").click()
+    kaart.locator(".leaflet-control-zoom-in").click()
+    box = kaart.bounding_box()
+    page.mouse.move(box["x"] + 300, box["y"] + 300)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 200, box["y"] + 220, steps=5)
+    page.mouse.up()
+    expect(kaart).to_have_attribute("data-zoom", re.compile(r"\d"), timeout=TIMEOUT)
     page.wait_for_timeout(500)
-    after = [polygons.nth(i).get_attribute("fill") for i in range(40)]
-    assert after != before
-    page.screenshot(path=screenshots / "kaart-wmo.png")
+    view = (kaart.get_attribute("data-zoom"), kaart.get_attribute("data-center"))
+    page.evaluate("document.querySelector('.buurtkaart').__same = true")
+    for typed, unit in [
+        ("Wmo-cliënten per", "Wmo-cliënten per 1.000 inwoners (per 1.000)"),
+        ("Ouderen van 65", "Ouderen van 65 jaar en ouder (%)"),
+        ("Misdrijven per", "Misdrijven per 1.000 inwoners (per 1.000)"),
+    ]:
+        before, restyles = fills(polygons), kaart.get_attribute("data-restyles")
+        pick(page, page.get_by_role("combobox", name=re.compile("Indicator")), typed)
+        expect(page.get_by_text(unit)).to_be_visible(timeout=TIMEOUT)
+        expect(kaart).not_to_have_attribute("data-restyles", restyles, timeout=TIMEOUT)
+        assert fills(polygons) != before
+        # The same map, restyled: same element, same zoom, same centre.
+        assert page.evaluate("document.querySelector('.buurtkaart').__same") is True
+        assert (
+            kaart.get_attribute("data-zoom"),
+            kaart.get_attribute("data-center"),
+        ) == view
+    expect(page).to_have_url(re.compile("indicator=misdrijven_per_1000"))
+    page.screenshot(path=screenshots / "kaart-misdrijven-ingezoomd.png")
 
 
 def test_click_buurt_shows_its_figures(page: Page, server, screenshots):
@@ -108,7 +122,7 @@ def test_click_buurt_shows_its_figures(page: Page, server, screenshots):
     polygons = wait_for_polygons(page)
     target = polygons.nth(6)
     target.hover()
-    tooltip = map_frame(page).locator(".leaflet-tooltip")
+    tooltip = page.locator(".leaflet-tooltip")
     expect(tooltip).to_be_visible(timeout=TIMEOUT)
     name = tooltip.inner_text().rsplit(":", 1)[0].strip()
     target.click()

@@ -7,9 +7,9 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.test_browser import (
     TIMEOUT,
-    map_frame,
     open_page,
     pick,
+    the_map,
     wait_for_polygons,
 )
 
@@ -35,7 +35,7 @@ def test_roles_coverage_and_conversation(page: Page, server, screenshots):
     expect(page.locator(".js-plotly-plot .heatmaplayer")).to_be_visible(timeout=TIMEOUT)
     wait_for_polygons(page)
     # Drawn in a visible view, the map fits the gemeente, not the whole world.
-    scale = map_frame(page).locator(".leaflet-control-scale-line")
+    scale = the_map(page).locator(".leaflet-control-scale-line")
     expect(scale).to_have_text(re.compile(r"^\d+ (m|km)$"))
     assert int(scale.inner_text().split()[0]) <= (
         2 if "km" in scale.inner_text() else 2000
@@ -71,7 +71,7 @@ def test_from_register_to_the_map(page: Page, server, screenshots):
         re.compile(r"/kaart\?.*initiatief=demo-i01"), timeout=TIMEOUT
     )
     wait_for_polygons(page)
-    frame = map_frame(page)
+    frame = the_map(page)
     expect(frame.locator('path[stroke-dasharray="10 6"]')).to_have_count(
         2, timeout=TIMEOUT
     )

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import running_app
-from tests.e2e.test_browser import TIMEOUT, map_frame, pick, wait_for_polygons
+from tests.e2e.test_browser import TIMEOUT, pick, the_map, wait_for_polygons
 
 LIVE = 15_000  # the projector refreshes every 3 s; allow for a slow machine
 PHONE = {
@@ -118,7 +118,7 @@ def test_a_dream_from_a_phone_appears_on_the_projector(
     expect(projector.locator(".ws-feed-head")).to_have_text("Net binnen (1)")
     # ... and as a dot on its map.
     expect(
-        map_frame(projector).locator("path.leaflet-interactive[fill='#7b3294']")
+        the_map(projector).locator("path.leaflet-interactive[fill='#7b3294']")
     ).to_have_count(1, timeout=LIVE)
     mobile.screenshot(path=screenshots / "werksessie-telefoon-verstuurd.png")
     mobile.context.close()
@@ -165,7 +165,7 @@ def test_projector_at_150_percent(browser: Browser, projector: Page, screenshots
     page = context.new_page()
     page.goto(projector.url)
     expect(page.locator(".ws-big h2")).to_be_visible(timeout=TIMEOUT)
-    expect(map_frame(page).locator("path.leaflet-interactive").first).to_be_visible(
+    expect(the_map(page).locator("path.leaflet-interactive").first).to_be_visible(
         timeout=TIMEOUT
     )
     assert (

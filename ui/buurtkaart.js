@@ -1,0 +1,222 @@
+// Buurtkaart: one Leaflet map in the Streamlit page itself (no iframe).
+//
+// Streamlit calls this function on the first render and again whenever the data from Python
+// changes, with the same parentElement. The map, its buurt polygons and its layers are kept
+// per parentElement: a new indicator, year, colouring or selection only restyles the polygons
+// that are already on screen, so the zoom and position stay where the user left them. The
+// geometry is rebuilt only when another gemeente's buurten arrive.
+//
+// Data from Python (ui/buurtkaart.py): vendor (where Leaflet is served), height, label,
+// shapes {codes, origin, step, rings}, style {fill, tip, mark}, stories, initiatives, basemap.
+
+const maps = new WeakMap();
+const OUTLINE = "#4d4d4d";
+const BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+const BASEMAP_ATTRIBUTION = "&copy; OpenStreetMap-bijdragers";
+
+function loadScript(src) {
+  const loaded = (window.__buurtkaartScripts = window.__buurtkaartScripts || {});
+  if (!loaded[src]) {
+    loaded[src] = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`Kon ${src} niet laden`));
+      document.head.appendChild(script);
+    });
+  }
+  return loaded[src];
+}
+
+function loadCss(href) {
+  if (document.querySelector(`link[data-buurtkaart="${href}"]`)) return;
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = href;
+  link.dataset.buurtkaart = href;
+  document.head.appendChild(link);
+}
+
+// Rings arrive as quantised steps: [dx, dy, dx, dy, ...] in units of `step` degrees, the
+// first pair measured from `origin`.
+function decode(shapes) {
+  const [x0, y0] = shapes.origin;
+  const step = shapes.step;
+  return shapes.rings.map((polygons) =>
+    polygons.map((rings) =>
+      rings.map((deltas) => {
+        const points = [];
+        let x = 0;
+        let y = 0;
+        for (let i = 0; i < deltas.length; i += 2) {
+          x += deltas[i];
+          y += deltas[i + 1];
+          points.push([y0 + y * step, x0 + x * step]);
+        }
+        return points;
+      }),
+    ),
+  );
+}
+
+// mark: 0 plain, 1 no figure (dashed), 2 chosen buurt, 3 outlined (an initiative serves it).
+function polygonStyle(fill, mark) {
+  return {
+    fillColor: fill,
+    fillOpacity: 0.85,
+    color: mark >= 2 ? "#000000" : OUTLINE,
+    weight: mark >= 2 ? 4 : 1,
+    dashArray: mark === 3 ? "10 6" : mark === 1 ? "4 3" : null,
+  };
+}
+
+function createMap(parentElement, data) {
+  const L = window.L;
+  const div = document.createElement("div");
+  div.className = "buurtkaart";
+  div.style.height = `${data.height}px`;
+  div.style.width = "100%";
+  parentElement.appendChild(div);
+  const map = L.map(div, { zoomSnap: 0.25, maxZoom: 18, zoomControl: false });
+  L.control.zoom({ zoomInTitle: "Inzoomen", zoomOutTitle: "Uitzoomen" }).addTo(map);
+  L.control.scale({ imperial: false }).addTo(map);
+  map.attributionControl.setPrefix(false);
+  div.leafletMap = map; // for tests that read the layers
+  const state = { map, div, polygons: [], restyles: 0 };
+  const remember = () => {
+    const c = map.getCenter();
+    div.dataset.zoom = map.getZoom().toFixed(2);
+    div.dataset.center = `${c.lat.toFixed(6)},${c.lng.toFixed(6)}`;
+  };
+  map.on("moveend zoomend", remember);
+  new ResizeObserver(() => map.invalidateSize()).observe(div);
+  return state;
+}
+
+function setShapes(state, shapes) {
+  const L = window.L;
+  if (state.buurten) state.buurten.remove();
+  state.buurten = L.featureGroup();
+  state.polygons = decode(shapes).map((latlngs, i) => {
+    const polygon = L.polygon(latlngs, { bubblingMouseEvents: false });
+    const code = shapes.codes[i];
+    polygon.on("click", () => state.setTriggerValue("buurt", code));
+    polygon.on("mouseover", () => polygon.setStyle({ weight: 3, color: "#000000" }));
+    polygon.on("mouseout", () => polygon.setStyle(polygon.own));
+    polygon.bindTooltip("", { sticky: false });
+    polygon.addTo(state.buurten);
+    return polygon;
+  });
+  state.buurten.addTo(state.map);
+  state.map.fitBounds(state.buurten.getBounds());
+}
+
+function setStyle(state, style) {
+  state.polygons.forEach((polygon, i) => {
+    polygon.own = polygonStyle(style.fill[i], style.mark[i]);
+    polygon.setStyle(polygon.own);
+    polygon.setTooltipContent(style.tip[i]);
+    if (style.mark[i] >= 2) polygon.bringToFront();
+  });
+  state.restyles += 1;
+  // For tests and the benchmark: how often, and when, the colours changed.
+  state.div.dataset.restyles = String(state.restyles);
+  state.div.dataset.restyledAt = performance.now().toFixed(1);
+}
+
+async function setStories(state, stories, vendor) {
+  const L = window.L;
+  if (state.stories) state.stories.remove();
+  state.stories = null;
+  if (!stories || !stories.length) return;
+  loadCss(`${vendor}/markercluster/MarkerCluster.css`);
+  loadCss(`${vendor}/markercluster/MarkerCluster.Default.css`);
+  await loadScript(`${vendor}/markercluster/leaflet.markercluster.js`);
+  const cluster = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 16 });
+  for (const [lat, lon, colour, tip, popup] of stories) {
+    L.circleMarker([lat, lon], {
+      radius: 7, color: "#ffffff", weight: 1.5, fill: true, fillColor: colour, fillOpacity: 0.95,
+    })
+      .bindTooltip(tip)
+      .bindPopup(popup, { maxWidth: 320 })
+      .addTo(cluster);
+  }
+  state.stories = cluster.addTo(state.map);
+}
+
+function setInitiatives(state, initiatives) {
+  const L = window.L;
+  if (state.initiatives) state.initiatives.remove();
+  state.initiatives = null;
+  if (!initiatives || !initiatives.length) return;
+  const layer = L.featureGroup();
+  for (const [lat, lon, icon, title, popup] of initiatives) {
+    L.marker([lat, lon], {
+      title,
+      icon: L.divIcon({ html: icon, iconSize: [16, 16], iconAnchor: [8, 8], className: "initiatief" }),
+    })
+      .bindTooltip(Object.assign(document.createElement("span"), { textContent: title }))
+      .bindPopup(popup, { maxWidth: 340 })
+      .addTo(layer);
+  }
+  state.initiatives = layer.addTo(state.map);
+}
+
+function setBasemap(state, on) {
+  const L = window.L;
+  if (on && !state.tiles) {
+    state.tiles = L.tileLayer(BASEMAP_URL, { attribution: BASEMAP_ATTRIBUTION }).addTo(state.map);
+  } else if (!on && state.tiles) {
+    state.tiles.remove();
+    state.tiles = null;
+  }
+}
+
+// Each part is compared with what is on screen as JSON text, and only a changed part is redone.
+async function update(parentElement, data, setTriggerValue) {
+  loadCss(`${data.vendor}/leaflet/leaflet.css`);
+  await loadScript(`${data.vendor}/leaflet/leaflet.js`);
+  let state = maps.get(parentElement);
+  if (!state) {
+    state = createMap(parentElement, data);
+    state.shown = {};
+    maps.set(parentElement, state);
+  }
+  state.setTriggerValue = setTriggerValue;
+  state.div.setAttribute("aria-label", data.label);
+  state.div.style.height = `${data.height}px`;
+  const changed = (part) => {
+    const text = JSON.stringify(data[part] ?? null);
+    if (state.shown[part] === text) return false;
+    state.shown[part] = text;
+    return true;
+  };
+  if (changed("shapes")) {
+    setShapes(state, data.shapes);
+    state.shown.style = null;
+  }
+  if (changed("style")) setStyle(state, data.style);
+  setBasemap(state, data.basemap);
+  if (changed("initiatives")) setInitiatives(state, data.initiatives);
+  if (changed("stories")) await setStories(state, data.stories, data.vendor);
+}
+
+export default function ({ parentElement, data, setTriggerValue }) {
+  // Renders are queued, so a quick second rerun never overtakes the first while Leaflet loads.
+  const queued = (parentElement.__buurtkaartQueue || Promise.resolve())
+    .then(() => update(parentElement, data, setTriggerValue))
+    .catch((error) => {
+      parentElement.textContent = `De kaart kon niet worden getoond: ${error.message}`;
+    });
+  parentElement.__buurtkaartQueue = queued;
+  // Streamlit calls the last cleanup when the map leaves the page; it may also call one
+  // while a newer render is under way, so only a map that really left is removed.
+  return () =>
+    setTimeout(() => {
+      const state = maps.get(parentElement);
+      if (state && !parentElement.isConnected) {
+        state.map.remove();
+        maps.delete(parentElement);
+      }
+    }, 0);
+}
