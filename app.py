@@ -19,6 +19,15 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+# Streamlit declares its pages English; ours are Dutch, and a screen reader pronounces the text
+# by the declared language (WCAG 3.1.1). Captions in Streamlit's grey reach a contrast of only
+# 2.7:1 on white (their grey at 60 % opacity); this grey reaches 6.6:1 (WCAG 1.4.3: 4.5:1).
+st.html(
+    '<script>document.documentElement.lang = "nl"</script>'
+    "<style>[data-testid=stCaptionContainer]{color:#555b6b;opacity:1}</style>",
+    unsafe_allow_javascript=True,
+)
+
 user = current_user()
 MENU = [
     # (file, title, icon); the page's own name is the key of its permission in PAGES.

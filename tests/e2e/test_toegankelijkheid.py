@@ -1,0 +1,128 @@
+"""WCAG 2.1 AA on every page and every view, as axe-core judges it (issue: Vlot en
+toegankelijk). The werksessie's projector and phone pages are checked in test_werksessie.py,
+in the middle of a real werksessie."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.test_browser import TIMEOUT, open_page, wait_for_polygons
+
+
+def tabs(page: Page, names: list[str], where: str) -> None:
+    for name in names:
+        page.get_by_role("tab", name=name).click()
+        expect(page.get_by_role("tab", name=name)).to_have_attribute(
+            "aria-selected", "true"
+        )
+        assert_accessible(page, f"{where}, tab {name}")
+
+
+def heading(page: Page, name: str) -> None:
+    expect(page.get_by_role("heading", name=name, exact=True).first).to_be_visible(
+        timeout=TIMEOUT
+    )
+
+
+def test_overzicht(page: Page, server):
+    open_page(page, server)
+    heading(page, "Voorbeeldstad (fictief)")
+    assert_accessible(page, "Overzicht")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "kleur=afwijking",
+        "kleur=verwacht&indicator=wmo_clienten_per_1000",
+        "buurt=BU99990201&initiatief=demo-i01",
+    ],
+)
+def test_kaart(page: Page, server, query):
+    open_page(page, f"{server}/kaart?{query}")
+    wait_for_polygons(page)
+    assert_accessible(page, f"Kaart {query}")
+
+
+def test_kaart_with_every_layer_and_its_table(page: Page, server):
+    open_page(page, f"{server}/kaart")
+    wait_for_polygons(page)
+    for toggle in ("Verhalen op de kaart", "Initiatieven op de kaart"):
+        page.get_by_test_id("stCheckbox").filter(
+            has_text=re.compile(f"^{toggle}")
+        ).click()
+    expect(page.locator(".buurtkaart .marker-cluster").first).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(page.locator(".buurtkaart .initiatief").first).to_be_visible()
+    page.get_by_text("De kaart als tabel").click()
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=TIMEOUT)
+    assert_accessible(page, "Kaart met verhalen, initiatieven en tabel")
+
+
+def test_tellen(page: Page, server):
+    open_page(page, f"{server}/tellen?buurt=BU99990201")
+    heading(page, "Tellen")
+    tabs(
+        page,
+        ["Ranglijst", "Trechter", "Verwacht", "Verdeling", "Samenhang", "Ontwikkeling"],
+        "Tellen",
+    )
+
+
+def test_vertellen(page: Page, server):
+    open_page(page, f"{server}/vertellen")
+    heading(page, "Vertellen")
+    tabs(page, ["Verhalen", "Verhaal toevoegen", "Inlezen en uitvoeren"], "Vertellen")
+
+
+@pytest.mark.parametrize("view", ["rolwijzer", "dekking", "gesprek", "register"])
+def test_initiatieven(page: Page, server, view):
+    open_page(page, f"{server}/initiatieven?weergave={view}")
+    heading(page, "Initiatieven")
+    if view == "dekking":
+        wait_for_polygons(page)
+    assert_accessible(page, f"Initiatieven, {view}")
+
+
+def test_buurtprofiel(page: Page, server):
+    open_page(page, f"{server}/buurtprofiel?buurt=BU99990201")
+    heading(page, "Buurtprofiel")
+    expect(page.get_by_text("Oude Haven").first).to_be_visible(timeout=TIMEOUT)
+    assert_accessible(page, "Buurtprofiel")
+
+
+def test_werksessie_start(page: Page, server):
+    open_page(page, f"{server}/werksessie")
+    heading(page, "Werksessie")
+    assert_accessible(page, "Werksessie, beginnen")
+
+
+def test_data(page: Page, server):
+    open_page(page, f"{server}/data")
+    heading(page, "Data")
+    tabs(
+        page,
+        [
+            "Uit bestanden",
+            "Van internet (CBS en PDOK)",
+            "Ingeladen gemeenten",
+            "Bewaartermijn",
+            "Logboek",
+        ],
+        "Data",
+    )
+
+
+def test_doemee_code_entry(page: Page, server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{server}/doemee")
+    expect(page.get_by_role("heading", name=re.compile("^Doe mee"))).to_be_visible(
+        timeout=TIMEOUT
+    )
+    assert_accessible(page, "Doe mee, code invullen")
