@@ -124,24 +124,27 @@ function setStyle(state, style) {
   state.div.dataset.restyledAt = performance.now().toFixed(1);
 }
 
-async function setStories(state, stories, vendor) {
+function setStories(state, stories, vendor) {
   const L = window.L;
   if (state.stories) state.stories.remove();
   state.stories = null;
+  const turn = (state.storiesTurn = (state.storiesTurn || 0) + 1);
   if (!stories || !stories.length) return;
   loadCss(`${vendor}/markercluster/MarkerCluster.css`);
   loadCss(`${vendor}/markercluster/MarkerCluster.Default.css`);
-  await loadScript(`${vendor}/markercluster/leaflet.markercluster.js`);
-  const cluster = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 16 });
-  for (const [lat, lon, colour, tip, popup] of stories) {
-    L.circleMarker([lat, lon], {
-      radius: 7, color: "#ffffff", weight: 1.5, fill: true, fillColor: colour, fillOpacity: 0.95,
-    })
-      .bindTooltip(tip)
-      .bindPopup(popup, { maxWidth: 320 })
-      .addTo(cluster);
-  }
-  state.stories = cluster.addTo(state.map);
+  loadScript(`${vendor}/markercluster/leaflet.markercluster.js`).then(() => {
+    if (turn !== state.storiesTurn) return; // newer stories arrived meanwhile
+    const cluster = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 16 });
+    for (const [lat, lon, colour, tip, popup] of stories) {
+      L.circleMarker([lat, lon], {
+        radius: 7, color: "#ffffff", weight: 1.5, fill: true, fillColor: colour, fillOpacity: 0.95,
+      })
+        .bindTooltip(tip)
+        .bindPopup(popup, { maxWidth: 320 })
+        .addTo(cluster);
+    }
+    state.stories = cluster.addTo(state.map);
+  });
 }
 
 function setInitiatives(state, initiatives) {
@@ -173,9 +176,7 @@ function setBasemap(state, on) {
 }
 
 // Each part is compared with what is on screen as JSON text, and only a changed part is redone.
-async function update(parentElement, data, setTriggerValue) {
-  loadCss(`${data.vendor}/leaflet/leaflet.css`);
-  await loadScript(`${data.vendor}/leaflet/leaflet.js`);
+function update(parentElement, data, setTriggerValue) {
   let state = maps.get(parentElement);
   if (!state) {
     state = createMap(parentElement, data);
@@ -198,17 +199,32 @@ async function update(parentElement, data, setTriggerValue) {
   if (changed("style")) setStyle(state, data.style);
   setBasemap(state, data.basemap);
   if (changed("initiatives")) setInitiatives(state, data.initiatives);
-  if (changed("stories")) await setStories(state, data.stories, data.vendor);
+  if (changed("stories")) setStories(state, data.stories, data.vendor);
 }
 
 export default function ({ parentElement, data, setTriggerValue }) {
-  // Renders are queued, so a quick second rerun never overtakes the first while Leaflet loads.
-  const queued = (parentElement.__buurtkaartQueue || Promise.resolve())
-    .then(() => update(parentElement, data, setTriggerValue))
-    .catch((error) => {
-      parentElement.textContent = `De kaart kon niet worden getoond: ${error.message}`;
-    });
-  parentElement.__buurtkaartQueue = queued;
+  const fail = (error) => {
+    parentElement.textContent = `De kaart kon niet worden getoond: ${error.message}`;
+  };
+  const draw = () => update(parentElement, data, setTriggerValue);
+  loadCss(`${data.vendor}/leaflet/leaflet.css`);
+  // Once Leaflet is there (every render after the first), the map is restyled at once,
+  // without giving the browser's other work a turn first.
+  if (window.L && !parentElement.waiting) {
+    try {
+      draw();
+    } catch (error) {
+      fail(error);
+    }
+  } else {
+    const waiting = (parentElement.waiting || loadScript(`${data.vendor}/leaflet/leaflet.js`))
+      .then(draw)
+      .catch(fail)
+      .finally(() => {
+        if (parentElement.waiting === waiting) parentElement.waiting = null;
+      });
+    parentElement.waiting = waiting;
+  }
   // Streamlit calls the last cleanup when the map leaves the page; it may also call one
   // while a newer render is under way, so only a map that really left is removed.
   return () =>

@@ -367,6 +367,11 @@ _component = st.components.v2.component(
 )
 
 
+def _vendor() -> str:
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/{VENDOR}" if base else f"/{VENDOR}"
+
+
 def buurtkaart(
     shapes: dict,
     style: dict,
@@ -384,8 +389,6 @@ def buurtkaart(
     `label` is the map's name for a screen reader: say what it shows and where the same
     figures stand as a table.
     """
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    vendor = f"/{base}/{VENDOR}" if base else f"/{VENDOR}"
 
     def clicked() -> None:
         code = (st.session_state.get(key) or {}).get("buurt")
@@ -395,7 +398,7 @@ def buurtkaart(
     _component(
         key=key,
         data={
-            "vendor": vendor,
+            "vendor": _vendor(),
             "height": height,
             "label": label,
             "shapes": shapes,
