@@ -108,7 +108,10 @@ function setShapes(state, shapes) {
     return polygon;
   });
   state.buurten.addTo(state.map);
-  state.map.fitBounds(state.buurten.getBounds());
+  state.map.fitBounds(state.buurten.getBounds()); // the map's first view draws the paths
+  // Not one Tab stop per buurt: without a mouse the buurt is chosen in the list beside the
+  // map, and the table under it has every figure.
+  for (const polygon of state.polygons) polygon.getElement()?.setAttribute("tabindex", "-1");
 }
 
 function setStyle(state, style) {

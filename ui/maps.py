@@ -358,6 +358,8 @@ _component = st.components.v2.component(
     "buurtkaart",
     js=(Path(__file__).parent / "buurtkaart.js").read_text(encoding="utf-8"),
     css=".buurtkaart.leaflet-container{background:#ffffff;font-size:14px}"
+    # Reached with Tab, the map shows it has the focus (arrow keys pan, + and - zoom).
+    ".buurtkaart.leaflet-container:focus-visible{outline:3px solid #1f5f99;outline-offset:2px}"
     ".buurtkaart .leaflet-tooltip{font-size:14px}"
     # Story clusters in neutral white, so they do not compete with the choropleth.
     ".buurtkaart .marker-cluster,.buurtkaart .marker-cluster div"

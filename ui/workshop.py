@@ -46,6 +46,8 @@ PROJECTOR_CSS = (
     ".ws-rank .ws-place{font-weight:700;min-width:2.4rem;text-align:right}"
     ".ws-rank .ws-bar{background:#7b3294;height:1.4rem;border-radius:.2rem}"
     ".stButton button p,[data-testid=stBaseButton-segmented_control] p{font-size:1.1rem}"
+    # At 200 % zoom the step switch wraps rather than hiding an option off to the side.
+    ".st-key-ws_weergave [role=radiogroup]{flex-wrap:wrap}"
     "</style>"
 )
 PARTICIPANT_CSS = (

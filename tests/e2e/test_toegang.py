@@ -16,8 +16,10 @@ from stories.audit import Actor
 from stories.db import make_engine
 from stories.demo import demo_stories
 from stories.workshop import WorkshopStore
+from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import AS_PARTICIPANT, free_port, running_app
 from tests.e2e.test_browser import TIMEOUT
+from tests.e2e.test_werksessie import send
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -95,6 +97,37 @@ def test_a_phone_sees_nothing_but_the_werksessie(
     expect(page.get_by_role("combobox", name="Over welke buurt?")).to_be_visible()
     assert page.locator("[data-testid=stSidebar]").count() == 0
     page.screenshot(path=screenshots / "toegang-deelnemer-doemee.png")
+    assert_accessible(page, "Doe mee, deelnemer")
+    page.goto(f"{url}/data")
+    expect(page.get_by_role("heading", name="Alleen voor medewerkers")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    assert_accessible(page, "Alleen voor medewerkers")
+    page.context.close()
+
+
+def test_a_phone_at_200_percent_can_still_send(
+    browser: Browser, participant_room, screenshots
+):
+    """A 390 px phone zoomed to 200 % is 195 CSS pixels wide: everything still fits (no
+    sideways scrolling, WCAG 1.4.10) and an entry still goes out."""
+    url, made = participant_room
+    page = browser.new_context(
+        viewport={"width": 195, "height": 422}, device_scale_factor=4,
+        is_mobile=True, has_touch=True,
+    ).new_page()  # fmt: skip
+    page.goto(f"{url}/doemee?code={made.join_code}")
+    expect(page.get_by_role("heading", name="Doe mee: Buurtavond")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(page.get_by_role("button", name="Versturen")).to_be_visible(timeout=TIMEOUT)
+    wide = "document.documentElement.scrollWidth <= window.innerWidth"
+    assert page.evaluate(wide), "the page scrolls sideways"
+    page.screenshot(path=screenshots / "toegang-telefoon-200.png", full_page=True)
+    send(page, "Zorg", "Rozenbuurt", "Veiligheid", "Te hard rijden")
+    assert page.evaluate(wide), "the page scrolls sideways"
+    page.screenshot(path=screenshots / "toegang-telefoon-200-verstuurd.png")
+    assert_accessible(page, "Doe mee op 200 %")
     page.context.close()
 
 

@@ -126,3 +126,60 @@ def test_doemee_code_entry(page: Page, server):
         timeout=TIMEOUT
     )
     assert_accessible(page, "Doe mee, code invullen")
+
+
+def tab_to(page: Page, accessible: str) -> None:
+    """Press Tab until the element named `accessible` (its aria-label or label) has the
+    focus, as someone without a mouse does; it must show that it has it."""
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        name = page.evaluate(
+            """() => { const e = document.activeElement;
+                const label = e.labels && e.labels[0] ? e.labels[0].innerText : '';
+                return e.getAttribute('aria-label') || label || ''; }"""
+        )
+        if name.startswith(accessible):
+            # Visible focus: the element or a box around it looks different with the focus
+            # than without (an outline, a shadow or a coloured border).
+            changed = page.evaluate(
+                """async () => {
+                    const settle = () => new Promise((done) => setTimeout(done, 400));
+                    await settle(); // styles move in with a transition
+                    const focused = document.activeElement;
+                    const look = () => { const out = []; let e = focused;
+                        for (let i = 0; i < 5 && e; i++, e = e.parentElement) {
+                            const s = getComputedStyle(e);
+                            out.push([s.outlineStyle, s.outlineColor, s.boxShadow,
+                                      s.borderColor].join()); }
+                        return out.join('|'); };
+                    const withFocus = look(); focused.blur(); await settle();
+                    const without = look(); focused.focus(); await settle();
+                    return withFocus !== without; }"""
+            )
+            assert changed, f"{accessible}: the focus is not visible"
+            return
+    raise AssertionError(f"{accessible} is not reachable with Tab")
+
+
+def test_kaart_by_keyboard(page: Page, server):
+    """Indicator, map and buurt without a mouse: Tab, type, Enter, + to zoom."""
+    open_page(page, f"{server}/kaart")
+    polygons = wait_for_polygons(page)
+    kaart = page.locator(".buurtkaart")
+    page.evaluate("document.activeElement.blur()")  # start at the top of the page
+    tab_to(page, "Indicator")
+    restyles = kaart.get_attribute("data-restyles")
+    page.keyboard.type("Wmo-cliënten per")
+    page.keyboard.press("Enter")
+    expect(kaart).not_to_have_attribute("data-restyles", restyles, timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile("indicator=wmo_clienten_per_1000"))
+    tab_to(page, "Kaart van")
+    zoom = float(kaart.get_attribute("data-zoom"))
+    page.keyboard.press("+")
+    expect(kaart).not_to_have_attribute("data-zoom", f"{zoom:.2f}", timeout=TIMEOUT)
+    assert float(kaart.get_attribute("data-zoom")) > zoom
+    tab_to(page, "Buurt")
+    page.keyboard.type("Oude Haven")
+    page.keyboard.press("Enter")
+    heading(page, "Oude Haven")
+    assert polygons.count() == 40

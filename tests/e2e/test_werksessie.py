@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import running_app
 from tests.e2e.test_browser import TIMEOUT, pick, the_map, wait_for_polygons
 
@@ -100,6 +101,7 @@ def test_a_dream_from_a_phone_appears_on_the_projector(
 ):
     wait_for_polygons(projector)
     expect(projector.locator(".ws-feed-head")).to_have_text("Net binnen (0)")
+    assert_accessible(projector, "Werksessie, projector")
     mobile = phone(browser, join_link(projector, room))
     expect(mobile.get_by_role("button", name="Versturen")).to_be_visible()
     mobile.screenshot(path=screenshots / "werksessie-telefoon.png")
@@ -172,6 +174,32 @@ def test_projector_at_150_percent(browser: Browser, projector: Page, screenshots
         page.locator(".ws-big h2").bounding_box()["y"] < 720
     )  # the buurt is on screen
     page.screenshot(path=screenshots / "werksessie-projector-150.png")
+    context.close()
+
+
+def no_sideways_scrolling(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        "the page scrolls sideways"
+    )
+
+
+def test_projector_at_200_percent(browser: Browser, projector: Page, screenshots):
+    """Zoomed to 200 % (WCAG 1.4.4): the 1920×1080 screen is 960×540 CSS pixels."""
+    context = browser.new_context(
+        viewport={"width": 960, "height": 540}, device_scale_factor=2
+    )
+    page = context.new_page()
+    page.goto(projector.url)
+    expect(page.locator(".ws-big h2")).to_be_visible(timeout=TIMEOUT)
+    expect(the_map(page).locator("path.leaflet-interactive").first).to_be_visible(
+        timeout=TIMEOUT
+    )
+    no_sideways_scrolling(page)
+    page.screenshot(path=screenshots / "werksessie-projector-200.png")
+    page.screenshot(
+        path=screenshots / "werksessie-projector-200-heel.png", full_page=True
+    )
+    assert_accessible(page, "Werksessie, projector op 200 %")
     context.close()
 
 
