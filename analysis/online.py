@@ -64,6 +64,46 @@ def online_available(timeout: float = 1.5) -> bool:
     return ok
 
 
+OFFLINE_HINT = (
+    "Laad de bestanden zelf in: de Wijk- en buurtkaart en de Kerncijfers van cbs.nl, op de "
+    "pagina Data onder 'Uit bestanden' of met `python cli.py import-cbs --geometry … --stats …`."
+)
+
+
+def _failed(service: str, exc: Exception) -> AnalysisError:
+    """One Dutch sentence for a failed request, without the request's long address: no
+    connection is said plainly, with the way round it; anything else names only its kind."""
+    host = urlparse(cbs_url() if service == "CBS" else pdok_url(2022)).hostname
+    if isinstance(exc, requests.ConnectionError | requests.Timeout):
+        why = (
+            "antwoordt niet op tijd"
+            if isinstance(exc, requests.Timeout)
+            else ("is niet bereikbaar")
+        )
+        return AnalysisError(
+            f"{service} ({host}) {why}: deze computer is niet online, of het netwerk laat "
+            f"{host} niet door. {OFFLINE_HINT}"
+        )
+    # cbsodata raises its own HTTPError, with the code only in its text.
+    code = (
+        getattr(exc.response, "status_code", None)
+        if isinstance(exc, requests.HTTPError)
+        else None
+    )
+    code = code or next(
+        iter(re.findall(r"\b(\d{3}) (?:Client|Server) Error", str(exc))), None
+    )
+    if code:
+        return AnalysisError(
+            f"{service} ({host}) antwoordde met foutcode {code}. "
+            f"Probeer het later opnieuw. {OFFLINE_HINT}"
+        )
+    return AnalysisError(
+        f"{service} ({host}) gaf een antwoord dat we niet kunnen lezen "
+        f"({type(exc).__name__}). {OFFLINE_HINT}"
+    )
+
+
 def check_request(gemeente: str, year: int) -> tuple[str, str]:
     code = gemeente.strip().upper()
     if not re.fullmatch(r"GM\d{4}", code):
@@ -92,9 +132,7 @@ def fetch_statistics(gemeente: str, year: int) -> tuple[bytes, str]:
             table, filters=query, catalog_url=parsed.netloc, timeout=TIMEOUT
         )
     except (requests.RequestException, ValueError, KeyError) as exc:
-        raise AnalysisError(
-            f"CBS open data gaf geen bruikbaar antwoord voor {table}: {exc}"
-        ) from exc
+        raise _failed("CBS", exc) from exc
     finally:
         cbsodata.options.use_https = old_https
     if not rows:
@@ -130,9 +168,7 @@ def fetch_buurten(gemeente: str, year: int) -> tuple[bytes, str]:
             response.raise_for_status()
             page = response.json()["features"]
         except (requests.RequestException, ValueError, KeyError) as exc:
-            raise AnalysisError(
-                f"PDOK gaf geen bruikbare buurtkaart voor {year}: {exc}"
-            ) from exc
+            raise _failed("PDOK", exc) from exc
         features += page
         if len(page) < PDOK_PAGE:
             break

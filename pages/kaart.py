@@ -109,6 +109,7 @@ def map_view() -> None:
         model = cached_expected(data, year, indicator_id)
         verdicts = model.table["oordeel"].reindex(codes)
         colours, notes = expected_colours(verdicts), verdicts
+        words = verdicts
         legend = expected_legend(verdicts)
         explanation = (
             "Verwacht: wat je op grond van de bevolking zou verwachten, met een 95%-interval; "
@@ -124,6 +125,7 @@ def map_view() -> None:
             wide,
         )
         colours, notes = deviation_colours(deviation), deviation
+        words = deviation
         legend = deviation_legend(deviation, ind)
         explanation = (
             f"{SignalRule().sentence()} 'Iets beter' of 'iets slechter': meer dan de helft daarvan. "
@@ -132,6 +134,7 @@ def map_view() -> None:
     else:
         classes = quantile_classes(values)
         colours, notes = quantile_colours(values, classes), None
+        words = quantile_words(values, classes)
         legend = legend_items(classes, ind, int(values.reindex(codes).isna().sum()))
         explanation = "Vijf klassen met ongeveer evenveel buurten (kwantielen)."
         if colouring == "verwacht":
@@ -191,7 +194,7 @@ def map_view() -> None:
             values,
             f"{ind.label} ({ind.unit})",
             f"%.{ind.decimals}f",
-            words=notes if notes is not None else quantile_words(values, classes),
+            words=words,
             words_label="Kleur op de kaart",
         )
 

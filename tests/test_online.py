@@ -116,12 +116,29 @@ def test_bad_requests_are_refused_before_asking(services):
 
 def test_server_errors_become_dutch_messages(services, monkeypatch):
     monkeypatch.setenv("WIJK_PDOK_URL", services + "/elders")
-    with pytest.raises(AnalysisError, match="PDOK gaf geen bruikbare buurtkaart"):
+    with pytest.raises(
+        AnalysisError, match=r"PDOK \(127.0.0.1\) antwoordde met foutcode"
+    ):
         online.fetch_buurten("GM9999", 2022)
     with pytest.raises(
-        AnalysisError, match="CBS open data gaf geen bruikbaar antwoord"
+        AnalysisError, match=r"CBS \(127.0.0.1\) antwoordde met foutcode"
     ):
         online.fetch_statistics("GM9999", 2023)  # another table: not recorded
+
+
+@pytest.mark.parametrize("fetch", [online.fetch_buurten, online.fetch_statistics])
+def test_offline_says_so_in_one_sentence_and_points_to_the_files(fetch, monkeypatch):
+    # Nothing listens on port 9: what a laptop without internet meets.
+    monkeypatch.setenv("WIJK_CBS_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("WIJK_PDOK_URL", "http://127.0.0.1:9/wfs")
+    with pytest.raises(AnalysisError) as refused:
+        fetch("GM0772", 2022)
+    message = str(refused.value)
+    assert "is niet bereikbaar: deze computer is niet online" in message
+    assert "Uit bestanden" in message and "import-cbs --geometry" in message
+    # Not the raw connection error with its long query address.
+    assert "GetFeature" not in message and "Max retries" not in message
+    assert "TypedDataSet" not in message and "HTTPConnectionPool" not in message
 
 
 def test_offline_is_detected(monkeypatch):
