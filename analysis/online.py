@@ -75,11 +75,8 @@ def _failed(service: str, exc: Exception) -> AnalysisError:
     connection is said plainly, with the way round it; anything else names only its kind."""
     host = urlparse(cbs_url() if service == "CBS" else pdok_url(2022)).hostname
     if isinstance(exc, requests.ConnectionError | requests.Timeout):
-        why = (
-            "antwoordt niet op tijd"
-            if isinstance(exc, requests.Timeout)
-            else ("is niet bereikbaar")
-        )
+        timeout = isinstance(exc, requests.Timeout)
+        why = "antwoordt niet op tijd" if timeout else "is niet bereikbaar"
         return AnalysisError(
             f"{service} ({host}) {why}: deze computer is niet online, of het netwerk laat "
             f"{host} niet door. {OFFLINE_HINT}"
