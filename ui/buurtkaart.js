@@ -82,14 +82,15 @@ function createMap(parentElement, data) {
   L.control.scale({ imperial: false }).addTo(map);
   map.attributionControl.setPrefix(false);
   div.leafletMap = map; // for tests that read the layers
-  const state = { map, div, polygons: [], restyles: 0 };
+  const resize = new ResizeObserver(() => map.invalidateSize());
+  resize.observe(div); // the map in a column that changes width, or in an opened expander
+  const state = { map, div, resize, polygons: [], restyles: 0 };
   const remember = () => {
     const c = map.getCenter();
     div.dataset.zoom = map.getZoom().toFixed(2);
     div.dataset.center = `${c.lat.toFixed(6)},${c.lng.toFixed(6)}`;
   };
   map.on("moveend zoomend", remember);
-  new ResizeObserver(() => map.invalidateSize()).observe(div);
   return state;
 }
 
@@ -234,6 +235,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
     setTimeout(() => {
       const state = maps.get(parentElement);
       if (state && !parentElement.isConnected) {
+        state.resize.disconnect();
         state.map.remove();
         maps.delete(parentElement);
       }

@@ -20,6 +20,9 @@ def assert_accessible(page: Page, where: str) -> None:
         "!document.querySelector('[data-stale=true], [data-testid=stStatusWidgetRunningIcon]')",
         timeout=30_000,
     )
+    # The page says it is Dutch once Streamlit has drawn app.py's first element (on a busy
+    # machine that can come a moment after the script has finished).
+    page.wait_for_function("document.documentElement.lang === 'nl'", timeout=10_000)
     page.wait_for_timeout(500)
     for frame in page.frames[
         1:
@@ -27,4 +30,3 @@ def assert_accessible(page: Page, where: str) -> None:
         frame.evaluate(AXE.axe_script)
     results = AXE.run(page, options=WCAG_21_AA)
     assert results.violations_count == 0, f"{where}:\n{results.generate_report()}"
-    assert page.evaluate("document.documentElement.lang") == "nl", where
