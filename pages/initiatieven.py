@@ -262,7 +262,9 @@ if view == "dekking":
             label="Kaart van het aantal zorgen zonder initiatief per buurt. Dezelfde "
             "aantallen staan in de tabel onder de kaart.",
         )  # fmt: skip
-        map_table(geometry, per_buurt, "Thema's zonder initiatief", "%d")
+        map_table(
+            "initiatieven_tabel", geometry, per_buurt, "Thema's zonder initiatief", "%d"
+        )
     with text_col:
         st.markdown(
             "Het aantal thema's per buurt waar cijfers of verhalen een zorg laten zien en nog "

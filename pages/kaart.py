@@ -190,6 +190,7 @@ def map_view() -> None:
         if show_stories:
             log_view(user, data.info.gemeentecode, len(told), "Kaart: verhalen")
         map_table(
+            "kaart_tabel",
             data.map_geometry,
             values,
             f"{ind.label} ({ind.unit})",

@@ -319,7 +319,7 @@ def live_map(workshop: Workshop) -> None:
         ),
     )  # fmt: skip
     map_table(
-        data.map_geometry, values, f"{ind.label} ({ind.unit})", f"%.{ind.decimals}f",
+        "ws_tabel", data.map_geometry, values, f"{ind.label} ({ind.unit})", f"%.{ind.decimals}f",
         words=notes, words_label="Afwijking",
     )  # fmt: skip
     legend = deviation_legend(classes, ind)

@@ -131,15 +131,7 @@ def test_kaart_choosing_a_buurt_shows_its_key_figures(app):
     at.switch_page("pages/kaart.py").run()
     at.selectbox(key="kaart_buurt").select("BU99990201").run()
     assert at.subheader[0].value == "Oude Haven"
-    as_table, key_figures = (d.value for d in at.dataframe)
-    # The map as a table: every buurt, the same figure, the colour's meaning in words.
-    assert (
-        len(as_table) == 40
-        and as_table["Kleur op de kaart"]
-        .str.match(r"klasse \d van 5|geen cijfer")
-        .all()
-    )
-    table = key_figures.set_index("Indicator")
+    table = at.dataframe[0].value.set_index("Indicator")
     assert table.at["Huishoudens met een laag inkomen", "Signaal"] == "aandacht"
     assert table.at["Inwoners", "Buurt"] == "3.120"
     assert at.query_params["buurt"] == "BU99990201"
@@ -150,6 +142,27 @@ def test_kaart_choosing_a_buurt_shows_its_key_figures(app):
     ]
     assert chosen == ["BU99990201"]
     assert "krachten" in texts(at) and "Initiatieven" in texts(at)
+
+
+def test_kaart_as_a_table_one_switch_away(app, demo):
+    at = app.run()
+    at.switch_page("pages/kaart.py").run()
+    assert not at.dataframe  # not drawn until asked for: it slows the page down
+    at.toggle(key="kaart_tabel").set_value(True).run()
+    (table,) = (d.value for d in at.dataframe)
+    # Every buurt, the same figure as the map, the colour's meaning in words.
+    values = demo.wide(2023)["pct_huishoudens_laag_inkomen"]
+    assert len(table) == 40
+    shown = table.set_index("Buurt")["Huishoudens met een laag inkomen (%)"]
+    names = demo.buurten.set_index("buurtcode")["buurtnaam"]
+    assert shown.reindex(names[values.index]).to_numpy() == pytest.approx(
+        values.to_numpy(), nan_ok=True
+    )
+    words = table["Kleur op de kaart"]
+    assert words.str.fullmatch(r"klasse [1-5] van 5|geen cijfer").all()
+    at.selectbox(key="kaart_kleur").select("afwijking").run()
+    words = set(at.dataframe[0].value["Kleur op de kaart"])
+    assert "aandacht" in words and "kracht" in words
 
 
 def test_kaart_opens_the_view_from_a_shared_url(app):

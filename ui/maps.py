@@ -415,6 +415,7 @@ def buurtkaart(
 
 
 def map_table(
+    key: str,
     buurten: gpd.GeoDataFrame,
     values: pd.Series,
     label: str,
@@ -422,8 +423,17 @@ def map_table(
     words: pd.Series | None = None,
     words_label: str = "Signaal",
 ) -> None:
-    """The map as a table, one click away under it: the same figures per buurt, sortable,
-    with the colour's meaning in words. For whoever cannot see or use the map."""
+    """The map as a table, one switch away under it: the same figures per buurt, sortable,
+    with the colour's meaning in words. For whoever cannot see or use the map.
+
+    Drawn only when asked for: a table grid costs the browser more than half a second, on
+    every visit, even folded away in an expander."""
+    if not st.toggle(
+        "De kaart als tabel",
+        key=key,
+        help="Dezelfde cijfers per buurt in een tabel die je kunt sorteren.",
+    ):
+        return
     table = pd.DataFrame(
         {
             "Buurt": buurten["buurtnaam"].to_numpy(),
@@ -433,10 +443,9 @@ def map_table(
     )
     if words is not None:
         table[words_label] = words.reindex(buurten["buurtcode"]).fillna("–").to_numpy()
-    with st.expander("De kaart als tabel"):
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={label: st.column_config.NumberColumn(format=number_format)},
-        )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={label: st.column_config.NumberColumn(format=number_format)},
+    )
