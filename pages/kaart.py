@@ -249,13 +249,18 @@ def map_view() -> None:
             )
 
     with side_col:
-        st.markdown(f"**{html.escape(ind.label)}** ({ind.unit}), {year}")
         rows = "".join(
             f'<div style="display:flex;align-items:center;gap:.5rem;margin:.15rem 0">'
             f"{swatch(colour, 1.6, 1)}<span>{html.escape(label)}</span></div>"
             for colour, label in legend
         )
-        st.markdown(f'<div class="legend">{rows}</div>', unsafe_allow_html=True)
+        # Title and legend as one element: every element is work for the browser on each
+        # restyle.
+        st.markdown(
+            f"**{html.escape(ind.label)}** ({ind.unit}), {year}"
+            f'<div class="legend">{rows}</div>',
+            unsafe_allow_html=True,
+        )
         if show_stories:
             dots = " ".join(
                 f'<span style="white-space:nowrap">{swatch(KIND_COLOURS[k], 0.8, 0.8, True)} '
@@ -289,6 +294,7 @@ def map_view() -> None:
             key="kaart_buurt",
             format_func=names.get,
             placeholder="Kies een buurt of klik op de kaart",
+            help="De belangrijkste cijfers van de buurt verschijnen hieronder.",
         )
         if chosen:
             st.query_params["buurt"] = chosen
@@ -343,10 +349,6 @@ def map_view() -> None:
                 "pages/buurtprofiel.py", label=f"Buurtprofiel van {row['buurtnaam']}",
                 icon=":material/description:", query_params={"buurt": chosen},
             )  # fmt: skip
-        else:
-            st.caption(
-                "Klik op een buurt op de kaart, of kies er een hierboven, voor de belangrijkste cijfers."
-            )
 
 
 map_view()
