@@ -19,7 +19,7 @@ from stories.workshop import WorkshopStore
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import AS_PARTICIPANT, free_port, running_app
 from tests.e2e.test_browser import TIMEOUT
-from tests.e2e.test_werksessie import send
+from tests.e2e.test_werksessie import no_sideways_scrolling, send
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -121,11 +121,10 @@ def test_a_phone_at_200_percent_can_still_send(
         timeout=TIMEOUT
     )
     expect(page.get_by_role("button", name="Versturen")).to_be_visible(timeout=TIMEOUT)
-    wide = "document.documentElement.scrollWidth <= window.innerWidth"
-    assert page.evaluate(wide), "the page scrolls sideways"
+    no_sideways_scrolling(page)
     page.screenshot(path=screenshots / "toegang-telefoon-200.png", full_page=True)
     send(page, "Zorg", "Rozenbuurt", "Veiligheid", "Te hard rijden")
-    assert page.evaluate(wide), "the page scrolls sideways"
+    no_sideways_scrolling(page)
     page.screenshot(path=screenshots / "toegang-telefoon-200-verstuurd.png")
     assert_accessible(page, "Doe mee op 200 %")
     page.context.close()
