@@ -6,7 +6,7 @@
 // that are already on screen, so the zoom and position stay where the user left them. The
 // geometry is rebuilt only when another gemeente's buurten arrive.
 //
-// Data from Python (ui/buurtkaart.py): vendor (where Leaflet is served), height, label,
+// Data from Python (ui/maps.py, buurtkaart): vendor (where Leaflet is served), height, label,
 // shapes {codes, origin, step, rings}, style {fill, tip, mark}, stories, initiatives, basemap.
 
 const maps = new WeakMap();
