@@ -447,5 +447,11 @@ def map_table(
         table,
         hide_index=True,
         width="stretch",
-        column_config={label: st.column_config.NumberColumn(format=number_format)},
+        # A long indicator name would make its column wider than the map: the header is
+        # shortened on screen (in full on hover), the figures stay in view.
+        column_config={
+            label: st.column_config.NumberColumn(
+                format=number_format, width="small", help=label
+            )
+        },
     )
