@@ -9,7 +9,7 @@ import streamlit as st
 
 from stories.access import PAGES
 from ui.access import access_screen, current_user, who_box
-from ui.state import sidebar
+from ui.state import connect_datasets, sidebar
 from ui.workshop import JOIN_PATH
 
 st.set_page_config(
@@ -28,6 +28,7 @@ st.html(
     unsafe_allow_javascript=True,
 )
 
+connect_datasets()  # with WIJK_DATABASE_URL, the gemeenten come from the shared database
 user = current_user()
 MENU = [
     # (file, title, icon); the page's own name is the key of its permission in PAGES.

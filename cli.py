@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.catalogue import load_catalogue
-from analysis.datasets import list_datasets, remove_dataset
+from analysis.datasets import catalogue_for, list_datasets, remove_dataset
 from analysis.errors import AnalysisError
 from stories.audit import COMMAND_LINE
 from stories.errors import StoreError
@@ -87,11 +87,57 @@ def audit_log():
 
 def find_dataset(code: str) -> str:
     """A dataset id from an id or a gemeente code (GM9999 finds the demo)."""
-    for info in list_datasets():
+    infos = list_datasets()
+    for info in sorted(infos, key=lambda i: i.id != code):  # an exact id first
         if code in (info.id, info.gemeentecode) or code.upper() == info.gemeentecode:
             return info.id
-    known = ", ".join(f"{i.gemeentecode} ({i.name})" for i in list_datasets())
+    known = ", ".join(f"{i.gemeentecode} ({i.name})" for i in infos)
     raise AnalysisError(f"Gemeente '{code}' is niet ingeladen. Beschikbaar: {known}.")
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    """Every indicator a gemeente has figures for: label, unit, source and kind."""
+    from analysis.catalogue import KINDS
+    from analysis.datasets import load_dataset
+
+    data = load_dataset(find_dataset(args.gemeente))
+    catalogue = catalogue_for(data)
+    present = data.values[data.values["status"] == ""]
+    years = present.groupby("indicator")["jaar"].agg(lambda y: sorted(set(y)))
+    print("indicator\tlabel\teenheid\tsoort\tbron\tjaren")
+    shown = catalogue.picker_order([i for i in catalogue.indicators if i in years])
+    for ind in map(catalogue.__getitem__, shown):
+        print(
+            f"{ind.id}\t{ind.label}\t{ind.unit}\t{KINDS[ind.kind]}\t{ind.source}\t"
+            + ", ".join(str(y) for y in years[ind.id])
+        )
+    counts = pd.Series([catalogue[i].kind for i in shown]).value_counts()
+    print(
+        f"{len(shown)} indicatoren: "
+        + ", ".join(f"{counts.get(k, 0)} {label}" for k, label in KINDS.items()),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_import_indicators(args: argparse.Namespace) -> int:
+    """Import a gemeente's own indicators (XLSX from the template, or CSV + description)."""
+    from analysis.cbs import read_table
+    from analysis.datasets import load_dataset
+    from analysis.own import import_own
+
+    data = load_dataset(find_dataset(args.gemeente))
+    described = read_file(args.beschrijving)
+    result = import_own(
+        read_file(args.file), data, catalogue_for(data), year=args.jaar,
+        described=read_table(*described) if described else None,
+    )  # fmt: skip
+    lines = result.lines()
+    audit_log().write(
+        COMMAND_LINE, "indicators_imported", data.info.gemeentecode, 0, lines[0]
+    )
+    print("\n".join(lines))
+    return 0
 
 
 def cmd_signals(args: argparse.Namespace) -> int:
@@ -99,8 +145,8 @@ def cmd_signals(args: argparse.Namespace) -> int:
     from analysis.datasets import load_dataset
     from analysis.signals import SignalRule, dataset_signals
 
-    catalogue = load_catalogue()
-    data = load_dataset(find_dataset(args.gemeente), catalogue)
+    data = load_dataset(find_dataset(args.gemeente))
+    catalogue = catalogue_for(data)
     year = args.jaar or data.years[-1]
     if year not in data.years:
         years = ", ".join(str(y) for y in data.years)
@@ -282,6 +328,48 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Everything in one file, consistently, while the app may keep running."""
+    import time
+
+    from stories.backup import backup, count_lines
+    from stories.db import make_engine
+
+    started = time.perf_counter()
+    counts = backup(make_engine(), Path(args.output))
+    print(
+        f"Back-up geschreven naar {args.output} in {time.perf_counter() - started:.1f} s: "
+        + ", ".join(count_lines(counts)) + "."
+    )  # fmt: skip
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """A backup back into an empty database (or, when asked, over everything in it)."""
+    import time
+
+    from stories.backup import count_lines, restore
+    from stories.db import make_engine
+
+    started = time.perf_counter()
+    counts = restore(make_engine(), Path(args.file), replace=args.vervang)
+    print(
+        f"Teruggezet uit {args.file} in {time.perf_counter() - started:.1f} s: "
+        + ", ".join(count_lines(counts)) + "."
+    )  # fmt: skip
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Readiness for a load balancer, systemd or a deploy script: exit 0 only when the
+    database answers and has every migration; nothing is changed."""
+    from stories.db import schema_status
+
+    ready, message = schema_status()
+    print(message, file=sys.stdout if ready else sys.stderr)
+    return 0 if ready else 1
+
+
 def cmd_retention(args: argparse.Namespace) -> int:
     """Stories past the bewaartermijn: say what would happen, or anonymise them."""
     from datetime import date
@@ -314,6 +402,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     from stories.agreements import AgreementStore
     from stories.db import make_engine
     from stories.initiatives import InitiativeStore
+    from stories.privacy import find_identifiers
     from stories.store import StoryStore
     from ui.profile_doc import render_html, render_pdf
 
@@ -328,8 +417,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
     agreed = AgreementStore(engine).get(gemeente, code)
     try:
         profile = assemble_profile(
-            data, code, load_catalogue(), StoryStore(engine).query(gemeente),
-            InitiativeStore(engine).query(gemeente),
+            data, code, catalogue_for(data), StoryStore(engine).query(gemeente),
+            InitiativeStore(engine).query(gemeente), find_identifiers,
             agreement={"focus_themes": agreed.focus_themes, "ambition": agreed.ambition,
                        "activities": agreed.activities},
         )  # fmt: skip
@@ -401,6 +490,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--online", action="store_true", help="haal kaart en cijfers op bij CBS en PDOK"
     )
     imp.set_defaults(run=cmd_import_cbs)
+    inds = commands.add_parser(
+        "indicators",
+        help="alle indicatoren van een gemeente, met eenheid, bron en soort",
+    )
+    inds.add_argument("--gemeente", required=True, help="gemeentecode, zoals GM0772")
+    inds.set_defaults(run=cmd_indicators)
+    own = commands.add_parser(
+        "import-indicators",
+        help="eigen indicatoren inlezen (het sjabloon van de pagina Data, of CSV)",
+    )
+    own.add_argument("file", help="XLSX volgens het sjabloon, of CSV")
+    own.add_argument("--gemeente", required=True, help="gemeentecode, zoals GM0772")
+    own.add_argument(
+        "--jaar", type=int, help="het jaar, als het bestand geen kolom jaar heeft"
+    )
+    own.add_argument(
+        "--beschrijving",
+        help="bij een CSV: een CSV met kolom, label, thema, eenheid, richting, noemer, bron",
+    )
+    own.set_defaults(run=cmd_import_indicators)
     sig = commands.add_parser(
         "signals",
         help="kracht/gemiddeld/aandacht per buurt en indicator, als CSV of JSON",
@@ -470,12 +579,50 @@ def build_parser() -> argparse.ArgumentParser:
         "--apply", action="store_true", help="echt anonimiseren (anders alleen tonen)"
     )
     keep.set_defaults(run=cmd_retention)
+    save = commands.add_parser(
+        "backup",
+        help="alles (gemeenten, verhalen, initiatieven, werksessies, logboek) in één bestand",
+    )
+    save.add_argument(
+        "--output", required=True, metavar="BESTAND", help="bijv. backup.zip"
+    )
+    save.set_defaults(run=cmd_backup)
+    back = commands.add_parser(
+        "restore", help="een back-up terugzetten in een lege database"
+    )
+    back.add_argument("file", metavar="BESTAND")
+    back.add_argument(
+        "--vervang", action="store_true",
+        help="ook als de database niet leeg is: alles wordt vervangen door de back-up",
+    )  # fmt: skip
+    back.set_defaults(run=cmd_restore)
+    check = commands.add_parser(
+        "check", help="klaar? 0 als de database bereikbaar is en de migraties bij zijn"
+    )
+    check.set_defaults(run=cmd_check, configure=False)
     return parser
+
+
+def shared_database() -> None:
+    """With WIJK_DATABASE_URL, gemeenten live in that database too; ones still in the data
+    directory move in once (and say so)."""
+    if not os.environ.get("WIJK_DATABASE_URL"):
+        return
+    from stories.dataset_store import use_database
+    from stories.db import make_engine
+
+    for info in use_database(make_engine()):
+        print(
+            f"Naar de database overgezet: {info.name} ({info.gemeentecode})",
+            file=sys.stderr,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "configure", True):
+            shared_database()
         return args.run(args)
     except (AnalysisError, StoreError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)

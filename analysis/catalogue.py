@@ -1,10 +1,15 @@
-"""The indicator catalogue (`data/indicators.toml`): what each figure means and how to use it.
+"""The indicator catalogue: what each figure means and how to use it.
 
+Two files, both data: `data/indicators.toml`, the curated indicators (theme, direction,
+denominator, signals), and `data/cbs_kwb.csv`, every other numeric variable of CBS's
+Kerncijfers wijken en buurten with CBS's title, unit and definition. Those are *overige
+CBS-cijfers*: context only (no signal) until someone curates them into the TOML file.
 Loaded once, checked on load, so a broken catalogue fails at start-up with a clear message.
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import tomllib
 from dataclasses import dataclass, field
@@ -14,6 +19,9 @@ from pathlib import Path
 from analysis.errors import AnalysisError
 
 CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "data" / "indicators.toml"
+CBS_PATH = CATALOGUE_PATH.with_name("cbs_kwb.csv")
+# Where an indicator comes from: curated here, another CBS figure, or the gemeente's own.
+KINDS = {"curated": "gecureerd", "cbs": "overig CBS", "own": "eigen"}
 DIRECTIONS = (-1, 0, 1)
 DENOMINATORS = (
     "inwoners",
@@ -55,6 +63,10 @@ class Indicator:
     predictors: tuple[str, ...] = ()
     count: str | None = None
     peer: bool = False  # a context figure for finding comparable buurten
+    kind: str = "curated"  # see KINDS
+    group: str = (
+        ""  # CBS's own chapter (Bevolking, Wonen, ...) for an overige CBS-cijfer
+    )
 
     @property
     def is_outcome(self) -> bool:
@@ -110,7 +122,24 @@ class Catalogue:
     def option_label(self, indicator_id: str) -> str:
         """Label for a picker: the theme first, so related figures stand together."""
         ind = self.indicators[indicator_id]
-        return f"{self.themes[ind.theme]} · {ind.label}"
+        label = f"{self.themes[ind.theme]} · {ind.label}"
+        return label if ind.kind == "curated" else f"{label} ({KINDS[ind.kind]})"
+
+    def with_own(self, own: list[Indicator]) -> Catalogue:
+        """This catalogue plus a gemeente's own indicators (after everything else)."""
+        if not own:
+            return self
+        return Catalogue(self.themes, {**self.indicators, **{i.id: i for i in own}})
+
+    def picker_order(self, ids) -> list[str]:
+        """`ids` grouped by theme (in theme order), curated before the others."""
+        theme = {t: i for i, t in enumerate(self.themes)}
+        kind = {k: i for i, k in enumerate(KINDS)}
+        position = {i: n for n, i in enumerate(self.indicators)}
+        return sorted(
+            ids,
+            key=lambda i: (theme[self[i].theme], kind[self[i].kind], position[i]),
+        )
 
 
 def format_number(value: float, decimals: int) -> str:
@@ -122,8 +151,38 @@ def format_number(value: float, decimals: int) -> str:
     return f"{value:,.{decimals}f}".translate(DUTCH)
 
 
+def read_cbs_variables(
+    path: Path, themes: dict[str, str], known: dict[str, Indicator]
+) -> dict[str, Indicator]:
+    """The other KWB variables (`data/cbs_kwb.csv`), leaving out any a curated indicator
+    already reads (by its OData name, as a value or as a count)."""
+    taken = {n.lower() for i in known.values() for n in (*i.odata, *i.odata_count)}
+    found: dict[str, Indicator] = {}
+    try:
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    except OSError as exc:
+        raise AnalysisError(f"{path.name} is niet te lezen: {exc}") from exc
+    for row in rows:
+        if row["odata"].lower() in taken:
+            continue
+        where = f"{path.name}, variabele {row['id']}"
+        if row["id"] in known or row["id"] in found:
+            raise AnalysisError(f"{where}: komt twee keer voor.")
+        if row["thema"] not in themes or row["noemer"] not in DENOMINATORS:
+            raise AnalysisError(f"{where}: onbekend thema of onbekende noemer.")
+        found[row["id"]] = Indicator(
+            id=row["id"], label=row["label"], theme=row["thema"], unit=row["eenheid"],
+            direction=0, denominator=row["noemer"], definition=row["definitie"],
+            source="CBS Kerncijfers wijken en buurten", odata=(row["odata"],),
+            kind="cbs", group=row["groep"],
+        )  # fmt: skip
+    return found
+
+
 @cache
-def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
+def load_catalogue(
+    path: Path = CATALOGUE_PATH, cbs_path: Path | None = CBS_PATH
+) -> Catalogue:
     """Read and check the catalogue; raises AnalysisError naming the faulty entry."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -175,4 +234,6 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             raise AnalysisError(
                 f"Indicator '{ind.id}' wordt berekend uit onbekende indicatoren."
             )
+    if cbs_path is not None:
+        indicators.update(read_cbs_variables(cbs_path, themes, indicators))
     return Catalogue(themes=themes, indicators=indicators)

@@ -33,11 +33,17 @@ SENTINELS = {
 SYMBOLS = {"": ONBEKEND, ".": ONBEKEND, "x": GEHEIM, "nan": ONBEKEND, "none": ONBEKEND}
 CODE_PATTERN = re.compile(r"^(BU|WK|GM)\d{4}|^NL00")
 NAME_COLUMNS = ("gemeentenaam_1", "gemeentenaam", "gm_naam")
+# CBS's boundary-change marker (KWB, and the Wijk- en buurtkaart): see boundary_changes.
+CHANGE_COLUMNS = (
+    "indelingswijzigingwijkenbuurten",
+    "indelingswijziginggemeentewijkbuurt",
+)
 # Describe the area rather than measure it: never reported as unused.
 AREA_ATTRIBUTES = (
     "id", "buurtcode", "buurtnaam", "wijkcode", "wijknaam", "gemeentecode", "bu_code",
     "bu_naam", "wk_code", "wk_naam", "gm_code", "water", "h2o", "jaarstatcode", "jrstatcode",
     "jaar", "soortregio_2", "codering_3", "wijkenenbuurten", "statcode", "statnaam",
+    "meestvoorkomendepostcode", *CHANGE_COLUMNS,
 )  # fmt: skip
 LONG_COLUMNS = ["code", "indicator", "waarde", "status"]
 
@@ -57,6 +63,7 @@ class StatisticsTable:
     code_column: str
     gemeentenamen: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    changes: dict[str, int] = field(default_factory=dict)  # see boundary_changes
 
 
 def decode(data: bytes) -> str:
@@ -170,6 +177,25 @@ def find_year(frame: pd.DataFrame, filename: str, year: int | None) -> int | Non
     return int(match.group(1)) if match else None
 
 
+def bare_name(column: str) -> str:
+    """An OData column name without the number CBS gives it in one year, lower-case.
+
+    >>> bare_name("AantalInwoners_5")
+    'aantalinwoners'
+    """
+    return re.sub(r"_\d+$", "", column.strip().lower())
+
+
+def boundary_changes(frame: pd.DataFrame, codes: pd.Series) -> dict[str, int]:
+    """CBS's marker per area: 1 unchanged since last year, 2 re-coded but the same area,
+    3 boundary changed (KWB column IndelingswijzigingGemeenteWijkBuurt)."""
+    column = next((c for c in frame.columns if bare_name(c) in CHANGE_COLUMNS), None)
+    if column is None:
+        return {}
+    marker = pd.to_numeric(frame[column], errors="coerce")
+    return {c: int(m) for c, m in zip(codes, marker) if m in (1, 2, 3)}
+
+
 def alias_lookup(
     catalogue: Catalogue,
 ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -197,9 +223,15 @@ def match_columns(
     direct: dict[str, str] = {}
     from_count: dict[str, str] = {}
     ignored = []
+    seen: dict[str, int] = {}
     for col in columns:
         key = col.strip().lower()
         bare = re.sub(r"_\d+$", "", key)
+        # CBS repeats a few names under another heading (electricity, then gas, per type of
+        # house): the second one is known in the catalogue as 'name#2'.
+        seen[bare] = seen.get(bare, 0) + 1
+        if seen[bare] > 1:
+            bare = f"{bare}#{seen[bare]}"
         ind = exact.get(key) or odata.get(bare) or odata.get(key)
         if ind and ind not in direct:
             direct[ind] = col
@@ -232,7 +264,12 @@ def statistics_from_frame(
         )
     skip = {code_col.lower(), *NAME_COLUMNS, *AREA_ATTRIBUTES}
     direct, from_count, ignored = match_columns(
-        [c for c in frame.columns if c.lower() not in skip], catalogue
+        [
+            c
+            for c in frame.columns
+            if bare_name(c) not in skip and c.lower() not in skip
+        ],
+        catalogue,
     )
     if not direct and not from_count:
         raise AnalysisError(
@@ -283,6 +320,7 @@ def statistics_from_frame(
         code_column=code_col,
         gemeentenamen=names,
         warnings=warnings,
+        changes=boundary_changes(frame, codes),
     )
 
 

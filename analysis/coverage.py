@@ -44,6 +44,15 @@ COUNT_COLUMNS = [
 ]  # fmt: skip
 
 
+def serving(initiatives: pd.DataFrame, buurtcodes) -> pd.DataFrame:
+    """The initiatives that serve at least one of `buurtcodes` (an empty frame stays a frame:
+    a boolean list, not a Series, so pandas never mistakes it for column names)."""
+    wanted = set(buurtcodes)
+    return initiatives.loc[
+        [bool(wanted & set(codes)) for codes in initiatives["buurtcodes"]]
+    ]
+
+
 @dataclass(frozen=True)
 class CoverageRule:
     """When a buurt × theme counts as a need, and when stories are enough to have a say."""

@@ -1,11 +1,14 @@
 """Datasets: the buurten of one gemeente with their statistics per year.
 
-The demo gemeente ships in `data/demo/`; imported gemeenten are stored under
-`data_dir()/datasets/<GMcode>/` as GeoParquet and Parquet, written atomically.
+The demo gemeente ships in `data/demo/`. Imported gemeenten are kept as named parts
+(GeoParquet, Parquet, JSON) by a store: `FileDatasets` under `data_dir()/datasets/<GMcode>/`
+(the default), or, for a shared installation, stories.dataset_store.DatabaseDatasets. Either
+way a gemeente is written all at once.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -16,7 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from analysis.catalogue import Catalogue, load_catalogue
+from analysis.catalogue import Catalogue, Indicator, load_catalogue
 from analysis.errors import AnalysisError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +35,9 @@ AREA_COLUMNS = [
 ]
 VALUE_COLUMNS = ["buurtcode", "jaar", "indicator", "waarde", "status"]
 PUBLISHED_COLUMNS = ["code", "jaar", "indicator", "waarde", "status"]
+# A buurt that is not the same area as the year before, from `jaar` on: its code changed
+# ('code') or its boundary did ('grens'). Trends are not drawn across such a year.
+CHANGE_COLUMNS = ["buurtcode", "jaar", "wijziging"]
 
 
 def data_dir() -> Path:
@@ -72,6 +78,11 @@ class Dataset:
     values: pd.DataFrame
     display: gpd.GeoDataFrame | None = None  # simplified geometry for the screen
     published: pd.DataFrame | None = None  # gemeente/wijk values as CBS publishes them
+    changes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS)
+    )
+    own: list[Indicator] = field(default_factory=list)  # the gemeente's own indicators
+    version: float = 0.0  # as the store had it when read (see save_dataset)
     # wide() per year, kept: a map restyle asks for the same year many times.
     _wide: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -109,6 +120,11 @@ class Dataset:
         return table.reindex(self.buurten["buurtcode"]).fillna("niet beschikbaar")
 
 
+def catalogue_for(data: Dataset, base: Catalogue | None = None) -> Catalogue:
+    """The catalogue with this gemeente's own indicators added."""
+    return (base or load_catalogue()).with_own(data.own)
+
+
 def pool_members(info: DatasetInfo, year: int) -> list[DatasetInfo]:
     """The gemeenten a regional model or comparison pools with this one: every loaded one
     with this year, real with real and the fictional demo with itself."""
@@ -142,51 +158,185 @@ DEMO_INFO = DatasetInfo(
 )
 
 
-def _read_info(folder: Path) -> DatasetInfo:
-    raw = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+def info_from_json(text: str | bytes) -> DatasetInfo:
+    raw = json.loads(text)
     return DatasetInfo(**{**raw, "years": tuple(raw.get("years", ()))})
+
+
+def info_to_json(info: DatasetInfo) -> str:
+    return json.dumps(
+        {**asdict(info), "years": list(info.years)}, ensure_ascii=False, indent=1
+    )
+
+
+def dataset_parts(dataset: Dataset) -> dict[str, bytes]:
+    """The dataset as named files (GeoParquet, Parquet, JSON): how every store keeps it."""
+
+    def parquet(frame) -> bytes:
+        out = io.BytesIO()
+        frame.to_parquet(out, index=isinstance(frame, gpd.GeoDataFrame))
+        return out.getvalue()
+
+    published = dataset.published
+    if published is None:
+        published = pd.DataFrame(columns=PUBLISHED_COLUMNS)
+    return {
+        "buurten.parquet": parquet(dataset.buurten),
+        "display.parquet": parquet(dataset.map_geometry),
+        "values.parquet": parquet(dataset.values),
+        "published.parquet": parquet(published),
+        "changes.parquet": parquet(dataset.changes.astype({"jaar": int})),
+        "own.json": json.dumps(
+            [asdict(i) for i in dataset.own], ensure_ascii=False, indent=1
+        ).encode(),
+    }
+
+
+def dataset_from_parts(
+    info: DatasetInfo, parts: dict[str, bytes], version: float
+) -> Dataset:
+    """The dataset from its named files; raises AnalysisError in Dutch when one is damaged."""
+
+    def frame(name: str, geo: bool = False):
+        read = gpd.read_parquet if geo else pd.read_parquet
+        return read(io.BytesIO(parts[name]))
+
+    try:
+        return Dataset(
+            info=info,
+            buurten=frame("buurten.parquet", geo=True),
+            values=frame("values.parquet"),
+            display=frame("display.parquet", geo=True),
+            published=frame("published.parquet"),
+            changes=frame("changes.parquet")
+            if "changes.parquet" in parts  # datasets from before 2026-12
+            else pd.DataFrame(columns=CHANGE_COLUMNS),
+            own=[
+                Indicator(
+                    **{
+                        k: tuple(v) if isinstance(v, list) else v
+                        for k, v in raw.items()
+                    }
+                )
+                for raw in json.loads(parts.get("own.json", b"[]"))
+            ],
+            version=version,
+        )
+    except (KeyError, OSError, ValueError, TypeError) as exc:
+        raise AnalysisError(
+            f"Dataset '{info.id}' is beschadigd ({exc}). Verwijder hem en laad hem opnieuw in."
+        ) from exc
+
+
+class FileDatasets:
+    """Imported gemeenten as folders in the data directory (the laptop default): each one
+    written into a fresh folder that is then swapped in by renaming, so a failure halfway
+    leaves the previous version intact. (stories.dataset_store keeps them in the database.)"""
+
+    def infos(self) -> list[DatasetInfo]:
+        found = []
+        for meta in sorted(datasets_dir().glob("GM*/meta.json")):
+            try:
+                found.append(self._info(meta.parent))
+            except (OSError, ValueError, TypeError):
+                continue  # a damaged folder is skipped here and reported by load
+        return found
+
+    @staticmethod
+    def _info(folder: Path) -> DatasetInfo:
+        return info_from_json((folder / "meta.json").read_text(encoding="utf-8"))
+
+    def where(self) -> str:
+        return str(datasets_dir())
+
+    def version(self, dataset_id: str) -> float:
+        meta = datasets_dir() / dataset_id / "meta.json"
+        return meta.stat().st_mtime if meta.exists() else 0.0
+
+    def load(self, dataset_id: str) -> Dataset | None:
+        folder = datasets_dir() / dataset_id
+        if not (folder / "meta.json").exists():
+            return None
+        try:
+            info = self._info(folder)
+            parts = {
+                p.name: p.read_bytes()
+                for p in folder.iterdir()
+                if p.name != "meta.json"
+            }
+        except (OSError, ValueError, TypeError) as exc:
+            raise AnalysisError(
+                f"Dataset '{dataset_id}' is beschadigd ({exc}). Verwijder hem en laad hem "
+                "opnieuw in."
+            ) from exc
+        return dataset_from_parts(info, parts, self.version(dataset_id))
+
+    def save(self, dataset: Dataset, expected: float | None) -> None:
+        root = datasets_dir()
+        root.mkdir(parents=True, exist_ok=True)
+        final = root / dataset.info.id
+        tmp = root / f".tmp-{dataset.info.id}-{uuid.uuid4().hex}"
+        tmp.mkdir()
+        try:
+            for name, content in dataset_parts(dataset).items():
+                (tmp / name).write_bytes(content)
+            (tmp / "meta.json").write_text(info_to_json(dataset.info), encoding="utf-8")
+            old = root / f".old-{dataset.info.id}-{uuid.uuid4().hex}"
+            if final.exists():
+                final.rename(old)
+            tmp.rename(final)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def remove(self, dataset_id: str) -> bool:
+        folder = datasets_dir() / dataset_id
+        if not (folder / "meta.json").exists():
+            return False
+        trash = datasets_dir() / f".old-{dataset_id}-{uuid.uuid4().hex}"
+        folder.rename(
+            trash
+        )  # gone from the list at once, even if deleting takes a while
+        shutil.rmtree(trash, ignore_errors=True)
+        return True
+
+
+_store = FileDatasets()
+
+
+def use_store(store) -> None:
+    """Where imported gemeenten are kept from now on: FileDatasets (the default) or
+    stories.dataset_store.DatabaseDatasets (a shared installation)."""
+    global _store
+    _store = store
 
 
 def list_datasets() -> list[DatasetInfo]:
     """All datasets the app can show: the demo first, then imported gemeenten by name."""
-    imported = []
-    for meta in sorted(datasets_dir().glob("GM*/meta.json")):
-        try:
-            imported.append(_read_info(meta.parent))
-        except (OSError, ValueError, TypeError):
-            continue  # a damaged folder is skipped here and reported by load_dataset
-    return [DEMO_INFO, *sorted(imported, key=lambda i: i.name)]
+    return [DEMO_INFO, *sorted(_store.infos(), key=lambda i: i.name)]
 
 
-def dataset_version(dataset_id: str) -> float:
-    """Changes whenever the dataset is re-imported or removed (for cache keys)."""
-    meta = datasets_dir() / dataset_id / "meta.json"
-    return meta.stat().st_mtime if meta.exists() else 0.0
+def dataset_version(dataset_id: str) -> str:
+    """Where and at which version the dataset is kept: changes whenever it is re-imported or
+    removed, and differs between stores (a cache key)."""
+    return f"{_store.where()}#{_store.version(dataset_id)}"
+
+
+def dataset_exists(dataset_id: str) -> bool:
+    return dataset_id == DEMO_ID or _store.version(dataset_id) > 0
 
 
 def load_dataset(dataset_id: str, catalogue: Catalogue | None = None) -> Dataset:
     """Load a dataset by id; raises AnalysisError with a Dutch message when it is unknown."""
-    catalogue = catalogue or load_catalogue()
     if dataset_id == DEMO_ID:
-        return load_demo(catalogue)
-    folder = datasets_dir() / dataset_id
-    if not (folder / "meta.json").exists():
+        return load_demo(catalogue or load_catalogue())
+    found = _store.load(dataset_id)
+    if found is None:
         known = ", ".join(d.id for d in list_datasets())
         raise AnalysisError(
             f"Dataset '{dataset_id}' bestaat niet. Beschikbaar: {known}."
         )
-    try:
-        return Dataset(
-            info=_read_info(folder),
-            buurten=gpd.read_parquet(folder / "buurten.parquet"),
-            values=pd.read_parquet(folder / "values.parquet"),
-            display=gpd.read_parquet(folder / "display.parquet"),
-            published=pd.read_parquet(folder / "published.parquet"),
-        )
-    except (OSError, ValueError, TypeError) as exc:
-        raise AnalysisError(
-            f"Dataset '{dataset_id}' is beschadigd ({exc}). Verwijder hem en laad hem opnieuw in."
-        ) from exc
+    return found
 
 
 def load_demo(catalogue: Catalogue) -> Dataset:
@@ -206,33 +356,10 @@ def load_demo(catalogue: Catalogue) -> Dataset:
     return Dataset(info=DEMO_INFO, buurten=buurten, values=values, published=published)
 
 
-def save_dataset(dataset: Dataset) -> None:
-    """Write a dataset all at once: into a fresh folder that is then swapped in by renaming,
-    so a failure halfway leaves the previous version intact."""
-    root = datasets_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    final = root / dataset.info.id
-    tmp = root / f".tmp-{dataset.info.id}-{uuid.uuid4().hex}"
-    tmp.mkdir()
-    try:
-        dataset.buurten.to_parquet(tmp / "buurten.parquet")
-        dataset.map_geometry.to_parquet(tmp / "display.parquet")
-        dataset.values.to_parquet(tmp / "values.parquet", index=False)
-        published = dataset.published
-        if published is None:
-            published = pd.DataFrame(columns=PUBLISHED_COLUMNS)
-        published.to_parquet(tmp / "published.parquet", index=False)
-        info = {**asdict(dataset.info), "years": list(dataset.info.years)}
-        (tmp / "meta.json").write_text(
-            json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
-        old = root / f".old-{dataset.info.id}-{uuid.uuid4().hex}"
-        if final.exists():
-            final.rename(old)
-        tmp.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+def save_dataset(dataset: Dataset, expected: float | None = None) -> None:
+    """Store a dataset all at once. `expected` is the version it was read at (None for a new
+    gemeente): in a shared database, a save over a newer version is refused in Dutch."""
+    _store.save(dataset, expected)
 
 
 def remove_dataset(dataset_id: str) -> None:
@@ -241,14 +368,8 @@ def remove_dataset(dataset_id: str) -> None:
         raise AnalysisError(
             "De voorbeeldgemeente hoort bij de app en kan niet worden verwijderd."
         )
-    folder = datasets_dir() / dataset_id
-    if not dataset_id.startswith("GM") or not (folder / "meta.json").exists():
+    if not dataset_id.startswith("GM") or not _store.remove(dataset_id):
         raise AnalysisError(f"Dataset '{dataset_id}' bestaat niet.")
-    trash = datasets_dir() / f".old-{dataset_id}-{uuid.uuid4().hex}"
-    folder.rename(
-        trash
-    )  # gone from the list at once, even if deleting files takes a while
-    shutil.rmtree(trash, ignore_errors=True)
 
 
 def check_values(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:

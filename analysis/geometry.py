@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -239,3 +240,19 @@ def max_boundary_shift(full: gpd.GeoDataFrame, simple: gpd.GeoDataFrame) -> floa
     """Largest distance in metres between a buurt's full and simplified outline (Hausdorff)."""
     a, b = full.to_crs(RD).geometry.to_numpy(), simple.to_crs(RD).geometry.to_numpy()
     return float(max(shapely.hausdorff_distance(a, b)))
+
+
+def redrawn(
+    old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, share: float = 0.01
+) -> list[str]:
+    """Buurtcodes in both maps whose area differs by more than `share` of the buurt: the
+    part that is in only one of the two outlines (a split, a merge, a moved boundary).
+    Simplification and rounding stay far below 1 %."""
+    both = sorted(set(old["buurtcode"]) & set(new["buurtcode"]))
+    if not both:
+        return []
+    a = old.set_index("buurtcode").loc[both].to_crs(RD).geometry.to_numpy()
+    b = new.set_index("buurtcode").loc[both].to_crs(RD).geometry.to_numpy()
+    differ = shapely.area(shapely.symmetric_difference(a, b))
+    size = np.maximum(shapely.area(a), shapely.area(b))
+    return [code for code, d, s in zip(both, differ, size) if d > share * s]

@@ -16,18 +16,24 @@ import pandas as pd
 from analysis.catalogue import Catalogue, load_catalogue
 from analysis.cbs import StatisticsTable, read_statistics, statistics_from_frame
 from analysis.datasets import (
+    CHANGE_COLUMNS,
     PUBLISHED_COLUMNS,
     VALUE_COLUMNS,
     Dataset,
     DatasetInfo,
     add_derived,
     check_values,
-    datasets_dir,
+    dataset_exists,
     load_dataset,
     save_dataset,
 )
 from analysis.errors import AnalysisError
-from analysis.geometry import display_geometry, max_boundary_shift, read_geometry
+from analysis.geometry import (
+    display_geometry,
+    max_boundary_shift,
+    read_geometry,
+    redrawn,
+)
 
 CBS_SOURCE = "CBS Kerncijfers wijken en buurten"
 
@@ -57,15 +63,22 @@ class ImportReport:
     def lines(self, catalogue: Catalogue) -> list[str]:
         """The report as short Dutch lines (plain text, for the CLI and the Data page)."""
         years = ", ".join(str(y) for y in self.years)
+        curated = {
+            i: c for i, c in self.recognised.items() if catalogue[i].kind != "cbs"
+        }
+        others = [i for i in self.recognised if i not in curated]
         out = [
             f"Ingelezen: {', '.join(self.files)}",
             f"Dataset {self.dataset_id} ({self.name}), jaar {self.year}; jaren nu: {years}.",
             f"{self.buurten} buurten met kaartvlak.",
-            f"{len(self.recognised)} indicatoren herkend: "
-            + ", ".join(
-                f"{catalogue[i].label} ({c})" for i, c in self.recognised.items()
-            ),
+            f"{len(curated)} indicatoren herkend: "
+            + ", ".join(f"{catalogue[i].label} ({c})" for i, c in curated.items()),
         ]
+        if others:
+            out.append(
+                f"{len(others)} overige CBS-cijfers herkend (als achtergrond, zonder "
+                "signaal): " + ", ".join(catalogue[i].label for i in others)
+            )
         if self.ignored:
             out.append(
                 f"{len(self.ignored)} kolommen niet gebruikt: {', '.join(self.ignored)}"
@@ -160,16 +173,42 @@ def import_cbs(
     )
     published = published.rename(columns={"buurtcode": "code"})[PUBLISHED_COLUMNS]
 
+    # CBS's own marker: 2 re-coded, 3 boundary changed since the year before.
+    marked = {2: "code", 3: "grens"}
+    changes = pd.DataFrame(
+        [(c, year, marked[m]) for c, m in table.changes.items() if c in map_codes and m in marked],
+        columns=CHANGE_COLUMNS,
+    )  # fmt: skip
     dataset_id = code
     previous = None
-    if (datasets_dir() / dataset_id / "meta.json").exists():
+    if dataset_exists(dataset_id):
         previous = load_dataset(dataset_id, catalogue)
         values = pd.concat([previous.values[previous.values["jaar"] != year], values])
         if previous.published is not None and not previous.published.empty:
             published = pd.concat(
                 [previous.published[previous.published["jaar"] != year], published]
             )
-        if year < max(previous.years):  # keep the newest year's boundaries
+        # The outlines themselves, where both maps have the buurt: a changed one breaks the
+        # trend from the later of the two maps' years on.
+        later = [y for y in previous.years if y > year]
+        moved = redrawn(previous.buurten, buurten)
+        if moved:
+            notes.append(
+                f"{len(moved)} buurten hebben andere grenzen dan in de eerder ingelezen "
+                f"kaart: {', '.join(moved[:10])}. Hun ontwikkeling wordt niet over die "
+                "grens heen getekend."
+            )
+        changes = pd.concat(
+            [
+                previous.changes[previous.changes["jaar"] != year],
+                changes,
+                pd.DataFrame(
+                    [(c, min(later) if later else year, "grens") for c in moved],
+                    columns=CHANGE_COLUMNS,
+                ),
+            ]
+        ).drop_duplicates(["buurtcode", "jaar"])
+        if later:  # keep the newest year's boundaries
             buurten = previous.buurten
             notes.append(f"De kaart van {max(previous.years)} blijft in gebruik.")
     progress("Kaart vereenvoudigen voor het scherm en opslaan")
@@ -191,7 +230,11 @@ def import_cbs(
             values=values.reset_index(drop=True),
             display=display,
             published=published.reset_index(drop=True),
-        )
+            changes=changes.reset_index(drop=True),
+            own=previous.own if previous else [],
+        ),
+        # Another import of this gemeente that lands first wins; this one is refused.
+        expected=previous.version if previous else None,
     )
     this_year = values[values["jaar"] == year]
     missing = this_year[this_year["status"] != ""].groupby("indicator").size()

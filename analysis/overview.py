@@ -48,13 +48,22 @@ def theme_summary(
 
 
 def where_to_start(
-    signals: pd.DataFrame, stories: pd.DataFrame, buurten: pd.DataFrame, n: int = 5
+    signals: pd.DataFrame,
+    stories: pd.DataFrame,
+    buurten: pd.DataFrame,
+    n: int = 5,
+    groups: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The buurten where figures and stories together point at most concerns.
 
     Score = indicators with *aandacht* + zorg stories. Each row names the theme that carries
     most of that score. Ties go to the buurt with more inhabitants' stories overall.
+    With `groups` (buurtcode → wijkcode) the same per wijk: `buurten` then holds the wijken
+    as areas (analysis/wijken), and a wijk counts what its buurten count.
     """
+    if groups is not None:
+        signals = signals.assign(buurtcode=signals["buurtcode"].map(groups))
+        stories = stories.assign(buurtcode=stories["buurtcode"].map(groups))
     need = (
         signals[signals["signal"] == "aandacht"].groupby(["buurtcode", "theme"]).size()
     )

@@ -17,13 +17,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue
-from analysis.coverage import ROLES, coverage_table
+from analysis.coverage import ROLES, coverage_table, serving
 from analysis.datasets import Dataset
 from analysis.reference import nederland_text
 from analysis.signals import SignalRule, dataset_signals
-from analysis.trend import buurt_trend
-from stories.initiatives import serving
-from stories.privacy import find_identifiers
+from analysis.trend import breaks, buurt_trend
 
 MAX_QUOTE = 320  # characters: a quote on paper is a sentence or three, not a page
 KIND_ORDER = ("zorg", "kracht", "droom")
@@ -95,12 +93,15 @@ def strongest(
     ]
 
 
-def select_quotes(stories: pd.DataFrame, n: int = 5) -> list[Quote]:
+def select_quotes(
+    stories: pd.DataFrame, private: Callable[[str], object], n: int = 5
+) -> list[Quote]:
     """3–6 quotes varied in kind and theme: take turns over zorg, kracht and droom, each time
-    the newest story about a theme not shown yet. Stories that look like they hold a phone
-    number, e-mail address, BSN or address are never chosen, nor overly long ones."""
+    the newest story about a theme not shown yet. Stories whose title and text `private`
+    flags (stories.privacy.find_identifiers: a phone number, e-mail address, BSN or address)
+    are never chosen, nor overly long ones."""
     ok = [
-        len(text) <= MAX_QUOTE and not find_identifiers(f"{title or ''} {text}")
+        len(text) <= MAX_QUOTE and not private(f"{title or ''} {text}")
         for text, title in zip(stories["text"], stories["title"])
     ]
     safe = stories[np.array(ok, dtype=bool)]
@@ -180,11 +181,13 @@ def assemble_profile(
     catalogue: Catalogue,
     stories: pd.DataFrame,
     initiatives: pd.DataFrame,
+    private: Callable[[str], object],
     year: int | None = None,
     agreement: dict | None = None,
     signals_for: Callable[[int], tuple[pd.DataFrame, pd.DataFrame]] | None = None,
 ) -> Profile:
     """The profile of one buurt; `stories` and `initiatives` are the gemeente's (store rows);
+    `private` flags a story text that may not be quoted (stories.privacy.find_identifiers);
     `agreement` is what was agreed earlier (focus_themes, ambition, activities).
 
     `signals_for(year)` gives (reference values, signals) as `dataset_signals` does; the app
@@ -262,7 +265,7 @@ def assemble_profile(
         krachten=strongest(sig, catalogue, "kracht"),
         zorgen=strongest(sig, catalogue, "aandacht"),
         story_counts={k: int((own_stories["kind"] == k).sum()) for k in KIND_ORDER},
-        quotes=select_quotes(own_stories),
+        quotes=select_quotes(own_stories, private),
         initiatives=[
             {
                 "name": i["name"],
@@ -303,6 +306,9 @@ def _trends(data, catalogue, buurtcode, year, reference, signals_for) -> dict[st
     old_ref, _ = signals_for(before)
     out = {}
     wide = data.wide(year)
+    broken = breaks(data.changes, [buurtcode], before, year)
+    if broken.iloc[0]:  # not the same area as the year before: no trend to tell
+        return {i: broken.iloc[0] for i in catalogue.indicators if i in wide}
     for ind in catalogue.indicators.values():
         if ind.id not in wide or ind.id not in old_wide:
             continue

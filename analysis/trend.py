@@ -1,5 +1,6 @@
 """Trend per buurt between two years: did it get better or worse, and does it move towards
-the gemeente or away from it?"""
+the gemeente or away from it? Only where the buurt is the same area in both years: across a
+new code or a new boundary the trend says so in words instead."""
 
 from __future__ import annotations
 
@@ -9,7 +10,31 @@ from analysis.catalogue import Indicator
 
 TREND_COLUMNS = [
     "buurtcode", "from_value", "to_value", "change", "gap_from", "gap_to", "richting", "beweging",
+    "breuk",
 ]  # fmt: skip
+BREAK_WORDS = {"grens": "grens gewijzigd in {}", "code": "nieuwe buurtcode in {}"}
+
+
+def breaks(changes: pd.DataFrame, codes, first: int, last: int) -> pd.Series:
+    """Per buurt, why its figures of `first` and `last` are not about the same area ('grens
+    gewijzigd in 2023', 'nieuwe buurtcode in 2023'), or None where they are.
+
+    `changes` has buurtcode, jaar (the first year of the new situation) and wijziging
+    ('grens' or 'code'), as kept with a dataset.
+
+    >>> c = pd.DataFrame({"buurtcode": ["A"], "jaar": [2023], "wijziging": ["grens"]})
+    >>> breaks(c, ["A", "B"], 2022, 2023).tolist()
+    ['grens gewijzigd in 2023', None]
+    >>> breaks(c, ["A"], 2023, 2024).tolist()
+    [None]
+    """
+    between = changes[(changes["jaar"] > first) & (changes["jaar"] <= last)]
+    latest = between.sort_values("jaar").groupby("buurtcode").last()
+    words = {
+        code: BREAK_WORDS[row.wijziging].format(int(row.jaar))
+        for code, row in latest.iterrows()
+    }
+    return pd.Series([words.get(c) for c in codes], index=list(codes), dtype=object)
 
 
 def tolerance(indicator: Indicator, reference: float) -> float:
@@ -26,8 +51,12 @@ def buurt_trend(
     ref_old: float,
     ref_new: float,
     indicator: Indicator,
+    broken: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Change per buurt from `old` to `new` (values indexed by buurtcode).
+
+    `broken` (from `breaks`) names the buurten that are another area in the two years: they
+    keep both figures but get no change, richting or beweging, and `breuk` says why.
 
     `richting`: 'beter' / 'slechter' / 'gelijk' (or 'hoger' / 'lager' for context indicators);
     `beweging`: 'naar de gemeente toe' / 'van de gemeente af' / 'even ver', comparing the
@@ -40,8 +69,13 @@ def buurt_trend(
     ['beter', 'naar de gemeente toe']
     """
     old, new = old.astype(float), new.reindex(old.index).astype(float)
+    broken = (
+        pd.Series(None, index=old.index, dtype=object)
+        if broken is None
+        else broken.reindex(old.index)
+    )
     tol = tolerance(indicator, ref_new)
-    change = new - old
+    change = (new - old).mask(broken.notna())
     gap_from, gap_to = old - ref_old, new - ref_new
     if indicator.direction:
         better = change * indicator.direction
@@ -76,6 +110,7 @@ def buurt_trend(
             "beweging": [
                 None if m or no_reference else b for m, b in zip(missing, beweging)
             ],
+            "breuk": broken.to_numpy(),
         }
     )
     return frame[TREND_COLUMNS]

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.catalogue import Catalogue
-from analysis.coverage import count_phrase
+from analysis.coverage import count_phrase, serving
 from analysis.profile import strongest
-from stories.initiatives import serving
 
 PER_LIST = 3  # krachten, zorgen, initiatives: what a room can take in at once
 STORY_PHRASES = {

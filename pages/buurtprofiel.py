@@ -11,6 +11,7 @@ from analysis.profile import assemble_profile
 from analysis.reference import NEDERLAND_HINT, NOT_LOADED
 from stories.agreements import Agreement, AgreementStore, check_agreement
 from stories.errors import StoreError
+from stories.privacy import find_identifiers
 from stories.store import StoryFilter
 from ui.access import log_export, log_view
 from ui.comparisons import expected_caption, peers_view
@@ -53,7 +54,7 @@ st.query_params["buurt"] = code
 agreements = AgreementStore(story_store().engine)
 agreed = agreements.get(data.info.gemeentecode, code)
 profile = assemble_profile(
-    data, code, cat, cached_stories(data), cached_initiatives(data),
+    data, code, cat, cached_stories(data), cached_initiatives(data), find_identifiers,
     agreement={"focus_themes": agreed.focus_themes, "ambition": agreed.ambition,
                "activities": agreed.activities},
     signals_for=lambda year: cached_signals(data.info.id, year),

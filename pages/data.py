@@ -1,4 +1,5 @@
-"""Data: load a real gemeente (files or the CBS/PDOK services), see the report, manage datasets."""
+"""Data: load a real gemeente (files or the CBS/PDOK services) and its own indicators, see the
+report, manage datasets."""
 
 from datetime import date
 
@@ -12,7 +13,15 @@ from analysis.online import KWB_TABLES, fetch_gemeente, online_available
 from stories.errors import StoreError
 from stories.retention import MONTHS_RANGE
 from ui.access import actor
-from ui.state import audit_log, catalogue, current_dataset, require_entry, retention
+from ui.own import own_indicators
+from ui.state import (
+    audit_log,
+    catalogue,
+    connect_datasets,
+    current_dataset,
+    require_entry,
+    retention,
+)
 
 user = require_entry("manage_datasets")
 cat = catalogue()
@@ -46,19 +55,28 @@ def run_import(geometry, statistics, **options) -> None:
     st.rerun()
 
 
+if moved := connect_datasets():
+    st.info(
+        f"Bij het starten naar de gedeelde database overgezet: {', '.join(moved)}. De oude map "
+        "staat er nog als datasets-naar-database-… in de datamap; verwijder hem als alles klopt.",
+        icon=":material/database:",
+    )
+
 if lines := st.session_state.pop("data_report", None):
     st.success(f"**Ingeladen.** {lines[1]} Je ziet de gemeente nu in de zijbalk.")
     with st.expander("Controleverslag", expanded=True):
         st.markdown("\n".join(f"- {line}" for line in lines))
 
-files_tab, online_tab, manage_tab, retention_tab, audit_tab = st.tabs(
+files_tab, online_tab, own_tab, manage_tab, retention_tab, audit_tab = st.tabs(
     [
         "Uit bestanden",
         "Van internet (CBS en PDOK)",
+        "Eigen indicatoren",
         "Ingeladen gemeenten",
         "Bewaartermijn",
         "Logboek",
-    ]
+    ],
+    key="data_tabs",  # the chosen tab stays when the import report above it goes
 )
 
 with files_tab:
@@ -180,6 +198,9 @@ with manage_tab:
 
 data = current_dataset()
 gemeentecode = data.info.gemeentecode
+
+with own_tab:
+    own_indicators(data, cat, user)
 
 with retention_tab:
     st.markdown(

@@ -16,14 +16,14 @@ from stories.model import KINDS, VOICES
 from stories.validation import validate_story
 from stories.workshop import Workshop, new_participant
 from ui.records import identifier_warning
-from ui.state import buurt_names, catalogue, require_entry, workshop_store
+from ui.state import buurt_names, require_entry, themes, workshop_store
 from ui.text import plain
 from ui.workshop import PARTICIPANT_CSS
 
 DOTS_EVERY = "5s"  # how soon a phone sees new dreams to vote on
 
 require_entry(None)  # the join code is the check
-cat = catalogue()
+theme_labels = themes()  # not catalogue(): a tap never loads the gemeente
 store = workshop_store()
 
 
@@ -73,7 +73,7 @@ def capture_form(workshop: Workshop) -> None:
         index=None, placeholder="Kies de buurt", key="ws_buurt",
     )  # fmt: skip
     themes = st.pills(
-        "Waar gaat het over?", list(cat.themes), format_func=cat.themes.get,
+        "Waar gaat het over?", list(theme_labels), format_func=theme_labels.get,
         selection_mode="multi", key="ws_themas",
     )  # fmt: skip
     title = st.text_input(
@@ -133,7 +133,7 @@ def dots_panel(workshop: Workshop, participant: str) -> None:
             st.markdown(
                 f"**{plain(dream['title'] or dream['text'][:80])}**  \n"
                 f"{plain(names.get(dream['buurtcode'], ''))} · "
-                f"{plain(', '.join(cat.themes.get(t, t) for t in dream['themes']))}"
+                f"{plain(', '.join(theme_labels.get(t, t) for t in dream['themes']))}"
                 + (f"  \nJouw stippen: {'●' * own}" if own else "")
             )
             add, remove = st.columns(2)

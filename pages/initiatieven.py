@@ -14,12 +14,13 @@ from analysis.coverage import (
     count_phrase,
     coverage_table,
     focus_cells,
+    serving,
     supply_label,
 )
 from analysis.signals import SignalRule
 from stories.errors import StoreError
 from stories.exchange import INITIATIVES, export_initiatives
-from stories.initiatives import as_input, serving, validate_initiative
+from stories.initiatives import as_input, validate_initiative
 from stories.model import INITIATORS, LADDER, PHASES, SUPPORT, TARGET_GROUPS
 from stories.model import ROLES as WIJKTEAM_ROLES
 from ui.access import log_export

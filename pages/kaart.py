@@ -1,12 +1,13 @@
-"""Kaart: any catalogue indicator per buurt on a map; click a buurt for its key figures."""
+"""Kaart: any indicator per buurt or per wijk on a map; click a buurt for its key figures."""
 
 import html
 
 import pandas as pd
 import streamlit as st
 
+from analysis.coverage import serving
 from analysis.signals import SignalRule, deviation_classes
-from stories.initiatives import serving
+from analysis.wijken import COMPUTED, LEVELS, PUBLISHED
 from stories.store import StoryFilter
 from ui.access import log_view
 from ui.comparisons import expected_caption
@@ -37,6 +38,8 @@ from ui.state import (
     cached_shapes,
     cached_signals,
     cached_stories,
+    cached_wijk_figures,
+    cached_wijken,
     catalogue,
     current_dataset,
     require_entry,
@@ -52,9 +55,8 @@ data = current_dataset()
 codes = data.buurten["buurtcode"].tolist()
 names = dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
 years = [str(y) for y in data.years]
-indicator_ids, default_indicator = available_indicators(data, cat)
 
-synced_choice("indicator", indicator_ids, default_indicator, "kaart_indicator")
+synced_choice("niveau", list(LEVELS), "buurt", "kaart_niveau")
 synced_choice("jaar", years, years[-1], "kaart_jaar")
 synced_choice("buurt", [None, *codes], None, "kaart_buurt")
 COLOURINGS = {
@@ -76,6 +78,10 @@ def map_view() -> None:
     # filled last): the browser starts loading the map component while it sets up the widgets.
     # The widgets' values are already in the session state (seeded above or set by the user).
     controls_box = st.container()
+    level = st.session_state["kaart_niveau"]
+    # At wijk level also the figures a gemeente has per wijk only.
+    indicator_ids, default_indicator = available_indicators(data, cat, level)
+    synced_choice("indicator", indicator_ids, default_indicator, "kaart_indicator")
     show_initiatives = st.session_state.get("kaart_initiatieven", False)
     # Initiatives come from the database on every run; a restyle without them skips that.
     wanted = show_initiatives or st.session_state.get("kaart_initiatief")
@@ -96,16 +102,29 @@ def map_view() -> None:
     st.query_params["indicator"] = indicator_id
     st.query_params["jaar"] = str(year)
     st.query_params["kleur"] = colouring
+    st.query_params["niveau"] = level
     if highlighted:
         st.query_params["initiatief"] = highlighted
     else:
         st.query_params.pop("initiatief", None)
 
     ind = cat[indicator_id]
-    wide = data.wide(year)
+    if level == "wijk":  # wijken as areas: CBS's wijk figures, or combined from buurten
+        areas, shapes = cached_wijken(data)
+        figures = cached_wijk_figures(data, year)
+        wide = figures.values
+        source = figures.source.get(indicator_id, pd.Series(dtype=object))
+    else:
+        areas, shapes, wide, source = (
+            data.map_geometry,
+            cached_shapes(data),
+            data.wide(year),
+            None,
+        )
+    area_codes = areas["buurtcode"].tolist()
     values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
-    selected = st.session_state["kaart_buurt"]
-    if colouring == "verwacht" and ind.is_outcome:
+    selected = st.session_state["kaart_buurt"] if level == "buurt" else None
+    if colouring == "verwacht" and ind.is_outcome and level == "buurt":
         model = cached_expected(data, year, indicator_id)
         verdicts = model.table["oordeel"].reindex(codes)
         colours, notes = expected_colours(verdicts), verdicts
@@ -119,7 +138,7 @@ def map_view() -> None:
     elif colouring == "afwijking":
         reference, _ = cached_signals(data.info.id, year)
         deviation = deviation_classes(
-            values.reindex(codes),
+            values.reindex(area_codes),
             reference["value"].get(indicator_id, float("nan")),
             ind,
             wide,
@@ -135,18 +154,34 @@ def map_view() -> None:
         classes = quantile_classes(values)
         colours, notes = quantile_colours(values, classes), None
         words = quantile_words(values, classes)
-        legend = legend_items(classes, ind, int(values.reindex(codes).isna().sum()))
-        explanation = "Vijf klassen met ongeveer evenveel buurten (kwantielen)."
+        legend = legend_items(
+            classes, ind, int(values.reindex(area_codes).isna().sum())
+        )
+        explanation = (
+            f"Vijf klassen met ongeveer evenveel {LEVELS[level].lower()} (kwantielen)."
+        )
         if colouring == "verwacht":
             explanation = (
-                "Verwacht is er alleen voor jeugdzorg, Wmo en bijstand; voor dit cijfer toont "
-                "de kaart vijf klassen. " + explanation
+                "Verwacht is er alleen per buurt, voor jeugdzorg, Wmo en bijstand; hier "
+                "toont de kaart vijf klassen. " + explanation
             )
+    if (
+        source is not None
+    ):  # say per wijk whether CBS published the figure or we combined it
+        notes = pd.Series(
+            ["; ".join(n for n in pair if isinstance(n, str)) for pair in zip(
+                notes.reindex(area_codes) if notes is not None else [None] * len(area_codes),
+                source.reindex(area_codes),
+            )],
+            index=area_codes,
+        )  # fmt: skip
 
     map_col, side_col = st.columns([3, 2], gap="medium")
     side_panel = side_col.container()  # toggles, filled after the map
     outlined = (
-        frozenset(
+        frozenset()
+        if level == "wijk"
+        else frozenset(
             initiatives.loc[initiatives["id"] == highlighted, "buurtcodes"]
             .explode()
             .dropna()
@@ -163,9 +198,9 @@ def map_view() -> None:
         theme_colour = theme_colours(list(cat.themes))
         told = cached_stories(data) if show_stories else None
         buurtkaart(
-            cached_shapes(data),
+            shapes,
             buurt_style(
-                data.map_geometry,
+                areas,
                 values,
                 ind,
                 colours,
@@ -174,7 +209,7 @@ def map_view() -> None:
                 outlined=outlined,
             ),
             key="kaart_map",
-            label=f"Kaart van {ind.label} per buurt, {year}. Dezelfde cijfers staan in de "
+            label=f"Kaart van {ind.label} per {level}, {year}. Dezelfde cijfers staan in de "
             "tabel onder de kaart.",
             stories=story_points(told, data.map_geometry, hide_exact)
             if show_stories
@@ -191,12 +226,13 @@ def map_view() -> None:
             log_view(user, data.info.gemeentecode, len(told), "Kaart: verhalen")
         map_table(
             "kaart_tabel",
-            data.map_geometry,
+            areas,
             values,
             f"{ind.label} ({ind.unit})",
             f"%.{ind.decimals}f",
             words=words,
             words_label="Kleur op de kaart",
+            area=level,
         )
 
     with controls_box:
@@ -225,6 +261,12 @@ def map_view() -> None:
             help="Een straatkaart onder de buurten. Heeft internet nodig; zonder internet blijft de achtergrond wit.",
         )
     with side_panel:
+        st.radio(
+            "Niveau", list(LEVELS), format_func=LEVELS.get, key="kaart_niveau",
+            horizontal=True,
+            help="Wijken: de cijfers die CBS per wijk publiceert, en anders berekend uit de "
+            "buurten, gewogen zoals het gemeentecijfer.",
+        )  # fmt: skip
         if reader:
             st.toggle(
                 "Verhalen op de kaart", key="kaart_verhalen",
@@ -287,6 +329,13 @@ def map_view() -> None:
                 f"Omlijnd: de buurten van {init_names[highlighted]} ({', '.join(served)})."
             )
         st.caption(f"{explanation} {ind.definition} Bron: {ind.source}, {year}.")
+        if level == "wijk":
+            counted = source.value_counts()
+            st.caption(
+                f"Per wijk: {counted.get(PUBLISHED, 0)} {PUBLISHED}, "
+                f"{counted.get(COMPUTED, 0)} {COMPUTED} (gewogen zoals het gemeentecijfer)."
+            )
+            return
 
         chosen = st.selectbox(
             "Buurt",

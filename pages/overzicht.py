@@ -4,10 +4,12 @@ import streamlit as st
 
 from analysis.overview import theme_summary, where_to_start
 from analysis.signals import SignalRule
+from analysis.wijken import LEVELS
 from ui.state import (
     cached_initiatives,
     cached_signals,
     cached_stories,
+    cached_wijken,
     catalogue,
     current_dataset,
     fictional_banner,
@@ -105,19 +107,34 @@ with right:
     )  # fmt: skip
 
 st.subheader(":material/flag: Waar beginnen?")
+level = st.radio(
+    "Niveau", list(LEVELS), format_func=LEVELS.get, key="overzicht_niveau", horizontal=True,
+    label_visibility="collapsed",
+)  # fmt: skip
+area = "buurt" if level == "buurt" else "wijk"
 st.caption(
-    "De buurten waar cijfers en verhalen samen de meeste zorgen aanwijzen: het aantal cijfers met "
-    "'aandacht' plus het aantal zorgverhalen. Klik op een buurt om hem op de kaart te zien."
+    f"De {LEVELS[level].lower()} waar cijfers en verhalen samen de meeste zorgen aanwijzen: het "
+    f"aantal cijfers met 'aandacht' plus het aantal zorgverhalen (bij een wijk: van al zijn "
+    f"buurten samen). Klik op een {area} om hem op de kaart te zien."
 )
-start = where_to_start(signals, stories, data.buurten)
-start["kaart"] = "kaart?gemeente=" + data.info.id + "&buurt=" + start["buurtcode"]
+if level == "wijk":
+    areas, _ = cached_wijken(data)
+    groups = data.buurten.set_index("buurtcode")["wijkcode"]
+    start = where_to_start(signals, stories, areas, groups=groups)
+else:
+    start = where_to_start(signals, stories, data.buurten)
+start["kaart"] = f"kaart?gemeente={data.info.id}" + (
+    "&niveau=wijk" if level == "wijk" else "&buurt=" + start["buurtcode"]
+)
 start["thema"] = start["thema"].map(cat.themes)
 st.dataframe(
-    start[["buurtnaam", "wijknaam", "aandacht", "zorgen", "thema", "kaart"]],
+    start[["buurtnaam", "wijknaam", "aandacht", "zorgen", "thema", "kaart"]].drop(
+        columns=["wijknaam"] if level == "wijk" else []
+    ),
     hide_index=True,
     width="stretch",
     column_config={
-        "buurtnaam": "Buurt",
+        "buurtnaam": area.capitalize(),
         "wijknaam": "Wijk",
         "aandacht": st.column_config.NumberColumn(
             "Cijfers met aandacht",

@@ -1,4 +1,5 @@
-"""Tellen: buurten against gemeente and Nederland; ranking, distribution, scatter and trend."""
+"""Tellen: buurten against gemeente and Nederland; ranking, distribution, scatter and trend;
+one figure for all wijken too."""
 
 import pandas as pd
 import streamlit as st
@@ -7,9 +8,10 @@ from analysis.catalogue import format_number
 from analysis.compare import comparison_table
 from analysis.reference import NEDERLAND_HINT, nederland_loaded
 from analysis.signals import SignalRule
-from analysis.trend import buurt_trend
+from analysis.trend import breaks, buurt_trend
+from analysis.wijken import LEVELS
 from ui.charts import distribution_chart, ranking_chart, scatter_chart, trend_chart
-from ui.comparisons import expected_view, funnel_view, peers_view
+from ui.comparisons import expected_view, funnel_view, peers_view, wijk_view
 from ui.state import (
     available_indicators,
     cached_signals,
@@ -33,7 +35,9 @@ st.markdown(
     "een *kracht* is, *aandacht* vraagt of gemiddeld is."
 )
 fictional_banner(data)
-indicator_ids, default_indicator = available_indicators(data, cat)
+synced_choice("niveau", list(LEVELS), "buurt", "tellen_niveau")
+level = st.session_state["tellen_niveau"]
+indicator_ids, default_indicator = available_indicators(data, cat, level)
 
 # Several buurten travel in the URL as "buurt=BU1,BU2".
 if "tellen_buurten" not in st.session_state or not set(
@@ -115,12 +119,18 @@ else:
         icon=":material/touch_app:",
     )
 
-st.subheader("Eén cijfer, alle buurten")
-pick, about = st.columns([4, 1], vertical_alignment="bottom")
+st.subheader("Eén cijfer, alle buurten of wijken")
+pick, across, about = st.columns([5, 3, 2], vertical_alignment="bottom")
 indicator_id = pick.selectbox(
     "Cijfer", indicator_ids, format_func=cat.option_label, key="tellen_indicator"
 )
+across.radio(
+    "Niveau", list(LEVELS), format_func=LEVELS.get, key="tellen_niveau", horizontal=True,
+    help="Wijken: de cijfers die CBS per wijk publiceert, en anders berekend uit de buurten, "
+    "gewogen zoals het gemeentecijfer.",
+)  # fmt: skip
 st.query_params["indicator"] = indicator_id
+st.query_params["niveau"] = level
 ind = cat[indicator_id]
 with about.popover("Over dit cijfer", icon=":material/info:"):
     direction = {
@@ -137,6 +147,10 @@ with about.popover("Over dit cijfer", icon=":material/info:"):
         f"\n\nBron: {ind.source}, {year}. Zonder cijfer (geheim of niet beschikbaar): {missing} "
         f"van {len(codes)} buurten."
     )
+
+if level == "wijk":
+    wijk_view(data, year, ind, reference)
+    st.stop()
 
 values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
 own = signals[signals["indicator"] == indicator_id].set_index("buurtcode")["signal"]
@@ -209,6 +223,7 @@ with tabs[5]:
             old_ref["value"].get(indicator_id),
             new_ref["value"].get(indicator_id),
             ind,
+            breaks(data.changes, codes, first, last),
         )
         if chosen:
             st.plotly_chart(
@@ -221,8 +236,11 @@ with tabs[5]:
         shown = shown[
             ["Buurt", "from_value", "to_value", "change", "richting", "beweging"]
         ]
-        shown[["richting", "beweging"]] = shown[["richting", "beweging"]].fillna(
-            "geen cijfer"
+        # Across a new boundary or code the trend is not a change: say so instead.
+        shown[["richting", "beweging"]] = (
+            shown[["richting", "beweging"]]
+            .apply(lambda column: column.fillna(trend["breuk"]))
+            .fillna("geen cijfer")
         )
         shown[["from_value", "to_value"]] = shown[["from_value", "to_value"]].map(
             ind.format
@@ -246,5 +264,6 @@ with tabs[5]:
         st.caption(
             "Richting: beter of slechter (of hoger/lager bij achtergrondcijfers); kleine "
             "veranderingen tellen als gelijk. 'Naar de gemeente toe': het verschil met het "
-            "gemeentegemiddelde is kleiner geworden."
+            "gemeentegemiddelde is kleiner geworden. Waar een buurt een andere grens of code "
+            "kreeg, is het geen vergelijking van hetzelfde gebied: daar staat dat, zonder lijn."
         )

@@ -25,6 +25,7 @@ from analysis.workshop import (
 from stories.errors import StoreError
 from stories.initiatives import validate_initiative
 from stories.model import KINDS, TARGET_GROUPS
+from stories.privacy import find_identifiers
 from stories.workshop import Workshop
 from ui.access import log_view
 from ui.maps import (
@@ -266,7 +267,9 @@ def talk(workshop: Workshop, code: str, stories: pd.DataFrame) -> None:
 
     quotes = ""
     if not workshop.privacy_safe:
-        chosen = select_quotes(stories[stories["buurtcode"] == code], n=2)
+        chosen = select_quotes(
+            stories[stories["buurtcode"] == code], find_identifiers, n=2
+        )
         quotes = "".join(f'<div class="ws-quote">“{esc(q.text)}”</div>' for q in chosen)
         log_view(
             user, data.info.gemeentecode, len(chosen), f"Werksessie: citaten {code}"

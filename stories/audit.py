@@ -36,6 +36,7 @@ ACTIONS = {
     "anonymised": "geanonimiseerd",
     "dataset_imported": "gemeente ingeladen",
     "dataset_removed": "gemeente verwijderd",
+    "indicators_imported": "eigen indicatoren ingelezen",
     "setting_changed": "instelling gewijzigd",
 }
 COLUMNS = {

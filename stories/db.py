@@ -262,6 +262,31 @@ def _007_access(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _008_datasets(conn: Connection) -> None:
+    """Gemeenten in the database (used when WIJK_DATABASE_URL is set: stories.dataset_store):
+    a row per gemeente with its version, and its parts as the data directory holds them."""
+    meta = sa.MetaData()
+    sa.Table(
+        "datasets",
+        meta,
+        sa.Column("id", sa.String(16), primary_key=True),
+        sa.Column("info", sa.Text, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("updated", sa.DateTime, nullable=False),
+    )
+    sa.Table(
+        "dataset_parts",
+        meta,
+        sa.Column(
+            "dataset", sa.String(16), sa.ForeignKey("datasets.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("name", sa.String(40), primary_key=True),
+        sa.Column("content", sa.LargeBinary, nullable=False),
+    )  # fmt: skip
+    meta.create_all(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "verhalen", _001_stories),
     (2, "verhalen van de voorbeeldgemeente", _002_demo_stories),
@@ -270,7 +295,38 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "afspraken uit het focusgesprek", _005_agreements),
     (6, "werksessies", _006_workshops),
     (7, "toegang: deelnamecodes, logboek, bewaartermijn", _007_access),
+    (8, "gemeenten in de database", _008_datasets),
 ]
+
+
+def schema_status(url: str | None = None) -> tuple[bool, str]:
+    """(ready, a Dutch sentence): is the database reachable, with every migration applied?
+    Reads only: a check never changes the database."""
+    url = database_url(url)
+    latest = MIGRATIONS[-1][0]
+    args = {} if url.startswith("sqlite") else {"connect_timeout": 5}
+    engine = sa.create_engine(url, connect_args=args)
+    try:
+        with engine.connect() as conn:
+            current = 0
+            if sa.inspect(conn).has_table("schema_version"):
+                current = (
+                    conn.execute(
+                        sa.text("SELECT MAX(version) FROM schema_version")
+                    ).scalar()
+                    or 0
+                )
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
+        return False, f"De database is niet bereikbaar: {reason}"
+    finally:
+        engine.dispose()
+    if current != latest:
+        return False, (
+            f"De database staat op migratie {current}, deze versie van de app verwacht "
+            f"{latest}. Start de app (of een cli.py-opdracht) eenmaal om bij te werken."
+        )
+    return True, f"Database bereikbaar, migraties bij (versie {latest})."
 
 
 def migrate(engine: Engine) -> int:

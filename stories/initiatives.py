@@ -172,15 +172,6 @@ def validate_initiative(
     )
 
 
-def serving(initiatives: pd.DataFrame, buurtcodes) -> pd.DataFrame:
-    """The initiatives that serve at least one of `buurtcodes` (an empty frame stays a frame:
-    a boolean list, not a Series, so pandas never mistakes it for column names)."""
-    wanted = set(buurtcodes)
-    return initiatives.loc[
-        [bool(wanted & set(codes)) for codes in initiatives["buurtcodes"]]
-    ]
-
-
 def _joined(items: list[str]) -> str:
     return ";" + ";".join(items) + ";" if items else ""
 

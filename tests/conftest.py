@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import app_test
+from streamlit.testing.v1 import AppTest, app_test
 
 from analysis.catalogue import load_catalogue
 from analysis.datasets import load_dataset
@@ -19,10 +23,16 @@ CBS_DIR = ROOT.parent / "shared" / "data" / "cbs"
 
 @pytest.fixture(autouse=True)
 def private_data_dir(tmp_path_factory, monkeypatch):
-    """Every test writes into its own data directory, never into the repository."""
+    """Every test writes into its own data directory, never into the repository, and keeps
+    its gemeenten there (a test that uses a database for them switches back after)."""
+    from analysis.datasets import FileDatasets, use_store
+
     path = tmp_path_factory.mktemp("wijkdata")
     monkeypatch.setenv("WIJK_DATA_DIR", str(path))
-    return path
+    monkeypatch.delenv("WIJK_DATABASE_URL", raising=False)
+    use_store(FileDatasets())
+    yield path
+    use_store(FileDatasets())
 
 
 def import_eindhoven():
@@ -37,6 +47,12 @@ def import_eindhoven():
         (stats.read_bytes(), stats.name),
         gemeente="GM0772",
     )
+
+
+@pytest.fixture
+def app():
+    """The whole app (app.py, as a running server starts it) for AppTest."""
+    return AppTest.from_file("../app.py", default_timeout=60)
 
 
 @pytest.fixture(scope="session")
@@ -83,18 +99,10 @@ def signed_in_as(monkeypatch):
     return as_role
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """A fresh, empty database of each kind. PostgreSQL comes from tests/postgres.sh (which the
-    test script starts); without it the PostgreSQL half is skipped, except in CI, where it fails."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'verhalen.sqlite'}"
-        return
-    import os
-    import uuid
-
-    import sqlalchemy as sa
-
+@contextmanager
+def fresh_postgres():
+    """A new, empty PostgreSQL database on the test server (tests/postgres.sh), dropped after;
+    yields its URL. Without that server the test is skipped, except in CI, where it fails."""
     server = os.environ.get("WIJK_TEST_POSTGRES_URL")
     if not server:
         if os.environ.get("CI"):
@@ -108,7 +116,19 @@ def database_url(request, tmp_path):
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    yield server.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
-    admin.dispose()
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'verhalen.sqlite'}"
+        return
+    with fresh_postgres() as url:
+        yield url

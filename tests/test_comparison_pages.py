@@ -81,7 +81,10 @@ def test_kaart_colours_by_expected_with_the_verdict_in_words():
     assert "zoals verwacht" in legend
     assert "kruisvalidatie" in captions(at)
     at = open_page("kaart", kleur="verwacht", indicator="gem_inkomen_per_inwoner")
-    assert "Verwacht is er alleen voor jeugdzorg, Wmo en bijstand" in captions(at)
+    assert (
+        "Verwacht is er alleen per buurt, voor jeugdzorg, Wmo en bijstand"
+        in captions(at)
+    )
 
 
 @pytest.mark.skipif(not CBS_DIR.exists(), reason="needs ../shared/data/cbs")

@@ -199,7 +199,7 @@ def test_missing_columns_are_named():
 
 
 def test_serving_finds_initiatives_for_any_of_the_buurten():
-    from stories.initiatives import serving
+    from analysis.coverage import serving
 
     demo = demo_initiatives()
     found = serving(demo, ["BU99990201", "BU99990301"])

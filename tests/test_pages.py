@@ -16,11 +16,6 @@ from ui.state import cached_signals
 APP = "../app.py"
 
 
-@pytest.fixture
-def app():
-    return AppTest.from_file(APP, default_timeout=60)
-
-
 def map_data(at: AppTest) -> dict:
     """What the page sent to the map component (ui/buurtkaart.js) on this run."""
     (component,) = at.get("bidi_component")
@@ -110,7 +105,10 @@ def test_kaart_switching_indicator_restyles_and_updates_url(app):
     assert "Wmo-cliënten per 1.000 inwoners" in texts(at)
 
 
-@pytest.mark.parametrize("indicator", list(load_catalogue().indicators))
+@pytest.mark.parametrize(
+    "indicator",
+    [i for i, ind in load_catalogue().indicators.items() if ind.kind == "curated"],
+)
 def test_kaart_renders_every_indicator(app, demo, indicator):
     app.query_params["indicator"] = indicator
     at = app.run()
@@ -212,6 +210,7 @@ def test_data_page_offline_message_and_dataset_list(app):
     assert [t.label for t in at.tabs] == [
         "Uit bestanden",
         "Van internet (CBS en PDOK)",
+        "Eigen indicatoren",
         "Ingeladen gemeenten",
         "Bewaartermijn",
         "Logboek",
@@ -220,6 +219,38 @@ def test_data_page_offline_message_and_dataset_list(app):
     table = at.dataframe[0].value
     assert table["Gemeente"].tolist() == ["Voorbeeldstad (fictief)", "Voorbeeld (echt)"]
     assert table["Ingeladen"].iloc[0] == "meegeleverd"
+
+
+def test_own_indicator_on_data_page_and_kaart(app):
+    from analysis.datasets import catalogue_for, load_dataset
+    from analysis.own import import_own
+    from tests.test_own import figures, xlsx
+
+    import_demo_as_real()
+    data = load_dataset("GM9999")
+    frame = figures(data).assign(jaar=2023)
+    import_own((xlsx(frame), "eigen.xlsx"), data, catalogue_for(data))
+    at = app.run()
+    at.sidebar.selectbox[0].select("GM9999").run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    listed = at.dataframe[0].value  # the own indicators, on their tab
+    assert listed["Bron"].tolist() == ["GGD Monitor 2022", "Eigen registratie"]
+    exported = next(
+        b for b in at.get("download_button") if "Eigen cijfers" in b.proto.label
+    )
+    assert exported.proto.label == "Eigen cijfers downloaden (Excel)"
+    at.switch_page("pages/kaart.py")
+    at.query_params["indicator"] = "eigen_eenzaam"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="kaart_indicator").value == "eigen_eenzaam"
+    assert (
+        "Ontmoeting & eenzaamheid · Ernstig eenzaam (eigen)"
+        in at.selectbox(key="kaart_indicator").options
+    )
+    assert any("Bron: GGD Monitor 2022, 2023." in c.value for c in at.caption)
+    assert len(map_data(at)["style"]["fill"]) == 40
 
 
 def test_data_page_remove_asks_first(app):

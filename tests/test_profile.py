@@ -15,6 +15,7 @@ from stories.agreements import Agreement, AgreementStore, check_agreement
 from stories.db import make_engine
 from stories.demo import demo_initiatives, demo_stories
 from stories.errors import StoreError
+from stories.privacy import find_identifiers
 from tests.conftest import CBS_DIR
 from ui.profile_doc import render_html, render_pdf
 
@@ -24,7 +25,12 @@ OUDE_HAVEN = "BU99990201"
 @pytest.fixture(scope="module")
 def oude_haven(demo, catalogue):
     return assemble_profile(
-        demo, OUDE_HAVEN, catalogue, demo_stories(), demo_initiatives()
+        demo,
+        OUDE_HAVEN,
+        catalogue,
+        demo_stories(),
+        demo_initiatives(),
+        find_identifiers,
     )
 
 
@@ -75,7 +81,9 @@ def test_profile_contents_on_the_demo(demo, catalogue, oude_haven):
 def test_every_buurt_gets_three_to_five_questions(demo, catalogue):
     stories, initiatives = demo_stories(), demo_initiatives()
     for code in demo.buurten["buurtcode"]:
-        p = assemble_profile(demo, code, catalogue, stories, initiatives)
+        p = assemble_profile(
+            demo, code, catalogue, stories, initiatives, find_identifiers
+        )
         assert 3 <= len(p.questions) <= 5, code
         assert len(p.quotes) <= 6
 
@@ -94,7 +102,9 @@ def test_quotes_that_fail_the_privacy_checks_never_appear():
             ])
         ]
     )  # fmt: skip
-    chosen = select_quotes(pd.concat([risky, stories], ignore_index=True), n=6)
+    chosen = select_quotes(
+        pd.concat([risky, stories], ignore_index=True), find_identifiers, n=6
+    )
     assert chosen and not any(
         marker in q.text
         for q in chosen
@@ -109,7 +119,12 @@ def test_quotes_that_fail_the_privacy_checks_never_appear():
 
 def test_a_buurt_without_stories_or_initiatives(demo, catalogue):
     p = assemble_profile(
-        demo, "BU99990803", catalogue, demo_stories(), demo_initiatives()
+        demo,
+        "BU99990803",
+        catalogue,
+        demo_stories(),
+        demo_initiatives(),
+        find_identifiers,
     )
     assert (
         p.quotes == []
@@ -123,7 +138,12 @@ def test_a_buurt_without_stories_or_initiatives(demo, catalogue):
 def test_unknown_buurt(demo, catalogue):
     with pytest.raises(KeyError, match="hoort niet bij"):
         assemble_profile(
-            demo, "BU00000000", catalogue, demo_stories(), demo_initiatives()
+            demo,
+            "BU00000000",
+            catalogue,
+            demo_stories(),
+            demo_initiatives(),
+            find_identifiers,
         )
 
 
@@ -181,7 +201,9 @@ def test_profile_on_real_eindhoven(catalogue, tmp_path):
     data = load_dataset("GM0772")
     code = data.buurten["buurtcode"].iloc[0]
     empty = demo_stories().iloc[0:0]
-    p = assemble_profile(data, code, catalogue, empty, demo_initiatives().iloc[0:0])
+    p = assemble_profile(
+        data, code, catalogue, empty, demo_initiatives().iloc[0:0], find_identifiers
+    )
     assert p.gemeentenaam == "Eindhoven" and not p.fictional and p.year == 2022
     assert "CBS, Kerncijfers wijken en buurten 2022" in p.sources[0]
     inwoners = data.wide(2022).at[code, "aantal_inwoners"]

@@ -151,14 +151,18 @@ def trend_chart(
     reference: tuple[float, float],
     highlight: list[str],
 ) -> go.Figure:
-    """The chosen buurten and the gemeente in two years, one line each."""
+    """The chosen buurten and the gemeente in two years, one line each (no line for a buurt
+    whose boundary or code changed in between: its `breuk` is written beside it)."""
     fig = go.Figure()
     rows = trend.set_index("buurtcode")
     for code in highlight:
         if code in rows.index:
+            # Another area in the two years: two loose points and the reason, no line.
+            broken = rows.at[code, "breuk"] if "breuk" in rows else None
+            label = f"{names[code]}: {broken}" if broken else names[code]
             fig.add_trace(go.Scatter(x=list(years), y=[rows.at[code, "from_value"], rows.at[code, "to_value"]],
-                                     mode="lines+markers+text", name=names[code],
-                                     text=["", names[code]], textposition="middle right"))  # fmt: skip
+                                     mode="markers+text" if broken else "lines+markers+text",
+                                     name=label, text=["", label], textposition="middle right"))  # fmt: skip
     fig.add_trace(go.Scatter(x=list(years), y=list(reference), mode="lines+markers", name="gemeente",
                              line=dict(color="#333333", dash="dash"),
                              text=["", "gemeente"], textposition="middle right"))  # fmt: skip

@@ -1,5 +1,6 @@
-"""Three views of 'compared with what?', shared by Tellen and the buurtprofiel: the funnel
-plot of one figure, verwacht versus werkelijk for an outcome, and comparable buurten."""
+"""Views of 'compared with what?', shared by Tellen and the buurtprofiel: the funnel plot of
+one figure, verwacht versus werkelijk for an outcome, comparable buurten, and one figure for
+every wijk."""
 
 from __future__ import annotations
 
@@ -12,8 +13,14 @@ from analysis.datasets import Dataset
 from analysis.expected import VERDICTS, Expected, outcomes
 from analysis.peers import compare_with_peers, nearest, peer_variables, standardised
 from analysis.signals import SignalRule, funnel_for
-from ui.charts import funnel_chart
-from ui.state import cached_expected, cached_pool, catalogue
+from ui.charts import funnel_chart, ranking_chart
+from ui.state import (
+    cached_expected,
+    cached_pool,
+    cached_wijk_figures,
+    cached_wijken,
+    catalogue,
+)
 from ui.text import plain
 
 VERDICT_MARKS = {
@@ -212,3 +219,36 @@ def unexpected_lines(
                 f"{outcome.format(row['verwacht'])} verwacht); {stories}."
             )
     return lines
+
+
+def wijk_view(
+    data: Dataset, year: int, ind: Indicator, reference: pd.DataFrame
+) -> None:
+    """One figure for every wijk, from high to low, and per wijk where it comes from."""
+    areas, _ = cached_wijken(data)
+    figures = cached_wijk_figures(data, year)
+    names = areas.set_index("buurtcode")["buurtnaam"]
+    values = figures.values.get(ind.id, pd.Series(np.nan, index=names.index))
+    st.plotly_chart(
+        ranking_chart(values, names, pd.Series(dtype=object), ind,
+                      reference["value"].get(ind.id), reference["nederland"].get(ind.id)),
+        width="stretch", key="tellen_wijk_ranking",
+    )  # fmt: skip
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Wijk": names.reindex(values.index).to_numpy(),
+                ind.label: ind.format_many(values.to_numpy()),
+                "Herkomst": figures.source.get(ind.id, pd.Series(index=values.index))
+                .fillna("geen cijfer")
+                .to_numpy(),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(
+        "Per wijk: het cijfer zoals CBS of de gemeente het per wijk publiceert, anders berekend "
+        "uit de buurten, gewogen zoals het gemeentecijfer. Trechter, verwacht, samenhang en "
+        "ontwikkeling zijn er per buurt: kies Buurten."
+    )

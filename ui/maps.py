@@ -422,9 +422,10 @@ def map_table(
     number_format: str,
     words: pd.Series | None = None,
     words_label: str = "Signaal",
+    area: str = "buurt",
 ) -> None:
-    """The map as a table, one switch away under it: the same figures per buurt, sortable,
-    with the colour's meaning in words. For whoever cannot see or use the map.
+    """The map as a table, one switch away under it: the same figures per buurt (or wijk),
+    sortable, with the colour's meaning in words. For whoever cannot see or use the map.
 
     Drawn only when asked for: a table grid costs the browser more than half a second, on
     every visit, even folded away in an expander."""
@@ -436,11 +437,13 @@ def map_table(
         return
     table = pd.DataFrame(
         {
-            "Buurt": buurten["buurtnaam"].to_numpy(),
+            area.capitalize(): buurten["buurtnaam"].to_numpy(),
             "Wijk": buurten["wijknaam"].to_numpy(),
             label: values.reindex(buurten["buurtcode"]).to_numpy(),
         }
     )
+    if area == "wijk":
+        table = table.drop(columns="Wijk")
     if words is not None:
         table[words_label] = words.reindex(buurten["buurtcode"]).fillna("–").to_numpy()
     st.dataframe(

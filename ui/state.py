@@ -7,8 +7,10 @@ copied URL reproduces the view; every page loads what it needs through these loa
 from __future__ import annotations
 
 import os
+import sys
 from datetime import date
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -18,17 +20,21 @@ from analysis.catalogue import Catalogue, load_catalogue
 from analysis.datasets import (
     DEMO_ID,
     Dataset,
+    catalogue_for,
     dataset_version,
     list_datasets,
     load_dataset,
     pool_members,
     pooled_wide,
+    use_store,
 )
 from analysis.errors import AnalysisError
 from analysis.expected import Expected, expected_values
 from analysis.signals import dataset_signals
+from analysis.wijken import WijkFigures, wijk_areas, wijk_figures
 from stories.access import User, counts_only
 from stories.audit import Actor, AuditLog
+from stories.dataset_store import DatabaseDatasets, use_database
 from stories.db import database_url, make_engine
 from stories.errors import StoreError
 from stories.initiatives import InitiativeStore
@@ -58,16 +64,32 @@ def require_entry(permission: str | None = "read_figures") -> User:
     return require(permission) if permission else current_user()
 
 
-def catalogue() -> Catalogue:
+def themes() -> dict[str, str]:
+    """The themes (id → Dutch label), without loading any gemeente: for the phone page."""
     try:
-        return load_catalogue()
+        return load_catalogue().themes
     except AnalysisError as exc:
         st.error(str(exc))
         st.stop()
 
 
+def catalogue() -> Catalogue:
+    """The catalogue with the shown gemeente's own indicators (this loads the gemeente)."""
+    dataset_id = st.session_state.get("sidebar_gemeente", DEMO_ID)
+    try:
+        return _catalogue(dataset_id, dataset_version(dataset_id))
+    except AnalysisError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+@st.cache_resource(max_entries=8)
+def _catalogue(dataset_id: str, version: str) -> Catalogue:
+    return catalogue_for(cached_dataset(dataset_id))
+
+
 @st.cache_data(max_entries=4, show_spinner="Gegevens laden…")
-def _load(dataset_id: str, version: float) -> Dataset:
+def _load(dataset_id: str, version: str) -> Dataset:
     return load_dataset(dataset_id)
 
 
@@ -77,12 +99,13 @@ def cached_dataset(dataset_id: str) -> Dataset:
 
 
 @st.cache_data(max_entries=8)
-def _signals(dataset_id: str, version: float, year: int):
-    return dataset_signals(cached_dataset(dataset_id), year, load_catalogue())
+def _signals(dataset_id: str, version: str, year: int):
+    data = cached_dataset(dataset_id)
+    return dataset_signals(data, year, catalogue_for(data))
 
 
 @st.cache_resource(max_entries=8)
-def _shapes(dataset_id: str, version: float) -> dict:
+def _shapes(dataset_id: str, version: str) -> dict:
     return encode_shapes(cached_dataset(dataset_id).map_geometry)
 
 
@@ -92,12 +115,35 @@ def cached_shapes(data: Dataset) -> dict:
     return _shapes(data.info.id, dataset_version(data.info.id))
 
 
+@st.cache_resource(max_entries=8)
+def _wijken(dataset_id: str, version: str) -> tuple[gpd.GeoDataFrame, dict]:
+    areas = wijk_areas(cached_dataset(dataset_id))
+    return areas, encode_shapes(areas)
+
+
+def cached_wijken(data: Dataset) -> tuple[gpd.GeoDataFrame, dict]:
+    """The wijken as areas (buurt column names, see analysis/wijken) and their map outlines;
+    shared and never changed, like `cached_shapes`."""
+    return _wijken(data.info.id, dataset_version(data.info.id))
+
+
+@st.cache_resource(max_entries=16)
+def _wijk_figures(dataset_id: str, version: str, year: int) -> WijkFigures:
+    data = cached_dataset(dataset_id)
+    return wijk_figures(data, year, catalogue_for(data))
+
+
+def cached_wijk_figures(data: Dataset, year: int) -> WijkFigures:
+    """Figures per wijk of one year: CBS's where published, else combined from buurten."""
+    return _wijk_figures(data.info.id, dataset_version(data.info.id), year)
+
+
 def cached_signals(dataset_id: str, year: int):
     """Reference values and signals of one dataset and year."""
     return _signals(dataset_id, dataset_version(dataset_id), year)
 
 
-def _pool_keys(data: Dataset, year: int) -> tuple[tuple[str, float], ...]:
+def _pool_keys(data: Dataset, year: int) -> tuple[tuple[str, str], ...]:
     """The pooled gemeenten (`pool_members`) with their versions: the cache keys."""
     return tuple((i.id, dataset_version(i.id)) for i in pool_members(data.info, year))
 
@@ -120,6 +166,37 @@ def _expected(keys, year: int, indicator_id: str) -> Expected:
 def cached_expected(data: Dataset, year: int, indicator_id: str) -> Expected:
     """Verwacht versus werkelijk for an outcome, modelled over all pooled buurten."""
     return _expected(_pool_keys(data, year), year, indicator_id)
+
+
+@st.cache_resource(max_entries=4)
+def _moved_into(url: str) -> tuple[str, ...]:
+    """Once per server: gemeenten still in the data directory move into the database (and
+    the audit log says so)."""
+    engine = _engine(url)
+    moved = use_database(engine)
+    for info in moved:
+        line = f"{info.name} ({info.gemeentecode}) uit de datamap naar de database overgezet"
+        print(line, file=sys.stderr)
+        AuditLog(engine).write(MOVED, "dataset_imported", info.gemeentecode, 0, line)
+    return tuple(f"{i.name} ({i.gemeentecode})" for i in moved)
+
+
+MOVED = Actor("beheerder", "overzetten bij het starten")
+
+
+def connect_datasets() -> tuple[str, ...]:
+    """With WIJK_DATABASE_URL the gemeenten live in that database, like the stories: every
+    server on it sees the same. Returns the gemeenten this server moved in at its start."""
+    url = database_setting()
+    if not url:
+        return ()
+    try:
+        moved = _moved_into(url)
+        use_store(DatabaseDatasets(_engine(url)))
+    except (StoreError, AnalysisError) as exc:
+        st.error(str(exc))
+        st.stop()
+    return moved
 
 
 def database_setting() -> str | None:
@@ -181,11 +258,19 @@ def cached_initiatives(data: Dataset):
     return initiative_store().query(data.info.gemeentecode)
 
 
-def available_indicators(data: Dataset, cat: Catalogue) -> tuple[list[str], str]:
-    """Indicators this gemeente has figures for (an early CBS release lacks income, say), in
-    catalogue order, and the one to start with. Stops the page with a message when none."""
+def available_indicators(
+    data: Dataset, cat: Catalogue, level: str = "buurt"
+) -> tuple[list[str], str]:
+    """Indicators this gemeente has figures for (an early CBS release lacks income, say),
+    grouped by theme with the curated ones first, and the one to start with; at wijk level
+    also those published per wijk only. Stops the page with a message when none."""
     present = set(data.values.loc[data.values["status"] == "", "indicator"])
-    ids = [i for i in cat.indicators if i in present]
+    if level == "wijk" and data.published is not None:
+        wijk = data.published["code"].str.startswith("WK") & (
+            data.published["status"] == ""
+        )
+        present |= set(data.published.loc[wijk, "indicator"]) & set(cat.indicators)
+    ids = cat.picker_order(i for i in cat.indicators if i in present)
     if not ids:
         st.warning(
             "Deze gemeente heeft nog geen cijfers. Laad de Kerncijfers in op de pagina Data."
@@ -263,7 +348,7 @@ def workshop_store() -> WorkshopStore:
 
 
 @st.cache_data(max_entries=16)
-def _buurt_names(dataset_id: str, version: float) -> dict[str, str]:
+def _buurt_names(dataset_id: str, version: str) -> dict[str, str]:
     buurten = load_dataset(dataset_id).buurten
     return dict(zip(buurten["buurtcode"], buurten["buurtnaam"]))
 
