@@ -64,9 +64,8 @@ class Indicator:
     count: str | None = None
     peer: bool = False  # a context figure for finding comparable buurten
     kind: str = "curated"  # see KINDS
-    group: str = (
-        ""  # CBS's own chapter (Bevolking, Wonen, ...) for an overige CBS-cijfer
-    )
+    # CBS's own chapter (Bevolking, Wonen, ...) of an overige CBS-cijfer.
+    group: str = ""
 
     @property
     def is_outcome(self) -> bool:

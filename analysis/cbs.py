@@ -226,7 +226,7 @@ def match_columns(
     seen: dict[str, int] = {}
     for col in columns:
         key = col.strip().lower()
-        bare = re.sub(r"_\d+$", "", key)
+        bare = bare_name(col)
         # CBS repeats a few names under another heading (electricity, then gas, per type of
         # house): the second one is known in the catalogue as 'name#2'.
         seen[bare] = seen.get(bare, 0) + 1

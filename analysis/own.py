@@ -91,17 +91,30 @@ def template(data: Dataset, catalogue: Catalogue) -> bytes:
     return workbook(figures, described, catalogue)
 
 
-def export(data: Dataset, catalogue: Catalogue) -> bytes:
-    """The gemeente's own indicators in the template's form, ready to be imported again."""
-    if not data.own:
-        raise AnalysisError("Deze gemeente heeft nog geen eigen indicatoren.")
-    ids = {
-        i.id: i.definition for i in data.own
-    }  # the column name is kept as definition
-    rows = data.values[data.values["indicator"].isin(ids)]
+def own_levels(data: Dataset) -> list[str]:
+    """The levels ('buurt', 'wijk') at which this gemeente has own figures."""
+    ids = {i.id for i in data.own}
+    levels = ["buurt"] if data.values["indicator"].isin(ids).any() else []
+    published = data.published
+    if published is not None and published["indicator"].isin(ids).any():
+        levels.append("wijk")
+    return levels
+
+
+def export(data: Dataset, catalogue: Catalogue, level: str = "buurt") -> bytes:
+    """The gemeente's own figures of one level in the template's form, ready to be imported
+    again."""
+    ids = {i.id: i.labels[0] for i in data.own}  # back to the column names of the file
+    if level == "wijk":
+        rows = data.published.rename(columns={"code": "wijkcode"})
+    else:
+        rows = data.values
+    rows = rows[rows["indicator"].isin(ids)]
+    if rows.empty:
+        raise AnalysisError(f"Deze gemeente heeft geen eigen cijfers per {level}.")
     figures = (
         rows.pivot_table(
-            index=["buurtcode", "jaar"],
+            index=[f"{level}code", "jaar"],
             columns="indicator",
             values="waarde",
             dropna=False,
@@ -109,9 +122,10 @@ def export(data: Dataset, catalogue: Catalogue) -> bytes:
         .rename(columns=ids)
         .reset_index()
     )
+    shown = [i for i in data.own if i.id in set(rows["indicator"])]
     described = pd.DataFrame(
-        [[i.definition, i.label, i.theme, i.unit, i.direction, i.denominator, i.source]
-         for i in data.own],
+        [[i.labels[0], i.label, i.theme, i.unit, i.direction, i.denominator, i.source]
+         for i in shown],
         columns=DESCRIPTION_COLUMNS,
     )  # fmt: skip
     return workbook(figures, described, catalogue)
@@ -205,7 +219,8 @@ def describe(
             Indicator(
                 id=indicator_id(column), label=str(row["label"]).strip(), theme=theme,
                 unit=str(row["eenheid"]).strip(), direction=direction,
-                denominator=denominator, definition=column,
+                denominator=denominator,
+                definition=f"Eigen cijfer van de gemeente (kolom '{column}' in het bestand).",
                 source=str(row["bron"]).strip(), kind="own", labels=(column,),
             )
         )  # fmt: skip
@@ -249,9 +264,6 @@ def import_own(
     problems = []
     indicators, described_problems = describe(described, columns, catalogue)
     problems += described_problems
-    taken = {i for i in catalogue.indicators if not i.startswith(PREFIX)}
-    problems += [f"Kolom '{i.definition}' heeft dezelfde naam als een bestaande indicator."
-                 for i in indicators if i.id in taken]  # fmt: skip
     known = set(data.buurten[f"{level}code"])
     codes = figures[code_column].astype(str).str.strip().str.upper()
     rows = pd.Series(range(2, len(figures) + 2), index=figures.index)  # as in Excel
@@ -300,7 +312,7 @@ def import_own(
             + " ".join(shown)
             + (f" En nog {more} problemen." if more else "")
         )
-    by_column = {i.definition: i for i in indicators}
+    by_column = {i.labels[0]: i for i in indicators}
     long = pd.concat(
         pd.DataFrame({"code": codes.to_numpy(), "jaar": years.astype(int).to_numpy(),
                       "indicator": by_column[c].id, "waarde": parsed[c].to_numpy(dtype=float)})

@@ -165,9 +165,8 @@ def map_view() -> None:
                 "Verwacht is er alleen per buurt, voor jeugdzorg, Wmo en bijstand; hier "
                 "toont de kaart vijf klassen. " + explanation
             )
-    if (
-        source is not None
-    ):  # say per wijk whether CBS published the figure or we combined it
+    # Say per wijk whether CBS (or the gemeente) published the figure or it was combined.
+    if source is not None:
         notes = pd.Series(
             ["; ".join(n for n in pair if isinstance(n, str)) for pair in zip(
                 notes.reindex(area_codes) if notes is not None else [None] * len(area_codes),

@@ -10,7 +10,7 @@ import pytest
 from analysis.datasets import catalogue_for, datasets_dir, load_dataset
 from analysis.errors import AnalysisError
 from analysis.importer import import_cbs
-from analysis.own import DESCRIPTION_COLUMNS, export, import_own, template
+from analysis.own import DESCRIPTION_COLUMNS, export, import_own, own_levels, template
 from analysis.signals import dataset_signals
 from cli import main
 
@@ -176,6 +176,13 @@ def test_wijk_figures_are_kept_per_wijk(gemeente):
     data = load_dataset("GM9999")
     rows = data.published[data.published["indicator"] == "eigen_eenzaam"]
     assert sorted(rows["code"]) == wijken and (rows["waarde"] == 12.5).all()
+    # Exported per wijk in the template's form, and read back the same.
+    assert own_levels(data) == ["wijk"]
+    exported = export(data, catalogue_for(data), "wijk")
+    sheet = pd.read_excel(io.BytesIO(exported), sheet_name="cijfers")
+    assert sorted(sheet["wijkcode"]) == wijken and (sheet["eenzaam"] == 12.5).all()
+    import_own((exported, "terug.xlsx"), data, catalogue_for(data))
+    pd.testing.assert_frame_equal(load_dataset("GM9999").published, data.published)
 
 
 def test_cli_imports_and_lists_own_indicators(gemeente, tmp_path, capsys):

@@ -239,7 +239,7 @@ def test_own_indicator_on_data_page_and_kaart(app):
     exported = next(
         b for b in at.get("download_button") if "Eigen cijfers" in b.proto.label
     )
-    assert exported.proto.label == "Eigen cijfers downloaden (Excel)"
+    assert exported.proto.label == "Eigen cijfers per buurt downloaden (Excel)"
     at.switch_page("pages/kaart.py")
     at.query_params["indicator"] = "eigen_eenzaam"
     at.run()

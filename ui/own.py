@@ -9,7 +9,7 @@ from analysis.catalogue import Catalogue
 from analysis.cbs import read_table
 from analysis.datasets import Dataset
 from analysis.errors import AnalysisError
-from analysis.own import DESCRIPTION_COLUMNS, export, import_own, template
+from analysis.own import DESCRIPTION_COLUMNS, export, import_own, own_levels, template
 from stories.access import User
 from ui.access import actor
 from ui.state import audit_log
@@ -109,8 +109,10 @@ def _listing(data: Dataset, cat: Catalogue) -> None:
         ),
         hide_index=True,
     )
-    st.download_button(
-        "Eigen cijfers downloaden (Excel)", lambda: export(data, cat),
-        file_name=f"eigen-cijfers-{data.info.gemeentecode}.xlsx", mime=XLSX,
-        icon=":material/download:", key="own_export", on_click="ignore",
-    )  # fmt: skip
+    for level in own_levels(data):
+        st.download_button(
+            f"Eigen cijfers per {level} downloaden (Excel)",
+            lambda level=level: export(data, cat, level),
+            file_name=f"eigen-cijfers-{level}-{data.info.gemeentecode}.xlsx", mime=XLSX,
+            icon=":material/download:", key=f"own_export_{level}", on_click="ignore",
+        )  # fmt: skip
