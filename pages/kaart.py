@@ -80,7 +80,7 @@ def map_view() -> None:
     controls_box = st.container()
     level = st.session_state["kaart_niveau"]
     # At wijk level also the figures a gemeente has per wijk only.
-    indicator_ids, default_indicator = available_indicators(data, cat, level)
+    indicator_ids, default_indicator = available_indicators(data, level)
     synced_choice("indicator", indicator_ids, default_indicator, "kaart_indicator")
     show_initiatives = st.session_state.get("kaart_initiatieven", False)
     # Initiatives come from the database on every run; a restyle without them skips that.

@@ -37,7 +37,7 @@ st.markdown(
 fictional_banner(data)
 synced_choice("niveau", list(LEVELS), "buurt", "tellen_niveau")
 level = st.session_state["tellen_niveau"]
-indicator_ids, default_indicator = available_indicators(data, cat, level)
+indicator_ids, default_indicator = available_indicators(data, level)
 
 # Several buurten travel in the URL as "buurt=BU1,BU2".
 if "tellen_buurten" not in st.session_state or not set(

@@ -291,7 +291,7 @@ def talk(workshop: Workshop, code: str, stories: pd.DataFrame) -> None:
 def live_map(workshop: Workshop) -> None:
     """The map, with a dot for every entry of this werksessie (new ones within seconds)."""
     code, (_, hidden) = st.session_state["ws_stap"], privacy_view(workshop)
-    indicator_ids, default = available_indicators(data, cat)
+    indicator_ids, default = available_indicators(data)
     indicator = st.session_state.get("ws_indicator", default)
     ind = cat[indicator]
     year = data.years[-1]
@@ -485,7 +485,7 @@ def facilitator(workshop: Workshop, url: str) -> None:
             "Verberg buurten met minder verhalen dan", min_value=1, max_value=50,
             value=workshop.min_stories, key="ws_minimum",
         )  # fmt: skip
-        indicator_ids, default = available_indicators(data, cat)
+        indicator_ids, default = available_indicators(data)
         synced_choice("indicator", indicator_ids, default, "ws_indicator")
         cols[2].selectbox(
             "Kleur de kaart naar", indicator_ids, format_func=cat.option_label,

@@ -258,26 +258,33 @@ def cached_initiatives(data: Dataset):
     return initiative_store().query(data.info.gemeentecode)
 
 
-def available_indicators(
-    data: Dataset, cat: Catalogue, level: str = "buurt"
-) -> tuple[list[str], str]:
+@st.cache_resource(max_entries=16)
+def _present(dataset_id: str, version: str, level: str) -> tuple[list[str], str]:
+    """The indicators with at least one figure, in picker order, and the one to start with.
+    Kept per dataset version: a restyle of the map asks for them on every click."""
+    data, cat = cached_dataset(dataset_id), _catalogue(dataset_id, version)
+    values = data.values
+    present = set(values["indicator"][values["status"].eq("")].unique())
+    if level == "wijk" and data.published is not None:
+        published = data.published
+        wijk = published["code"].str.startswith("WK") & published["status"].eq("")
+        present |= set(published.loc[wijk, "indicator"].unique()) & set(cat.indicators)
+    ids = cat.picker_order(i for i in cat.indicators if i in present)
+    preferred = ("pct_huishoudens_laag_inkomen", "aantal_inwoners")
+    return ids, next((i for i in preferred if i in present), ids[0] if ids else "")
+
+
+def available_indicators(data: Dataset, level: str = "buurt") -> tuple[list[str], str]:
     """Indicators this gemeente has figures for (an early CBS release lacks income, say),
     grouped by theme with the curated ones first, and the one to start with; at wijk level
     also those published per wijk only. Stops the page with a message when none."""
-    present = set(data.values.loc[data.values["status"] == "", "indicator"])
-    if level == "wijk" and data.published is not None:
-        wijk = data.published["code"].str.startswith("WK") & (
-            data.published["status"] == ""
-        )
-        present |= set(data.published.loc[wijk, "indicator"]) & set(cat.indicators)
-    ids = cat.picker_order(i for i in cat.indicators if i in present)
+    ids, first = _present(data.info.id, dataset_version(data.info.id), level)
     if not ids:
         st.warning(
             "Deze gemeente heeft nog geen cijfers. Laad de Kerncijfers in op de pagina Data."
         )
         st.stop()
-    preferred = ("pct_huishoudens_laag_inkomen", "aantal_inwoners")
-    return ids, next((i for i in preferred if i in present), ids[0])
+    return list(ids), first
 
 
 def synced_choice(param: str, options: list, default, key: str) -> None:
