@@ -119,10 +119,12 @@ class Catalogue:
         return self.indicators[indicator_id]
 
     def option_label(self, indicator_id: str) -> str:
-        """Label for a picker: the theme first, so related figures stand together."""
+        """Label for a picker: the figure's name first (a narrow list cuts off the end), then
+        its kind when not curated, then its theme (pickers list them by theme, `picker_order`;
+        typing a theme's name finds its figures)."""
         ind = self.indicators[indicator_id]
-        label = f"{self.themes[ind.theme]} · {ind.label}"
-        return label if ind.kind == "curated" else f"{label} ({KINDS[ind.kind]})"
+        kind = "" if ind.kind == "curated" else f" ({KINDS[ind.kind]})"
+        return f"{ind.label}{kind} · {self.themes[ind.theme]}"
 
     def with_own(self, own: list[Indicator]) -> Catalogue:
         """This catalogue plus a gemeente's own indicators (after everything else)."""

@@ -72,7 +72,9 @@ def test_picker_groups_by_theme_with_curated_first(catalogue):
     for theme in catalogue.themes:
         kinds = [catalogue[i].kind for i in order if catalogue[i].theme == theme]
         assert kinds == sorted(kinds, key=["curated", "cbs", "own"].index)
-    assert catalogue.option_label("cbs_mannen").endswith("Mannen (overig CBS)")
+    assert catalogue.option_label("cbs_mannen") == (
+        "Mannen (overig CBS) · Ontmoeting & eenzaamheid"
+    )
 
 
 @needs_cbs

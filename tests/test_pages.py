@@ -246,7 +246,7 @@ def test_own_indicator_on_data_page_and_kaart(app):
     assert not at.exception
     assert at.selectbox(key="kaart_indicator").value == "eigen_eenzaam"
     assert (
-        "Ontmoeting & eenzaamheid · Ernstig eenzaam (eigen)"
+        "Ernstig eenzaam (eigen) · Ontmoeting & eenzaamheid"
         in at.selectbox(key="kaart_indicator").options
     )
     assert any("Bron: GGD Monitor 2022, 2023." in c.value for c in at.caption)
@@ -311,7 +311,7 @@ def test_switching_gemeente_resets_choices_it_does_not_have(app):
     assert not at.exception
     assert at.selectbox(key="kaart_jaar").value == "2022"
     assert at.selectbox(key="kaart_indicator").options == [
-        "Ontmoeting & eenzaamheid · Inwoners"
+        "Inwoners · Ontmoeting & eenzaamheid"
     ]
     assert (
         at.selectbox(key="kaart_buurt").value is None

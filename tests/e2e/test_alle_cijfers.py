@@ -66,7 +66,7 @@ def test_every_cbs_figure_and_own_indicators_from_the_template(
     page.screenshot(path=screenshots / "kaart-kiezer-alle-cijfers.png")
     page.keyboard.type("eenzaam")
     own = page.get_by_role(
-        "option", name="Ontmoeting & eenzaamheid · Ernstig eenzaam (eigen)"
+        "option", name="Ernstig eenzaam (eigen) · Ontmoeting & eenzaamheid"
     )
     expect(own).to_have_count(1)
     own.click()
