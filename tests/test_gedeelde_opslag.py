@@ -83,10 +83,16 @@ def test_two_imports_of_one_gemeente_one_wins(database_url, demo):
 
 
 def test_file_datasets_move_into_the_database_once(database_url, demo):
-    import_gemeente(demo)  # today's version: a folder in the data directory
-    before = load_dataset("GM9999")
+    import_gemeente(demo)  # a folder in the data directory ...
     folder = datasets_dir()
-    assert (folder / "GM9999" / "meta.json").exists()
+    # ... exactly as the version before the shared store wrote it: these five files.
+    for newer in ("changes.parquet", "own.json"):
+        (folder / "GM9999" / newer).unlink()
+    assert sorted(p.name for p in (folder / "GM9999").iterdir()) == [
+        "buurten.parquet", "display.parquet", "meta.json", "published.parquet",
+        "values.parquet",
+    ]  # fmt: skip
+    before = load_dataset("GM9999")
     engine = make_engine(database_url)
     assert [i.id for i in use_database(engine)] == ["GM9999"]
     assert not folder.exists()
