@@ -322,8 +322,14 @@ def dataset_version(dataset_id: str) -> str:
     return f"{_store.where()}#{_store.version(dataset_id)}"
 
 
+def stored_version(dataset_id: str) -> float | None:
+    """The version the store keeps for an imported gemeente (what `save_dataset` expects),
+    or None when it has none; without reading the gemeente itself."""
+    return _store.version(dataset_id) or None
+
+
 def dataset_exists(dataset_id: str) -> bool:
-    return dataset_id == DEMO_ID or _store.version(dataset_id) > 0
+    return dataset_id == DEMO_ID or stored_version(dataset_id) is not None
 
 
 def load_dataset(dataset_id: str, catalogue: Catalogue | None = None) -> Dataset:

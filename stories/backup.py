@@ -202,12 +202,10 @@ def restore(engine: Engine, path: Path, replace: bool = False) -> dict[str, int]
             for n in names
             if n.startswith(f"datasets/{gemeente}/") and not n.endswith("/info.json")
         }
-        current = (
-            datasets.load_dataset(gemeente).version
-            if datasets.dataset_exists(gemeente)
-            else None
+        datasets.save_dataset(
+            dataset_from_parts(info, parts, 0.0),
+            expected=datasets.stored_version(gemeente),
         )
-        datasets.save_dataset(dataset_from_parts(info, parts, 0.0), expected=current)
     counts["gemeenten"] = len(gemeenten)
     return counts
 
