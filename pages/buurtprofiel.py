@@ -24,6 +24,7 @@ from ui.state import (
     catalogue,
     current_dataset,
     fictional_banner,
+    keep_in_address,
     require_entry,
     story_store,
     synced_choice,
@@ -49,7 +50,7 @@ code = st.selectbox(
     "Buurt", codes, key="profiel_buurt",
     format_func=lambda c: f"{names[c]} ({data.buurten.set_index('buurtcode').at[c, 'wijknaam']})",
 )  # fmt: skip
-st.query_params["buurt"] = code
+keep_in_address(buurt=code)
 
 agreements = AgreementStore(story_store().engine)
 agreed = agreements.get(data.info.gemeentecode, code)

@@ -36,6 +36,7 @@ from ui.state import (
     current_dataset,
     fictional_banner,
     initiative_store,
+    keep_in_address,
     require_entry,
     synced_choice,
 )
@@ -130,7 +131,7 @@ view = (
     )  # fmt: skip
     or "rolwijzer"
 )
-st.query_params["weergave"] = view
+keep_in_address(weergave=view)
 
 if view == "rolwijzer":
     counts = table["rol"].value_counts()

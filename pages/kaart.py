@@ -42,6 +42,7 @@ from ui.state import (
     cached_wijken,
     catalogue,
     current_dataset,
+    keep_in_address,
     require_entry,
     synced_choice,
 )
@@ -99,14 +100,13 @@ def map_view() -> None:
     show_stories = reader and st.session_state.get("kaart_verhalen", False)
     hide_exact = st.session_state.get("kaart_verbergen", False)
     highlighted = st.session_state["kaart_initiatief"]
-    st.query_params["indicator"] = indicator_id
-    st.query_params["jaar"] = str(year)
-    st.query_params["kleur"] = colouring
-    st.query_params["niveau"] = level
-    if highlighted:
-        st.query_params["initiatief"] = highlighted
-    else:
-        st.query_params.pop("initiatief", None)
+    keep_in_address(
+        indicator=indicator_id,
+        jaar=str(year),
+        kleur=colouring,
+        niveau=level,
+        initiatief=highlighted or None,
+    )
 
     ind = cat[indicator_id]
     if level == "wijk":  # wijken as areas: CBS's wijk figures, or combined from buurten
@@ -344,11 +344,7 @@ def map_view() -> None:
             placeholder="Kies een buurt of klik op de kaart",
             help="De belangrijkste cijfers van de buurt verschijnen hieronder.",
         )
-        if chosen:
-            st.query_params["buurt"] = chosen
-        else:
-            st.query_params.pop("buurt", None)
-
+        keep_in_address(buurt=chosen or None)
         if chosen:
             row = data.buurten.set_index("buurtcode").loc[chosen]
             st.subheader(row["buurtnaam"])

@@ -18,6 +18,7 @@ from ui.state import (
     catalogue,
     current_dataset,
     fictional_banner,
+    keep_in_address,
     require_entry,
     synced_choice,
 )
@@ -58,11 +59,7 @@ chosen = left.multiselect(
     placeholder="Kies een of meer buurten",
 )
 year = int(right.selectbox("Jaar", years, key="tellen_jaar"))
-st.query_params["jaar"] = str(year)
-if chosen:
-    st.query_params["buurt"] = ",".join(chosen)
-else:
-    st.query_params.pop("buurt", None)
+keep_in_address(jaar=str(year), buurt=",".join(chosen) or None)
 
 wide, status = data.wide(year), data.status(year)
 reference, signals = cached_signals(data.info.id, year)
@@ -129,8 +126,7 @@ across.radio(
     help="Wijken: de cijfers die CBS per wijk publiceert, en anders berekend uit de buurten, "
     "gewogen zoals het gemeentecijfer.",
 )  # fmt: skip
-st.query_params["indicator"] = indicator_id
-st.query_params["niveau"] = level
+keep_in_address(indicator=indicator_id, niveau=level)
 ind = cat[indicator_id]
 with about.popover("Over dit cijfer", icon=":material/info:"):
     direction = {
@@ -194,7 +190,7 @@ with tabs[4]:
         "Tegen welk cijfer?", others, format_func=cat.option_label, key="tellen_x"
     )
     if x_id:
-        st.query_params["x"] = x_id
+        keep_in_address(x=x_id)
         fig, r = scatter_chart(wide[x_id], values, names, cat[x_id], ind, chosen)
         st.plotly_chart(fig, width="stretch", key="tellen_scatter")
         if r is not None:

@@ -47,6 +47,7 @@ from ui.state import (
     cached_stories,
     catalogue,
     current_dataset,
+    keep_in_address,
     require_entry,
     synced_choice,
     workshop_store,
@@ -179,7 +180,7 @@ def projector_view(workshop: Workshop) -> None:
         "Weergave", list(views), format_func=views.get, key="ws_weergave",
         label_visibility="collapsed",
     )  # fmt: skip
-    st.query_params["weergave"] = view or "buurten"
+    keep_in_address(weergave=view or "buurten")
     if view == "kiezen" and st.session_state.get("ws_kiezen_open"):
         choose_panel(workshop)  # no live part meanwhile: the form stays as typed
     elif view == "kiezen":

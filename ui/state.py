@@ -295,6 +295,16 @@ def synced_choice(param: str, options: list, default, key: str) -> None:
         st.session_state[key] = wanted if wanted in options else default
 
 
+def keep_in_address(**params: str | None) -> None:
+    """Keep the page's choices in its address, so a shared link opens the same view; `None`
+    takes a choice out. Only a change is sent: every write is a message to the browser, which
+    rewrites its history for each."""
+    current = st.query_params.to_dict()
+    wanted = {k: v for k, v in {**current, **params}.items() if v is not None}
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+
+
 def sidebar() -> Dataset:
     """The shared sidebar: which gemeente (dataset) is shown. Returns the loaded dataset."""
     infos = {d.id: d for d in list_datasets()}
@@ -327,7 +337,7 @@ def sidebar() -> Dataset:
         else:
             years = ", ".join(str(y) for y in infos[chosen].years)
             st.caption(f"{infos[chosen].source}, {years}.")
-    st.query_params["gemeente"] = chosen
+    keep_in_address(gemeente=chosen)
     try:
         return cached_dataset(chosen)
     except AnalysisError as exc:
