@@ -1,10 +1,5 @@
 """Initiatieven: the register, coverage of needs, the rolwijzer and tellen × vertellen."""
 
-import html
-from datetime import date
-
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.coverage import (
@@ -18,15 +13,18 @@ from analysis.coverage import (
     supply_label,
 )
 from analysis.signals import SignalRule
-from stories.errors import StoreError
-from stories.exchange import INITIATIVES, export_initiatives
-from stories.initiatives import as_input, validate_initiative
-from stories.model import INITIATORS, LADDER, PHASES, SUPPORT, TARGET_GROUPS
-from stories.model import ROLES as WIJKTEAM_ROLES
-from ui.access import log_export
+from stories.model import TARGET_GROUPS
+from ui.charts import ROLE_COLOURS, coverage_heatmap
 from ui.comparisons import unexpected_lines
-from ui.maps import SEQUENTIAL, buurt_style, buurtkaart, encode_shapes, map_table
-from ui.records import export_buttons, import_panel
+from ui.initiatives import register_view
+from ui.maps import (
+    SEQUENTIAL,
+    buurt_style,
+    buurtkaart,
+    encode_shapes,
+    inline_legend,
+    map_table,
+)
 from ui.state import (
     cached_initiatives,
     cached_shapes,
@@ -41,15 +39,6 @@ from ui.state import (
     synced_choice,
 )
 from ui.text import plain
-
-# Colour-blind safe (ColorBrewer-based): red asks most, blue is carried, purple is a chance.
-ROLE_COLOURS = {
-    "initiëren": "#ca0020",
-    "stimuleren": "#f4a582",
-    "versterken": "#0571b0",
-    "kans": "#7b3294",
-    None: "#f0f0f0",
-}
 
 
 class _Count:
@@ -195,53 +184,14 @@ if view == "dekking":
         "plus zorgverhalen); de kleur is de voorgestelde rol. Ga met de muis over een vak voor "
         "de initiatieven."
     )
-    codes_order = list(reversed(codes))  # first buurt on top
-    grid = table.set_index(["buurtcode", "theme"])
-    z, text, hover = [], [], []
-    role_number = {role: i for i, role in enumerate([None, *ROLES])}
-    for code in codes_order:
-        zr, tr, hr = [], [], []
-        for theme in themes:
-            c = grid.loc[(code, theme)]
-            role = c["rol"] if isinstance(c["rol"], str) else None
-            need = int(c["aandacht"] + c["zorg"])
-            zr.append(role_number[role])
-            tr.append(str(need) if need else "")
-            running = c["initiatieven_actief"] + c["initiatieven_starting"]
-            hr.append(
-                f"<b>{html.escape(names[code])} · {html.escape(cat.themes[theme])}</b><br>"
-                f"Cijfers met aandacht: {c['aandacht']} · zorgverhalen: {c['zorg']} · "
-                f"dromen: {c['droom']}<br>Aanbod: {supply_label(c['aanbod'])} "
-                f"({html.escape(', '.join(running)) or 'geen initiatief'})<br>"
-                f"Rol: {ROLES.get(role, '–')}"
-            )
-        z.append(zr)
-        text.append(tr)
-        hover.append(hr)
-    n = len(role_number)
-    scale = []
-    for i, role in enumerate([None, *ROLES]):
-        scale += [[i / n, ROLE_COLOURS[role]], [(i + 1) / n, ROLE_COLOURS[role]]]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z, x=[cat.themes[t] for t in themes], y=[names[c] for c in codes_order],
-            text=text, texttemplate="%{text}", hovertext=hover,
-            hovertemplate="%{hovertext}<extra></extra>", colorscale=scale, zmin=-0.5,
-            zmax=n - 0.5, showscale=False, xgap=2, ygap=2,
-        )
-    )  # fmt: skip
-    fig.update_layout(
-        height=120 + 24 * len(codes), margin=dict(l=10, r=10, t=10, b=10),
-        font=dict(size=13), plot_bgcolor="#ffffff", xaxis=dict(side="top"),
-    )  # fmt: skip
+    fig = coverage_heatmap(table, codes, themes, names, cat.themes)
     st.plotly_chart(fig, width="stretch", key="initiatieven_heatmap")
-    legend = " ".join(
-        f'<span style="display:inline-flex;align-items:center;gap:.3rem;margin-right:1rem">'
-        f'<span style="width:1.2rem;height:.9rem;background:{ROLE_COLOURS[r]};'
-        f'border:1px solid #4d4d4d"></span>{label}</span>'
-        for r, label in [*ROLES.items(), (None, "geen suggestie")]
+    inline_legend(
+        [
+            (ROLE_COLOURS[r], label)
+            for r, label in [*ROLES.items(), (None, "geen suggestie")]
+        ]
     )
-    st.markdown(legend, unsafe_allow_html=True)
 
     st.subheader("Zorgen zonder initiatief")
     per_buurt = table[table["rol"] == "initiëren"].groupby("buurtcode").size()
@@ -272,15 +222,7 @@ if view == "dekking":
             "Het aantal thema's per buurt waar cijfers of verhalen een zorg laten zien en nog "
             "geen initiatief aan werkt (rol *initiëren*). Hoe donkerder, hoe meer."
         )
-        st.markdown(
-            " ".join(
-                f'<span style="display:inline-flex;align-items:center;gap:.3rem;'
-                f'margin-right:.8rem"><span style="width:1.2rem;height:.9rem;'
-                f'background:{shade(v)};border:1px solid #4d4d4d"></span>{v}</span>'
-                for v in range(top + 1)
-            ),
-            unsafe_allow_html=True,
-        )
+        inline_legend([(shade(v), str(v)) for v in range(top + 1)])
         worst = per_buurt[per_buurt > 0].sort_values(ascending=False).head(8)
         for code in worst.index:
             open_themes = table.loc[
@@ -326,217 +268,5 @@ if view == "gesprek":
         for line in unexpected or ["Geen."]:
             st.markdown(line)
 
-
-def initiative_form(key: str, current: dict | None = None) -> None:
-    """Add (no `current`) or edit an initiative; Dutch messages for every problem."""
-    current = current or {}
-    all_codes = list(data.buurten["buurtcode"])
-    ladder = current.get("ladder")
-    with st.form(key):
-        name = st.text_input(
-            "Naam", current.get("name", ""), max_chars=120, key=f"{key}_naam"
-        )
-        description = st.text_area(
-            "Wat doet het initiatief?", current.get("description", ""), height=90,
-            help="Zonder namen, adressen of telefoonnummers van bewoners.",
-            key=f"{key}_beschrijving",
-        )  # fmt: skip
-        left, right = st.columns(2)
-        served = left.multiselect(
-            "Buurten waar het voor werkt", all_codes, current.get("buurtcodes", []),
-            format_func=names.get, key=f"{key}_buurten",
-        )  # fmt: skip
-        chosen = right.multiselect(
-            "Thema's", list(cat.themes), current.get("themes", []),
-            format_func=cat.themes.get, key=f"{key}_themas",
-        )  # fmt: skip
-        groups = left.multiselect(
-            "Doelgroep", TARGET_GROUPS, current.get("target_groups", ["iedereen"]),
-            key=f"{key}_doelgroep",
-        )  # fmt: skip
-        phase = right.selectbox(
-            "Fase",
-            PHASES,
-            PHASES.index(current.get("phase", "idee")),
-            key=f"{key}_fase",
-        )
-        initiator = left.selectbox(
-            "Wie begon het?", INITIATORS,
-            INITIATORS.index(current.get("initiator", "bewoners")),
-            key=f"{key}_initiatiefnemer",
-        )  # fmt: skip
-        role = right.selectbox(
-            "Rol van het wijkteam", WIJKTEAM_ROLES,
-            WIJKTEAM_ROLES.index(current.get("wijkteam_role", "geen")), key=f"{key}_rol",
-        )  # fmt: skip
-        support = left.multiselect(
-            "Steun die het krijgt", SUPPORT, current.get("support", []),
-            key=f"{key}_steun",
-        )  # fmt: skip
-        start = right.date_input(
-            "Gestart op", current.get("start_date"), format="DD-MM-YYYY",
-            min_value=date(1900, 1, 1), max_value=date(2100, 1, 1), key=f"{key}_start",
-        )  # fmt: skip
-        known = st.checkbox(
-            "Ik weet hoeveel mensen meedoen (bindingsladder)", value=ladder is not None,
-            key=f"{key}_ladder",
-        )  # fmt: skip
-        rungs = st.columns(len(LADDER))
-        counts = [
-            rung_col.number_input(
-                rung,
-                min_value=0,
-                step=1,
-                value=int(ladder[i]) if ladder else 0,
-                key=f"{key}_{rung}",
-            )  # fmt: skip
-            for i, (rung_col, rung) in enumerate(zip(rungs, LADDER))
-        ]
-        if st.form_submit_button(
-            "Initiatief opslaan", type="primary", key=f"{key}_opslaan"
-        ):
-            raw = {
-                "name": name, "description": description, "buurtcodes": served,
-                "themes": chosen, "target_groups": groups, "phase": phase,
-                "initiator": initiator, "wijkteam_role": role, "support": support,
-                "ladder": [int(c) for c in counts] if known else None,
-                "start_date": start,
-                "lon": current.get("lon"), "lat": current.get("lat"),
-            }  # fmt: skip
-            item, errors = validate_initiative(raw, set(all_codes))
-            if errors:
-                for e in errors:
-                    st.error(e)
-                return
-            try:
-                if current:
-                    store.update(current["id"], item)
-                else:
-                    store.add(data.info.gemeentecode, item)
-            except StoreError as exc:
-                st.error(str(exc))
-                return
-            st.session_state.pop("initiatieven_edit", None)
-            st.toast(f"{item.name} is opgeslagen.")
-            st.rerun()
-
-
-def ladder_chart(counts: list[int], key: str) -> None:
-    fig = go.Figure(
-        go.Bar(
-            x=counts, y=list(LADDER), orientation="h", marker_color="#2c7fb8",
-            text=counts, textposition="outside", cliponaxis=False,
-        )
-    )  # fmt: skip
-    fig.update_layout(
-        height=220, margin=dict(l=10, r=40, t=10, b=10), font=dict(size=13),
-        plot_bgcolor="#ffffff", yaxis=dict(autorange="reversed"),
-        xaxis_title="mensen per trede van de bindingsladder",
-    )  # fmt: skip
-    st.plotly_chart(fig, width="stretch", key=key)
-
-
 if view == "register":
-    register = pd.DataFrame(
-        {
-            "Naam": shown["name"],
-            "Fase": shown["phase"],
-            "Thema's": shown["themes"].map(
-                lambda ts: ", ".join(cat.themes[t] for t in ts)
-            ),
-            "Buurten": shown["buurtcodes"].map(
-                lambda cs: ", ".join(names.get(c, c) for c in cs)
-            ),
-            "Doelgroep": shown["target_groups"].map(", ".join),
-            "Rol wijkteam": shown["wijkteam_role"],
-            "Mensen": shown["ladder"].map(lambda r: sum(r) if r else None),
-        }
-    )
-    st.dataframe(register, hide_index=True, width="stretch")
-    st.caption(
-        "Mensen: het totaal over de treden van de bindingsladder (bezoeker, deelnemer, "
-        "ondersteuner, kartrekker, coördinator, wijkverbinder). Geen trede is beter dan een "
-        "andere."
-    )
-    ids = list(shown["id"])
-    labels = dict(zip(shown["id"], shown["name"]))
-    picked = st.selectbox(
-        "Bekijk of bewerk een initiatief", ids, index=None, format_func=labels.get,
-        placeholder="Kies een initiatief", key="initiatieven_kies",
-    )  # fmt: skip
-    if picked:
-        item = shown[shown["id"] == picked].iloc[0].to_dict()
-        with st.container(border=True):
-            st.subheader(item["name"])
-            if item["description"]:
-                st.markdown(plain(item["description"]))
-            served_names = ", ".join(names.get(c, c) for c in item["buurtcodes"])
-            st.caption(
-                f"Fase: {item['phase']} · voor {served_names} · begonnen door "
-                f"{item['initiator']} · rol wijkteam: {item['wijkteam_role']} · steun: "
-                f"{', '.join(item['support']) or 'geen'}"
-                + (
-                    f" · sinds {item['start_date']:%d-%m-%Y}"
-                    if item["start_date"]
-                    else ""
-                )
-            )
-            if item["ladder"]:
-                ladder_chart(item["ladder"], f"ladder_{picked}")
-            else:
-                st.caption("Hoeveel mensen meedoen is niet vastgelegd.")
-            st.page_link(
-                "pages/kaart.py", label="Toon de buurten op de kaart", icon=":material/map:",
-                query_params={"initiatief": picked},
-            )  # fmt: skip
-            edit, delete, _ = st.columns([1, 1, 3])
-            if edit.button(
-                "Bewerken", key="initiatieven_bewerk", icon=":material/edit:"
-            ):
-                st.session_state["initiatieven_edit"] = picked
-            if user.can("delete_records"):
-                with delete.popover("Verwijderen", icon=":material/delete:"):
-                    st.markdown(
-                        "Dit initiatief echt verwijderen? Dat kan niet ongedaan worden."
-                    )
-                    if st.button(
-                        "Ja, verwijderen", key="initiatieven_weg", type="primary"
-                    ):
-                        try:
-                            store.delete(picked)
-                        except StoreError as exc:
-                            st.error(str(exc))
-                        else:
-                            st.session_state.pop("initiatieven_kies", None)
-                            st.toast("Het initiatief is verwijderd.")
-                            st.rerun()
-            if st.session_state.get("initiatieven_edit") == picked:
-                stored = as_input(item)
-                initiative_form(
-                    f"form_{picked}", {**item, **vars(stored), "id": picked}
-                )
-
-    with st.expander("Nieuw initiatief vastleggen", icon=":material/add:"):
-        initiative_form("initiatieven_nieuw")
-    with st.expander("Inlezen en uitvoeren", icon=":material/upload_file:"):
-        st.markdown(
-            "**Inlezen** uit CSV of Excel met de kolommen *naam, buurtcodes, thema, fase* (en "
-            "eventueel *beschrijving, doelgroep, initiatiefnemer, rol wijkteam, steun, "
-            "bindingsladder, startdatum, lon, lat*). Meerdere buurten of thema's met `;` "
-            "ertussen; de bindingsladder als zes getallen, bijvoorbeeld `40;12;5;2;1;0`. Als één "
-            "regel niet klopt, wordt er niets ingelezen, tenzij je kiest om foute regels over "
-            "te slaan."
-        )
-        import_panel(
-            INITIATIVES, store, data.info.gemeentecode, set(data.buurten["buurtcode"]),
-            "initiatieven", "initiatieven",
-        )  # fmt: skip
-        st.divider()
-        st.markdown("**Uitvoeren**: de initiatieven die nu in het register staan.")
-        export_buttons(
-            export_initiatives(shown), export_initiatives(shown, "xlsx"),
-            f"initiatieven_{data.info.gemeentecode}", "initiatieven",
-            on_download=lambda: log_export(
-                user, data.info.gemeentecode, len(shown), "initiatieven"
-            ),
-        )  # fmt: skip
+    register_view(shown, data, cat, store, user)

@@ -6,7 +6,6 @@ Participants join on their phones with the join code shown here (`pages/doemee.p
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 import pandas as pd
@@ -23,13 +22,11 @@ from analysis.workshop import (
     step_order,
 )
 from stories.errors import StoreError
-from stories.initiatives import validate_initiative
-from stories.model import KINDS, TARGET_GROUPS
 from stories.privacy import find_identifiers
 from stories.workshop import Workshop
 from ui.access import log_view
+from ui.initiatives import dream_form
 from ui.maps import (
-    KIND_COLOURS,
     MISSING_COLOUR,
     buurt_style,
     buurtkaart,
@@ -37,7 +34,6 @@ from ui.maps import (
     deviation_legend,
     map_table,
     story_points,
-    swatch,
 )
 from ui.state import (
     available_indicators,
@@ -54,9 +50,14 @@ from ui.state import (
 )
 from ui.workshop import (
     PROJECTOR_CSS,
+    esc,
+    feed_html,
+    legend_html,
     participant_url,
     qr_svg,
+    ranking_html,
     short_address,
+    summary_html,
     workshop_from_url,
 )
 
@@ -69,10 +70,6 @@ data = current_dataset()
 store = workshop_store()
 codes = data.buurten["buurtcode"].tolist()
 names = dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 def buurt_label(code: str, hidden: set[str]) -> str:
@@ -182,7 +179,8 @@ def projector_view(workshop: Workshop) -> None:
     )  # fmt: skip
     keep_in_address(weergave=view or "buurten")
     if view == "kiezen" and st.session_state.get("ws_kiezen_open"):
-        choose_panel(workshop)  # no live part meanwhile: the form stays as typed
+        # No live part meanwhile: the form stays as typed.
+        dream_form(workshop, store, data, cat)
     elif view == "kiezen":
         ranking(workshop)
         st.button(
@@ -260,32 +258,16 @@ def talk(workshop: Workshop, code: str, stories: pd.DataFrame) -> None:
         signals, stories, cached_initiatives(data), cat,
     )  # fmt: skip
 
-    def points(title: str, items: list[str], empty: str) -> str:
-        listed = (
-            "".join(f"<li>{esc(i)}</li>" for i in items) or f"<li>{esc(empty)}</li>"
-        )
-        return f"<h3>{title}</h3><ul>{listed}</ul>"
-
-    quotes = ""
+    quotes = []
     if not workshop.privacy_safe:
         chosen = select_quotes(
             stories[stories["buurtcode"] == code], find_identifiers, n=2
         )
-        quotes = "".join(f'<div class="ws-quote">“{esc(q.text)}”</div>' for q in chosen)
+        quotes = [q.text for q in chosen]
         log_view(
             user, data.info.gemeentecode, len(chosen), f"Werksessie: citaten {code}"
         )
-    st.markdown(
-        f'<div class="ws-big"><h2>{esc(summary.buurtnaam)}</h2><p>{esc(summary.intro)}</p>'
-        + points("Wat gaat goed", summary.krachten, "Nog niets opvallends.")
-        + points("Waar zijn zorgen over", summary.zorgen, "Nog niets opvallends.")
-        + points(
-            "Wie zijn al bezig", summary.initiatives, "Nog geen initiatief bekend."
-        )
-        + quotes
-        + "</div>",
-        unsafe_allow_html=True,
-    )
+    st.markdown(summary_html(summary, quotes), unsafe_allow_html=True)
 
 
 @st.fragment(run_every=LIVE_EVERY)
@@ -331,21 +313,7 @@ def live_map(workshop: Workshop) -> None:
         legend.append(
             (MISSING_COLOUR, f"verborgen: minder dan {workshop.min_stories} verhalen")
         )
-    dots = "".join(
-        f'<span style="white-space:nowrap;margin-right:1rem">{swatch(KIND_COLOURS[k], 1, 1, True)} '
-        f"{label}</span>"
-        for k, label in KINDS.items()
-    )
-    swatches = "".join(
-        f'<span style="white-space:nowrap;margin-right:1rem">{swatch(c, 1.4, 0.9)} '
-        f"{esc(label)}</span>"
-        for c, label in legend
-    )
-    st.markdown(
-        f'<div class="ws-legend"><b>{esc(ind.label)}</b> ({year}): '
-        f"{swatches}<br>Nieuw in deze sessie: {dots}</div>",
-        unsafe_allow_html=True,
-    )
+    st.markdown(legend_html(f"{ind.label} ({year})", legend), unsafe_allow_html=True)
 
 
 @st.fragment(run_every=LIVE_EVERY)
@@ -353,29 +321,10 @@ def live_feed(workshop: Workshop) -> None:
     """The newest entries, as cards; in the privacy-safe view without the longer text."""
     _, hidden = privacy_view(workshop)
     told = store.entries(workshop.id)
-    cards = []
-    for entry in told.head(FEED).to_dict("records"):
-        more = entry["text"] != entry["title"] and not workshop.privacy_safe
-        cards.append(
-            f'<div class="ws-card"><b style="color:{KIND_COLOURS[entry["kind"]]}">'
-            f"{KINDS[entry['kind']]}</b> · {esc(buurt_label(entry['buurtcode'], hidden))}"
-            f"<br>{esc(entry['title'])}"
-            + (
-                f'<div class="ws-muted ws-small">{esc(entry["text"][:120])}</div>'
-                if more
-                else ""
-            )
-            + "</div>"
-        )
-    if not cards:
-        cards.append(
-            '<div class="ws-card ws-muted">Nog niets binnen. Scan de code rechtsboven en '
-            "vertel iets!</div>"
-        )
     st.markdown(
-        f'<div class="ws-feed"><div class="ws-feed-head">Net binnen ({len(told)})</div>'
-        + "".join(cards)
-        + "</div>",
+        feed_html(
+            told, FEED, lambda code: buurt_label(code, hidden), workshop.privacy_safe
+        ),
         unsafe_allow_html=True,
     )
 
@@ -396,81 +345,10 @@ def ranking(workshop: Workshop) -> None:
             "Nog geen dromen. Deelnemers voegen ze toe met hun telefoon (scan de code)."
         )
         return
-    most = max(int(dreams["votes"].max()), 1)
-    rows = []
-    for d in dreams.head(10).to_dict("records"):
-        chosen = " ✓ gekozen" if pd.notna(d["initiative_id"]) else ""
-        rows.append(
-            f'<div class="ws-rank"><span class="ws-place">{d["place"]}.</span>'
-            f'<span style="flex:0 0 40%">{esc(d["title"] or d["text"][:60])}'
-            f'<span class="ws-muted" style="font-size:1.1rem"> · '
-            f"{esc(buurt_label(d['buurtcode'], hidden))}{chosen}</span></span>"
-            f'<span class="ws-bar" style="width:{28 * d["votes"] / most:.1f}%"></span>'
-            f"<b>{d['votes']}</b></div>"
-        )
     st.markdown(
-        f'<div class="ws-ranking">{"".join(rows)}</div>', unsafe_allow_html=True
+        ranking_html(dreams, 10, lambda code: buurt_label(code, hidden)),
+        unsafe_allow_html=True,
     )
-
-
-def choose_panel(workshop: Workshop) -> None:
-    """'Creëren': the group's chosen dream becomes an initiative in phase idee."""
-    dreams = rank_dreams(store.entries(workshop.id))
-    open_dreams = dreams[dreams["initiative_id"].isna()]
-    st.markdown('<div class="ws-big"><h2>Gekozen droom vastleggen</h2></div>',
-                unsafe_allow_html=True)  # fmt: skip
-    st.button(
-        "Terug naar de stemming", key="ws_terug", icon=":material/arrow_back:",
-        on_click=st.session_state.update, kwargs={"ws_kiezen_open": False},
-    )  # fmt: skip
-    if open_dreams.empty:
-        st.caption("Er is (nog) geen droom om vast te leggen.")
-        return
-    labels = {
-        d["id"]: f"{d['title'] or d['text'][:60]} ({d['votes']} stippen)"
-        for d in open_dreams.to_dict("records")
-    }
-    picked = st.selectbox(
-        "Welke droom?", list(labels), format_func=labels.get, key="ws_kies"
-    )
-    dream = open_dreams.set_index("id").loc[picked]
-    with st.form(f"ws_initiatief_{picked}"):
-        name = st.text_input("Naam van het initiatief", value=dream["title"] or "")
-        description = st.text_area("Wat gaan we doen?", value=dream["text"])
-        served = st.multiselect(
-            "Voor welke buurten", codes, default=[dream["buurtcode"]],
-            format_func=names.get,
-        )  # fmt: skip
-        themes = st.multiselect(
-            "Thema's",
-            list(cat.themes),
-            default=dream["themes"],
-            format_func=cat.themes.get,
-        )
-        groups = st.multiselect("Voor wie", TARGET_GROUPS, default=["iedereen"])
-        st.caption(
-            "Het initiatief komt in de fase *idee*, met bewoners als initiatiefnemer en "
-            "het wijkteam in de rol *stimuleren*: meedenken, niet overnemen."
-        )
-        if st.form_submit_button(
-            "Vastleggen als initiatief", type="primary", key="ws_vastleggen"
-        ):
-            raw = {
-                "name": name, "description": description, "buurtcodes": served,
-                "themes": themes, "target_groups": groups, "phase": "idee",
-                "initiator": "bewoners", "wijkteam_role": "stimuleren",
-            }  # fmt: skip
-            valid, errors = validate_initiative(raw, set(codes))
-            try:
-                if errors:
-                    raise StoreError(" ".join(errors))
-                store.choose(workshop, picked, valid)
-            except StoreError as exc:
-                st.error(str(exc))
-            else:
-                st.session_state["ws_kiezen_open"] = False
-                st.toast(f"'{valid.name}' staat nu bij de initiatieven, fase idee.")
-                st.rerun()
 
 
 def facilitator(workshop: Workshop, url: str) -> None:

@@ -22,7 +22,7 @@ from stories.store import StoryStore
 from stories.validation import StoryIn
 from stories.workshop import WorkshopStore, check_settings
 from tests.conftest import TESTER
-from ui.workshop import participant_url, short_address
+from ui.workshop import feed_html, participant_url, ranking_html, short_address
 
 GM = "GM9999"
 
@@ -328,3 +328,50 @@ def test_participant_url_is_reachable_from_the_room(page_url, base, expected_roo
     url = participant_url(page_url, "10.0.0.7", 8501, base, "K7QFM2XP")
     assert url == f"{expected_root}?code=K7QFM2XP"
     assert short_address(url) == expected_root.split("://")[1]
+
+
+def test_projector_feed_shows_the_newest_and_keeps_longer_text_back_when_safe():
+    entries = pd.DataFrame(
+        {
+            "kind": ["zorg", "droom", "kracht"],
+            "buurtcode": ["BU1", "BU2", "BU3"],
+            "title": ["Te hard <b>rijden</b>", "Moestuin", "Buurthuis"],
+            "text": [
+                "Te hard rijden bij de school, elke ochtend",
+                "Moestuin",
+                "Buurthuis",
+            ],
+        }
+    )
+    where = {"BU1": "Centrum", "BU2": "Noord", "BU3": "Zuid"}.get
+    open_view = feed_html(entries, 2, where, privacy_safe=False)
+    assert "Net binnen (3)" in open_view  # all counted, the newest two shown
+    assert "Centrum" in open_view and "Noord" in open_view and "Zuid" not in open_view
+    assert "elke ochtend" in open_view
+    assert (
+        "<b>rijden</b>" not in open_view and "&lt;b&gt;rijden" in open_view
+    )  # escaped
+    safe = feed_html(entries, 2, where, privacy_safe=True)
+    assert "elke ochtend" not in safe and "Te hard" in safe
+    assert "Nog niets binnen" in feed_html(entries.head(0), 5, where, False)
+
+
+def test_projector_ranking_marks_the_chosen_dream_and_scales_its_bars():
+    dreams = pd.DataFrame(
+        {
+            "place": [1, 2],
+            "title": ["Moestuin", ""],
+            "text": [
+                "Moestuin",
+                "Een bankje bij de vijver, voor iedereen die even wil zitten",
+            ],
+            "buurtcode": ["BU1", "BU2"],
+            "votes": [4, 2],
+            "initiative_id": ["i1", None],
+        }
+    )
+    shown = ranking_html(dreams, 10, lambda code: f"buurt {code}")
+    first, second = shown.split('class="ws-rank"')[1:]
+    assert "Moestuin" in first and "✓ gekozen" in first and "width:28.0%" in first
+    assert "Een bankje bij de vijver" in second and "gekozen" not in second
+    assert "width:14.0%" in second  # half the votes, half the bar

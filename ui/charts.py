@@ -1,4 +1,4 @@
-"""Plotly figures for the Tellen page: ranking, distribution, scatter and trend.
+"""Plotly figures: ranking, distribution, scatter and trend (Tellen); coverage (Initiatieven).
 
 Built from plain Series so they can be tested without Streamlit; plotly.js comes with
 Streamlit itself, so the charts need no internet.
@@ -6,16 +6,28 @@ Streamlit itself, so the charts need no internet.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.catalogue import Indicator
+from analysis.coverage import ROLES, supply_label
 from analysis.funnel import Z95, Z998, Funnel
 
 SIGNAL_COLOURS = {"kracht": "#0571b0", "aandacht": "#ca0020", "gemiddeld": "#b8b8b8"}
 NO_SIGNAL = "#e3e3e3"
 HIGHLIGHT = "#111111"
+# The wijkteam's suggested role, colour-blind safe (ColorBrewer-based): red asks most, blue is
+# carried, purple is a chance.
+ROLE_COLOURS = {
+    "initiëren": "#ca0020",
+    "stimuleren": "#f4a582",
+    "versterken": "#0571b0",
+    "kans": "#7b3294",
+    None: "#f0f0f0",
+}
 FONT = dict(family="Source Sans Pro, DejaVu Sans, sans-serif", size=14, color="#1f2a44")
 
 
@@ -218,3 +230,55 @@ def funnel_chart(
                      gridcolor="#eeeeee")  # fmt: skip
     fig.update_yaxes(title=f"{indicator.label} ({indicator.unit})")
     return _layout(fig, 460, indicator)
+
+
+def coverage_heatmap(
+    table: pd.DataFrame,
+    codes: list[str],
+    themes: list[str],
+    names: dict[str, str],
+    theme_labels: dict[str, str],
+) -> go.Figure:
+    """Buurten × themes from `analysis.coverage.coverage_table`: the number in a cell is the
+    need (figures asking attention plus concerns told), its colour the suggested role; the
+    hover names the initiatives."""
+    codes_order = list(reversed(codes))  # first buurt on top
+    grid = table.set_index(["buurtcode", "theme"])
+    z, text, hover = [], [], []
+    role_number = {role: i for i, role in enumerate([None, *ROLES])}
+    for code in codes_order:
+        zr, tr, hr = [], [], []
+        for theme in themes:
+            c = grid.loc[(code, theme)]
+            role = c["rol"] if isinstance(c["rol"], str) else None
+            need = int(c["aandacht"] + c["zorg"])
+            zr.append(role_number[role])
+            tr.append(str(need) if need else "")
+            running = c["initiatieven_actief"] + c["initiatieven_starting"]
+            hr.append(
+                f"<b>{html.escape(names[code])} · {html.escape(theme_labels[theme])}</b><br>"
+                f"Cijfers met aandacht: {c['aandacht']} · zorgverhalen: {c['zorg']} · "
+                f"dromen: {c['droom']}<br>Aanbod: {supply_label(c['aanbod'])} "
+                f"({html.escape(', '.join(running)) or 'geen initiatief'})<br>"
+                f"Rol: {ROLES.get(role, '–')}"
+            )
+        z.append(zr)
+        text.append(tr)
+        hover.append(hr)
+    n = len(role_number)
+    scale = []
+    for i, role in enumerate([None, *ROLES]):
+        scale += [[i / n, ROLE_COLOURS[role]], [(i + 1) / n, ROLE_COLOURS[role]]]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=[theme_labels[t] for t in themes], y=[names[c] for c in codes_order],
+            text=text, texttemplate="%{text}", hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>", colorscale=scale, zmin=-0.5,
+            zmax=n - 0.5, showscale=False, xgap=2, ygap=2,
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        height=120 + 24 * len(codes), margin=dict(l=10, r=10, t=10, b=10),
+        font=dict(size=13), plot_bgcolor="#ffffff", xaxis=dict(side="top"),
+    )  # fmt: skip
+    return fig

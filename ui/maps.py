@@ -162,6 +162,18 @@ def swatch(colour: str, width: float, height: float, round_: bool = False) -> st
     )
 
 
+def inline_legend(items: list[tuple[str, str]]) -> None:
+    """A legend in one line: a box in each colour with its label."""
+    st.markdown(
+        " ".join(
+            '<span style="display:inline-flex;align-items:center;gap:.3rem;margin-right:1rem">'
+            f"{swatch(colour, 1.2, 0.9)}{html.escape(label)}</span>"
+            for colour, label in items
+        ),
+        unsafe_allow_html=True,
+    )
+
+
 KIND_COLOURS = {"kracht": "#0571b0", "zorg": "#ca0020", "droom": "#7b3294"}
 KIND_LABELS = {"kracht": "Kracht", "zorg": "Zorg", "droom": "Droom"}
 

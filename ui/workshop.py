@@ -4,13 +4,19 @@ which werksessie a URL is about."""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
+import pandas as pd
 import segno
 import streamlit as st
 
 from analysis.datasets import Dataset
+from analysis.workshop import Summary
+from stories.model import KINDS
 from stories.workshop import Workshop, WorkshopStore
+from ui.maps import KIND_COLOURS, swatch
 
 JOIN_PATH = "doemee"  # the participants' page (hidden from the menu), short to type
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
@@ -105,3 +111,97 @@ def workshop_from_url(store: WorkshopStore, data: Dataset) -> Workshop | None:
         )
         return None
     return found
+
+
+# --- what the projector shows, as HTML in its large type ------------------------------------
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text))
+
+
+def summary_html(summary: Summary, quotes: list[str]) -> str:
+    """One buurt for the room: what goes well, the concerns, who is already at work, and (when
+    the view is not privacy-safe) a few residents' words."""
+
+    def points(title: str, items: list[str], empty: str) -> str:
+        listed = (
+            "".join(f"<li>{esc(i)}</li>" for i in items) or f"<li>{esc(empty)}</li>"
+        )
+        return f"<h3>{title}</h3><ul>{listed}</ul>"
+
+    return (
+        f'<div class="ws-big"><h2>{esc(summary.buurtnaam)}</h2><p>{esc(summary.intro)}</p>'
+        + points("Wat gaat goed", summary.krachten, "Nog niets opvallends.")
+        + points("Waar zijn zorgen over", summary.zorgen, "Nog niets opvallends.")
+        + points(
+            "Wie zijn al bezig", summary.initiatives, "Nog geen initiatief bekend."
+        )
+        + "".join(f'<div class="ws-quote">“{esc(q)}”</div>' for q in quotes)
+        + "</div>"
+    )
+
+
+def legend_html(title: str, legend: list[tuple[str, str]]) -> str:
+    """The map's colours, and the dots for what comes in during the session."""
+    swatches = "".join(
+        f'<span style="white-space:nowrap;margin-right:1rem">{swatch(c, 1.4, 0.9)} '
+        f"{esc(label)}</span>"
+        for c, label in legend
+    )
+    dots = "".join(
+        f'<span style="white-space:nowrap;margin-right:1rem">'
+        f"{swatch(KIND_COLOURS[k], 1, 1, True)} {label}</span>"
+        for k, label in KINDS.items()
+    )
+    return (
+        f'<div class="ws-legend"><b>{esc(title)}</b>: {swatches}<br>'
+        f"Nieuw in deze sessie: {dots}</div>"
+    )
+
+
+def feed_html(
+    entries: pd.DataFrame, newest: int, where: Callable[[str], str], privacy_safe: bool
+) -> str:
+    """The `newest` entries (newest first) as cards; privacy-safe: the short title only."""
+    cards = []
+    for entry in entries.head(newest).to_dict("records"):
+        more = entry["text"] != entry["title"] and not privacy_safe
+        cards.append(
+            f'<div class="ws-card"><b style="color:{KIND_COLOURS[entry["kind"]]}">'
+            f"{KINDS[entry['kind']]}</b> · {esc(where(entry['buurtcode']))}"
+            f"<br>{esc(entry['title'])}"
+            + (
+                f'<div class="ws-muted ws-small">{esc(entry["text"][:120])}</div>'
+                if more
+                else ""
+            )
+            + "</div>"
+        )
+    if not cards:
+        cards.append(
+            '<div class="ws-card ws-muted">Nog niets binnen. Scan de code rechtsboven en '
+            "vertel iets!</div>"
+        )
+    return (
+        f'<div class="ws-feed"><div class="ws-feed-head">Net binnen ({len(entries)})</div>'
+        + "".join(cards)
+        + "</div>"
+    )
+
+
+def ranking_html(dreams: pd.DataFrame, top: int, where: Callable[[str], str]) -> str:
+    """The `top` dreams by votes (`analysis.workshop.rank_dreams`), each with a bar."""
+    most = max(int(dreams["votes"].max()), 1)
+    rows = []
+    for d in dreams.head(top).to_dict("records"):
+        chosen = " ✓ gekozen" if pd.notna(d["initiative_id"]) else ""
+        rows.append(
+            f'<div class="ws-rank"><span class="ws-place">{d["place"]}.</span>'
+            f'<span style="flex:0 0 40%">{esc(d["title"] or d["text"][:60])}'
+            f'<span class="ws-muted" style="font-size:1.1rem"> · '
+            f"{esc(where(d['buurtcode']))}{chosen}</span></span>"
+            f'<span class="ws-bar" style="width:{28 * d["votes"] / most:.1f}%"></span>'
+            f"<b>{d['votes']}</b></div>"
+        )
+    return f'<div class="ws-ranking">{"".join(rows)}</div>'
