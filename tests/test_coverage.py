@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis.coverage import (
+    ROLES,
     CoverageRule,
     coverage_table,
     figures_say,
@@ -287,3 +288,33 @@ def test_a_gemeente_without_stories_or_initiatives(catalogue):
     empty = coverage_table(CODES, ["meedoen"], signals([]).reindex(columns=sig.columns),
                            stories, inits, catalogue)  # fmt: skip
     assert empty["rol"].isna().all() and (empty["aanbod"] == 0).all()
+
+
+def test_the_coverage_heatmap_shows_need_as_number_and_role_as_colour(demo, catalogue):
+    from ui.charts import ROLE_COLOURS, coverage_heatmap
+
+    year = demo.years[-1]
+    wide = demo.wide(year)
+    reference = reference_values(wide, catalogue, demo.published_for(year), "GM9999")
+    sig = buurt_signals(wide, demo.status(year), reference, catalogue)
+    codes = demo.buurten["buurtcode"].tolist()
+    themes = list(catalogue.themes)
+    table = coverage_table(
+        codes, themes, sig, demo_stories(), demo_initiatives(), catalogue
+    )
+    assert set(ROLES) <= set(table["rol"])  # every colour is put to the test
+    names = dict(zip(demo.buurten["buurtcode"], demo.buurten["buurtnaam"]))
+    (cells,) = coverage_heatmap(table, codes, themes, names, catalogue.themes).data
+    assert list(cells.y) == [names[c] for c in reversed(codes)]  # first buurt on top
+    assert list(cells.x) == [catalogue.themes[t] for t in themes]
+    colour_of = {v: c for v, c in zip(range(len(ROLE_COLOURS)), [None, *ROLES])}
+    for row, code in enumerate(reversed(codes)):
+        for col, theme in enumerate(themes):
+            cell = table[(table["buurtcode"] == code) & (table["theme"] == theme)].iloc[
+                0
+            ]
+            need = int(cell["aandacht"] + cell["zorg"])
+            assert cells.text[row][col] == (str(need) if need else "")
+            role = cell["rol"] if isinstance(cell["rol"], str) else None
+            assert colour_of[cells.z[row][col]] == role
+            assert names[code] in cells.hovertext[row][col]
