@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from datetime import date
 
 import geopandas as gpd
@@ -64,23 +65,28 @@ def require_entry(permission: str | None = "read_figures") -> User:
     return require(permission) if permission else current_user()
 
 
-def themes() -> dict[str, str]:
-    """The themes (id → Dutch label), without loading any gemeente: for the phone page."""
+@contextmanager
+def stop_on_error():
+    """A problem with the data (an AnalysisError) is shown in its Dutch words and ends the
+    page, instead of a traceback."""
     try:
-        return load_catalogue().themes
+        yield
     except AnalysisError as exc:
         st.error(str(exc))
         st.stop()
+
+
+def themes() -> dict[str, str]:
+    """The themes (id → Dutch label), without loading any gemeente: for the phone page."""
+    with stop_on_error():
+        return load_catalogue().themes
 
 
 def catalogue() -> Catalogue:
     """The catalogue with the shown gemeente's own indicators (this loads the gemeente)."""
     dataset_id = st.session_state.get("sidebar_gemeente", DEMO_ID)
-    try:
+    with stop_on_error():
         return _catalogue(dataset_id, dataset_version(dataset_id))
-    except AnalysisError as exc:
-        st.error(str(exc))
-        st.stop()
 
 
 @st.cache_resource(max_entries=8)
@@ -338,11 +344,8 @@ def sidebar() -> Dataset:
             years = ", ".join(str(y) for y in infos[chosen].years)
             st.caption(f"{infos[chosen].source}, {years}.")
     keep_in_address(gemeente=chosen)
-    try:
+    with stop_on_error():
         return cached_dataset(chosen)
-    except AnalysisError as exc:
-        st.error(str(exc))
-        st.stop()
 
 
 def current_dataset() -> Dataset:
