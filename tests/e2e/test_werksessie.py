@@ -127,7 +127,12 @@ def test_a_dream_from_a_phone_appears_on_the_projector(
 
 
 def test_projector_is_large_calm_and_offline(projector: Page, screenshots):
-    # Step with the keyboard: the right arrow goes to the next buurt.
+    # Step with the keyboard: the right arrow goes to the next buurt. (Run alone, this test
+    # meets a projector still being built: the arrow keys work once the step buttons are.)
+    expect(the_map(projector).locator("path.leaflet-interactive").first).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(projector.get_by_role("button", name="▶")).to_be_visible(timeout=TIMEOUT)
     name = projector.locator(".ws-big h2")
     first = name.inner_text()
     projector.mouse.click(8, 1000)  # on the page, not inside the map
