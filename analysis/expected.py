@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from analysis.catalogue import Catalogue, Indicator, format_number
 from analysis.funnel import fit_funnel
@@ -94,8 +93,17 @@ def _weights(y, n, fitted) -> np.ndarray:
     return 1 / (tau2 + p * (1 - p) / n)
 
 
+def _sm():
+    """statsmodels, imported when a model is first fitted: with scipy it takes about 2 s to
+    import, which every page would otherwise wait for on the first visit after a start."""
+    import statsmodels.api as sm
+
+    return sm
+
+
 def _fit(y, X, n):
     """WLS in two steps: weights by base first, then by base and spread (feasible GLS)."""
+    sm = _sm()
     first = sm.WLS(y, X, weights=n).fit()
     w = _weights(y, n, first.fittedvalues)
     return sm.WLS(y, X, weights=w).fit(), w
@@ -138,7 +146,7 @@ def expected_values(
         return Expected(outcome.id, table, count, float("nan"), used, left_out)
     # Standardised predictors: coefficients comparable, the fit numerically steady.
     mean, sd = X[fit_rows].mean(), X[fit_rows].std().replace(0, 1)
-    Z = sm.add_constant((X - mean) / sd, has_constant="add")
+    Z = _sm().add_constant((X - mean) / sd, has_constant="add")
     yf, Zf, nf = y[fit_rows].to_numpy(), Z[fit_rows].to_numpy(), n[fit_rows].to_numpy()
     model, w = _fit(yf, Zf, nf)
     frame = model.get_prediction(Zf, weights=w).summary_frame(alpha=alpha)

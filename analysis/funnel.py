@@ -11,12 +11,12 @@ between buurten widen every limit by τ², so they do not flag half of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy.stats import norm
 
-Z95 = float(norm.ppf(0.975))  # 1.96: the 95 % limits, the signal
-Z998 = float(norm.ppf(0.999))  # 3.09: the 99.8 % limits, drawn for reference
+Z95 = NormalDist().inv_cdf(0.975)  # 1.96: the 95 % limits, the signal
+Z998 = NormalDist().inv_cdf(0.999)  # 3.09: the 99.8 % limits, drawn for reference
 WINSOR = (
     0.10  # share of z-scores pulled in at each end before estimating overdispersion
 )
