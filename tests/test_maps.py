@@ -23,6 +23,7 @@ from ui.maps import (
     legend_items,
     quantile_classes,
     quantile_colours,
+    quantile_words,
     spread_point,
     story_points,
 )
@@ -45,9 +46,16 @@ def test_quantile_classes(values, k, edges):
 def test_class_colours_keep_the_palette_ends():
     classes = quantile_classes(pd.Series([1.0, 2.0, 3.0, 4.0]), k=2)
     assert classes.colours == [SEQUENTIAL[0], SEQUENTIAL[-1]]
-    assert classes.colour(1.2) == SEQUENTIAL[0]
-    assert classes.colour(3.9) == SEQUENTIAL[-1]
-    assert classes.colour(float("nan")) == MISSING_COLOUR
+    values = pd.Series([1.2, 3.9, float("nan"), 2.5], index=["a", "b", "c", "d"])
+    assert quantile_colours(values, classes).to_dict() == {
+        "a": SEQUENTIAL[0],
+        "b": SEQUENTIAL[-1],
+        "c": MISSING_COLOUR,
+        "d": SEQUENTIAL[-1],  # an edge belongs to the class above it
+    }
+    assert quantile_words(values, classes).tolist() == [
+        "klasse 1 van 2", "klasse 2 van 2", "geen cijfer", "klasse 2 van 2",
+    ]  # fmt: skip
 
 
 def test_legend_labels_and_missing_entry(catalogue):

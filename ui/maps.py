@@ -51,11 +51,11 @@ class Classes:
     edges: list[float]
     colours: list[str]
 
-    def index(self, value: float) -> int:
-        return int(np.searchsorted(self.edges[1:-1], value, side="right"))
-
-    def colour(self, value: float) -> str:
-        return MISSING_COLOUR if pd.isna(value) else self.colours[self.index(value)]
+    def indices(self, values: pd.Series) -> pd.Series:
+        """Each value's class (0 is the lowest), NaN where there is no value; all at once,
+        which on 1,000 buurten is most of a restyle's time saved."""
+        found = np.searchsorted(self.edges[1:-1], values.to_numpy(float), side="right")
+        return pd.Series(found, index=values.index).where(values.notna())
 
 
 def quantile_classes(values: pd.Series, k: int = 5) -> Classes:
@@ -112,18 +112,18 @@ def deviation_legend(classes: pd.Series, indicator: Indicator) -> list[tuple[str
 
 
 def quantile_colours(values: pd.Series, classes: Classes) -> pd.Series:
-    return values.map(classes.colour)
+    palette = dict(enumerate(classes.colours))
+    return classes.indices(values).map(palette).fillna(MISSING_COLOUR)
 
 
 def quantile_words(values: pd.Series, classes: Classes) -> pd.Series:
     """The class of each value in words ("klasse 2 van 5"), so the table says what the
     colour says."""
-    n = len(classes.colours)
-    return values.map(
-        lambda v: (
-            "geen cijfer" if pd.isna(v) else f"klasse {classes.index(v) + 1} van {n}"
-        )
-    )
+    words = {
+        i: f"klasse {i + 1} van {len(classes.colours)}"
+        for i in range(len(classes.colours))
+    }
+    return classes.indices(values).map(words).fillna("geen cijfer")
 
 
 def deviation_colours(classes: pd.Series) -> pd.Series:
