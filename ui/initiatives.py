@@ -25,7 +25,7 @@ from ui.records import export_buttons, import_panel
 from ui.text import plain
 
 
-def buurt_names(data: Dataset) -> dict[str, str]:
+def _names(data: Dataset) -> dict[str, str]:
     return dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
 
 
@@ -38,7 +38,7 @@ def register_view(
 ) -> None:
     """The initiatives `shown` (after the page's filters) as a table; pick one to see, edit or
     delete it; add one; import and export."""
-    names = buurt_names(data)
+    names = _names(data)
     register = pd.DataFrame(
         {
             "Naam": shown["name"],
@@ -115,10 +115,10 @@ def register_view(
             if st.session_state.get("initiatieven_edit") == picked:
                 stored = as_input(item)
                 current = {**item, **vars(stored), "id": picked}
-                initiative_form(f"form_{picked}", data, cat, store, current)
+                initiative_form(f"form_{picked}", data, cat, store, names, current)
 
     with st.expander("Nieuw initiatief vastleggen", icon=":material/add:"):
-        initiative_form("initiatieven_nieuw", data, cat, store)
+        initiative_form("initiatieven_nieuw", data, cat, store, names)
     with st.expander("Inlezen en uitvoeren", icon=":material/upload_file:"):
         st.markdown(
             "**Inlezen** uit CSV of Excel met de kolommen *naam, buurtcodes, thema, fase* (en "
@@ -148,10 +148,10 @@ def initiative_form(
     data: Dataset,
     cat: Catalogue,
     store: InitiativeStore,
+    names: dict[str, str],
     current: dict | None = None,
 ) -> None:
     """Add (no `current`) or edit an initiative; Dutch messages for every problem."""
-    names = buurt_names(data)
     current = current or {}
     all_codes = list(data.buurten["buurtcode"])
     ladder = current.get("ladder")
@@ -264,7 +264,7 @@ def dream_form(
 ) -> None:
     """Werksessie, 'kiezen': the group's chosen dream becomes an initiative in phase idee."""
     codes = list(data.buurten["buurtcode"])
-    names = buurt_names(data)
+    names = _names(data)
     dreams = rank_dreams(store.entries(workshop.id))
     open_dreams = dreams[dreams["initiative_id"].isna()]
     st.markdown('<div class="ws-big"><h2>Gekozen droom vastleggen</h2></div>',
