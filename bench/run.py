@@ -65,7 +65,13 @@ def payloads(data, catalogue) -> dict:
     import folium
 
     from analysis.geometry import max_boundary_shift
-    from ui.maps import buurt_style, encode_shapes, quantile_classes, quantile_colours
+    from ui.maps import (
+        buurt_style,
+        class_fills,
+        encode_shapes,
+        quantile_classes,
+        quantile_colours,
+    )
 
     year = data.years[-1]
     ind = catalogue["pct_huishoudens_laag_inkomen"]
@@ -87,11 +93,24 @@ def payloads(data, catalogue) -> dict:
     plain.fit_bounds([[full.total_bounds[1], full.total_bounds[0]],
                       [full.total_bounds[3], full.total_bounds[2]]])  # fmt: skip
     ours_kb = (len(json.dumps(sent, separators=(",", ":")).encode()) + len(script)) / KB
+    # Sent along on every run in five classes: every indicator's classes, for recolouring
+    # before the rerun (not part of the comparison with folium, which has one indicator).
+    from analysis.datasets import catalogue_for
+
+    own = catalogue_for(data, catalogue)  # with the gemeente's other CBS figures
+    wide = data.wide(year)
+    ids = [i for i in own.indicators if i in wide]
+    follow = {
+        "labels": {own.option_label(i): i for i in ids},
+        "fills": class_fills(wide, data.map_geometry["buurtcode"].tolist(), ids),
+    }
     plain_kb = len(plain.get_root().render().encode()) / KB
     return {
         "ours_kb": ours_kb,
         "plain_folium_kb": plain_kb,
         "ratio": plain_kb / ours_kb,
+        "follow_kb": len(json.dumps(follow, separators=(",", ":")).encode()) / KB,
+        "follow_indicators": len(ids),
         "max_shift_m": max_boundary_shift(data.buurten, data.map_geometry),
     }
 
@@ -326,6 +345,7 @@ def main() -> None:
             results["payload_eindhoven_kb"] = payload["ours_kb"]
             results["payload_ratio_eindhoven"] = payload["ratio"]
             results["payload_max_shift_eindhoven_m"] = payload["max_shift_m"]
+            results["payload_all_classes_eindhoven_kb"] = payload["follow_kb"]
             # A second data directory with only Eindhoven, for the memory measurement.
             os.environ["WIJK_DATA_DIR"] = str(Path(tmp) / "alleen-eindhoven" / "data")
             import_cbs(*files)
@@ -333,7 +353,9 @@ def main() -> None:
         scaled, big = scale(catalogue)
         results.update(scaled)
         save_dataset(big)
-        results["payload_1000_buurten_kb"] = payloads(big, catalogue)["ours_kb"]
+        payload = payloads(big, catalogue)
+        results["payload_1000_buurten_kb"] = payload["ours_kb"]
+        results["payload_all_classes_1000_buurten_kb"] = payload["follow_kb"]
         results.update(reruns())
         results.update(browser_measures(data_dir, eindhoven, big.info.id))
 

@@ -43,6 +43,7 @@ from ui.state import (
     catalogue,
     current_dataset,
     keep_in_address,
+    picker_fills,
     require_entry,
     synced_choice,
 )
@@ -220,7 +221,13 @@ def map_view() -> None:
             else None,
             basemap=basemap,
             on_click=choose_buurt,
-        )
+            # In five classes the map recolours itself when another indicator is picked,
+            # without waiting for this run; in the other colourings it waits.
+            follow={**picker_fills(data, year, level), "key": "kaart_indicator",
+                    "current": indicator_id}
+            if colouring == "klassen"
+            else None,
+        )  # fmt: skip
         if show_stories:
             log_view(user, data.info.gemeentecode, len(told), "Kaart: verhalen")
         map_table(

@@ -17,6 +17,7 @@ from ui.maps import (
     SEQUENTIAL,
     STEP,
     buurt_style,
+    class_fills,
     deviation_colours,
     deviation_legend,
     encode_shapes,
@@ -97,6 +98,26 @@ def test_shapes_decode_to_the_outlines_within_half_a_step(demo):
             for ring, points in zip(expected, rings):
                 original = np.asarray(ring.coords)[:-1]
                 assert np.abs(points - original).max() <= STEP / 2 + 1e-9
+
+
+def decode_fills(palette: list[str], classes: str) -> list[str]:
+    """What buurtkaart.js makes of one indicator's `class_fills` entry."""
+    return [MISSING_COLOUR if c == "-" else palette[int(c)] for c in classes]
+
+
+def test_class_fills_are_the_colours_the_chosen_indicator_gets(demo):
+    wide = demo.wide(2023)
+    codes = demo.map_geometry["buurtcode"].tolist()[::-1]  # any order the map has
+    ids = [*wide.columns, "not_in_this_year"]
+    fills = class_fills(wide, codes, ids)
+    assert list(fills) == ids
+    for indicator_id in wide.columns:
+        values = wide[indicator_id]
+        expected = quantile_colours(values, quantile_classes(values)).reindex(codes)
+        assert decode_fills(*fills[indicator_id]) == expected.tolist(), indicator_id
+    assert fills["not_in_this_year"] == [[], "-" * len(codes)]
+    # Some indicators have buurten without a figure (geheim): '-' stands for those.
+    assert any("-" in classes for _, classes in fills.values())
 
 
 def test_style_has_one_entry_per_buurt_and_outlines_the_choice(demo, catalogue):

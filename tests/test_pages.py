@@ -105,6 +105,31 @@ def test_kaart_switching_indicator_restyles_and_updates_url(app):
     assert "Wmo-cliënten per 1.000 inwoners" in texts(at)
 
 
+def test_kaart_sends_every_indicators_classes_for_recolouring_at_once(app):
+    """In five classes the map gets every indicator's classes with the picker's labels, so
+    it can recolour before the rerun (buurtkaart.js, follow): they must be the colours the
+    rerun then brings. Deviation colours come only with the rerun."""
+    at = app.run()
+    at.switch_page("pages/kaart.py").run()
+    follow = map_data(at)["follow"]
+    assert follow["key"] == "kaart_indicator"
+    assert follow["current"] == at.selectbox(key="kaart_indicator").value
+    picker = at.selectbox(key="kaart_indicator")
+    # The labels as the picker shows them, each with its indicator.
+    assert list(follow["labels"]) == picker.options
+    assert list(follow["labels"].values())[picker.index] == picker.value
+    for indicator in ["wmo_clienten_per_1000", "pct_65_plus"]:
+        picker.select(indicator).run()
+        sent = map_data(at)
+        palette, classes = follow["fills"][indicator]
+        assert [
+            follow["missing"] if c == "-" else palette[int(c)] for c in classes
+        ] == sent["style"]["fill"]
+        assert sent["follow"]["current"] == indicator
+    at.selectbox(key="kaart_kleur").select("afwijking").run()
+    assert map_data(at)["follow"] is None
+
+
 @pytest.mark.parametrize(
     "indicator",
     [i for i, ind in load_catalogue().indicators.items() if ind.kind == "curated"],

@@ -7,7 +7,8 @@
 // geometry is rebuilt only when another gemeente's buurten arrive.
 //
 // Data from Python (ui/maps.py, buurtkaart): vendor (where Leaflet is served), height, label,
-// shapes {codes, origin, step, rings}, style {fill, tip, mark}, stories, initiatives, basemap.
+// shapes {codes, origin, step, rings}, style {fill, tip, mark}, stories, initiatives, basemap,
+// follow {key, current, labels, fills, missing} or null.
 
 const maps = new WeakMap();
 const OUTLINE = "#4d4d4d";
@@ -115,17 +116,52 @@ function setShapes(state, shapes) {
   for (const polygon of state.polygons) polygon.getElement()?.setAttribute("tabindex", "-1");
 }
 
-function setStyle(state, style) {
+// `tip` null keeps the tooltips; `by` says who chose the colours: "server" or "browser".
+function setStyle(state, fill, mark, tip, by) {
+  let recoloured = false;
   state.polygons.forEach((polygon, i) => {
-    polygon.own = polygonStyle(style.fill[i], style.mark[i]);
-    polygon.setStyle(polygon.own);
-    polygon.setTooltipContent(style.tip[i]);
-    if (style.mark[i] >= 2) polygon.bringToFront();
+    const own = polygonStyle(fill[i], mark[i]);
+    recoloured ||= polygon.own?.fillColor !== own.fillColor;
+    polygon.own = own;
+    polygon.setStyle(own);
+    if (tip) polygon.setTooltipContent(tip[i]);
+    if (mark[i] >= 2) polygon.bringToFront();
   });
+  if (!recoloured) return;
   state.restyles += 1;
-  // For tests and the benchmark: how often, and when, the colours changed.
+  // For tests and the benchmark: how often, when and by whom the colours changed.
   state.div.dataset.restyles = String(state.restyles);
   state.div.dataset.restyledAt = performance.now().toFixed(1);
+  state.div.dataset.restyledBy = by;
+}
+
+// Recolour at once when another indicator is picked in the page's picker (the Streamlit
+// widget with key follow.key), from every indicator's classes sent along (follow.fills): the
+// colours change a tenth of a second before the rerun brings legend and tooltips. The picker
+// shows its choice as the value of its text box; an unknown text (while typing) is ignored.
+// Without the picker (another Streamlit, say) the map simply waits for the rerun.
+function follow(state, data) {
+  state.follow = data.follow;
+  state.showing = data.follow?.current;
+  if (!data.follow || state.watcher) return;
+  state.watcher = new MutationObserver((records) => {
+    const picker = state.follow && `.st-key-${state.follow.key} input`;
+    for (const { target } of records) {
+      if (picker && target.matches(picker)) recolour(state, target.value);
+    }
+  });
+  state.watcher.observe(document.body, { subtree: true, attributeFilter: ["value"] });
+}
+
+function recolour(state, label) {
+  const id = state.follow.labels[label];
+  if (!id || id === state.showing || !state.follow.fills[id]) return;
+  state.showing = id;
+  const [palette, classes] = state.follow.fills[id];
+  const fill = [...classes].map((c) => (c === "-" ? state.follow.missing : palette[+c]));
+  // Chosen and outlined buurten keep their line; a buurt without a figure gets the dashes.
+  const mark = state.marks.map((m, i) => (m >= 2 ? m : classes[i] === "-" ? 1 : 0));
+  setStyle(state, fill, mark, null, "browser");
 }
 
 function setStories(state, stories, vendor) {
@@ -200,7 +236,11 @@ function update(parentElement, data, setTriggerValue) {
     setShapes(state, data.shapes);
     state.shown.style = null;
   }
-  if (changed("style")) setStyle(state, data.style);
+  if (changed("style")) {
+    state.marks = data.style.mark;
+    setStyle(state, data.style.fill, data.style.mark, data.style.tip, "server");
+  }
+  follow(state, data);
   setBasemap(state, data.basemap);
   if (changed("initiatives")) setInitiatives(state, data.initiatives);
   if (changed("stories")) setStories(state, data.stories, data.vendor);
@@ -236,6 +276,7 @@ export default function ({ parentElement, data, setTriggerValue }) {
       const state = maps.get(parentElement);
       if (state && !parentElement.isConnected) {
         state.resize.disconnect();
+        state.watcher?.disconnect();
         state.map.remove();
         maps.delete(parentElement);
       }

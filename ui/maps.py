@@ -126,6 +126,25 @@ def quantile_words(values: pd.Series, classes: Classes) -> pd.Series:
     return classes.indices(values).map(words).fillna("geen cijfer")
 
 
+def class_fills(
+    wide: pd.DataFrame, codes: list[str], indicator_ids: list[str]
+) -> dict[str, list]:
+    """Every indicator's five-class colours, for the map to recolour at once when another
+    indicator is picked (buurtkaart.js, `follow`): per indicator its palette and one character
+    per area in the order of `codes`, the class ('0' is the lowest) or '-' for no figure. The
+    same classes as `quantile_classes` and `quantile_colours` give the chosen one."""
+    fills = {}
+    for indicator_id in indicator_ids:
+        values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
+        classes = quantile_classes(values)
+        found = classes.indices(values).reindex(codes)
+        fills[indicator_id] = [
+            classes.colours,
+            "".join("-" if pd.isna(i) else str(int(i)) for i in found),
+        ]
+    return fills
+
+
 def deviation_colours(classes: pd.Series) -> pd.Series:
     return classes.map(lambda c: DEVIATION_COLOURS.get(c, MISSING_COLOUR))
 
@@ -397,11 +416,15 @@ def buurtkaart(
     initiatives: list[list] | None = None,
     basemap: bool = False,
     on_click: Callable[[str], None] | None = None,
+    follow: dict | None = None,
 ) -> None:
     """Draw (or restyle) the map; `on_click(buurtcode)` runs before the rerun a click starts.
 
     `label` is the map's name for a screen reader: say what it shows and where the same
-    figures stand as a table.
+    figures stand as a table. With `follow` ({key, current, labels, fills}: the indicator
+    picker's widget key, the indicator shown, picker label → indicator, and `class_fills`)
+    the map recolours itself the moment another indicator is picked there, a tenth of a
+    second before the rerun brings the legend and the tooltips.
     """
 
     def clicked() -> None:
@@ -420,6 +443,7 @@ def buurtkaart(
             "stories": stories,
             "initiatives": initiatives,
             "basemap": basemap,
+            "follow": follow and {**follow, "missing": MISSING_COLOUR},
         },
         height=height,
         on_buurt_change=clicked,

@@ -43,7 +43,7 @@ from stories.retention import Retention
 from stories.store import StoryFilter, StoryStore
 from stories.workshop import WorkshopStore
 from ui.access import actor, current_user, require
-from ui.maps import encode_shapes
+from ui.maps import class_fills, encode_shapes
 
 START_UP = Actor("beheerder", "bewaartermijn bij het starten")
 
@@ -278,6 +278,29 @@ def _present(dataset_id: str, version: str, level: str) -> tuple[list[str], str]
     ids = cat.picker_order(i for i in cat.indicators if i in present)
     preferred = ("pct_huishoudens_laag_inkomen", "aantal_inwoners")
     return ids, next((i for i in preferred if i in present), ids[0] if ids else "")
+
+
+@st.cache_resource(max_entries=16)
+def _picker_fills(dataset_id: str, version: str, year: int, level: str) -> dict:
+    ids, _ = _present(dataset_id, version, level)
+    cat = _catalogue(dataset_id, version)
+    if level == "wijk":
+        areas = _wijken(dataset_id, version)[0]
+        wide = _wijk_figures(dataset_id, version, year).values
+    else:
+        data = cached_dataset(dataset_id)
+        areas, wide = data.map_geometry, data.wide(year)
+    return {
+        "labels": {cat.option_label(i): i for i in ids},
+        "fills": class_fills(wide, areas["buurtcode"].tolist(), ids),
+    }
+
+
+def picker_fills(data: Dataset, year: int, level: str) -> dict:
+    """For the map to recolour at once when another indicator is picked (ui/maps.buurtkaart,
+    `follow`): each picker label's indicator, and every indicator's five classes. Kept per
+    dataset version, year and level: all indicators' classes take a while to work out."""
+    return _picker_fills(data.info.id, dataset_version(data.info.id), year, level)
 
 
 def available_indicators(data: Dataset, level: str = "buurt") -> tuple[list[str], str]:

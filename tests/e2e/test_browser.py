@@ -107,6 +107,9 @@ def test_switching_indicator_restyles_and_keeps_zoom_and_position(
         expect(page.get_by_text(unit)).to_be_visible(timeout=TIMEOUT)
         expect(kaart).not_to_have_attribute("data-restyles", restyles, timeout=TIMEOUT)
         assert fills(polygons) != before
+        # Recoloured by the map itself the moment the picker changed (buurtkaart.js,
+        # follow), and the rerun's colours were the same: it did not recolour again.
+        assert kaart.get_attribute("data-restyled-by") == "browser"
         # The same map, restyled: same element, same zoom, same centre.
         assert page.evaluate("document.querySelector('.buurtkaart').__same") is True
         assert (
