@@ -23,9 +23,8 @@ st.set_page_config(
 # by the declared language (WCAG 3.1.1). Captions in Streamlit's grey reach a contrast of only
 # 4.0:1 on white (their grey at 60 % opacity); this grey reaches 6.8:1 (WCAG 1.4.3: 4.5:1). Less
 # empty space above the title: on a laptop the map should start above the fold.
-# A component (the kind the map is) rather than st.html: the first element of every page, it
-# has the browser load the component code before the map needs it, so the map is not held back
-# by its loading (time to map in turns with st.html: 2.63 -> 2.54 s returning).
+# A component (the kind the map is) rather than st.html: as the first element of every page it
+# has the browser load Streamlit's component code early, which the map then often finds there.
 _page_setup = st.components.v2.component(
     "page_setup",
     # (Code and styles end in a line break: Streamlit takes a text of one line for a path.)

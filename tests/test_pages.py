@@ -113,16 +113,17 @@ def test_kaart_switching_indicator_restyles_and_updates_url(app):
     assert "Wmo-cliënten per 1.000 inwoners" in texts(at)
 
 
-def test_kaart_sends_every_indicators_classes_for_recolouring_at_once(app):
+@pytest.mark.parametrize("level", ["buurt", "wijk"])
+def test_kaart_sends_every_indicators_classes_for_recolouring_at_once(app, level):
     """In five classes the map gets every indicator's classes with the picker's labels, so
     it can recolour before the rerun (buurtkaart.js, follow): they must be the colours the
-    rerun then brings. Deviation colours come only with the rerun."""
+    rerun then brings, per buurt and per wijk. Deviation colours come only with the rerun."""
+    app.query_params["niveau"] = level
     at = app.run()
     at.switch_page("pages/kaart.py").run()
     follow = map_data(at)["follow"]
-    assert follow["key"] == "kaart_indicator"
-    assert follow["current"] == at.selectbox(key="kaart_indicator").value
     picker = at.selectbox(key="kaart_indicator")
+    assert follow["key"] == "kaart_indicator" and follow["current"] == picker.value
     # The labels as the picker shows them, each with its indicator.
     assert list(follow["labels"]) == picker.options
     assert list(follow["labels"].values())[picker.index] == picker.value
@@ -130,6 +131,8 @@ def test_kaart_sends_every_indicators_classes_for_recolouring_at_once(app):
         picker.select(indicator).run()
         sent = map_data(at)
         palette, classes = follow["fills"][indicator]
+        assert len(classes) == len(sent["shapes"]["codes"])
+        assert sent["shapes"]["codes"][0][:2] == {"buurt": "BU", "wijk": "WK"}[level]
         assert [
             follow["missing"] if c == "-" else palette[int(c)] for c in classes
         ] == sent["style"]["fill"]
