@@ -160,7 +160,8 @@ def read_cbs_variables(
     taken = {n.lower() for i in known.values() for n in (*i.odata, *i.odata_count)}
     found: dict[str, Indicator] = {}
     try:
-        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        with path.open(encoding="utf-8") as file:
+            rows = list(csv.DictReader(file))
     except OSError as exc:
         raise AnalysisError(f"{path.name} is niet te lezen: {exc}") from exc
     for row in rows:

@@ -67,7 +67,7 @@ def payloads(data, catalogue) -> dict:
     from analysis.geometry import max_boundary_shift
     from ui.maps import (
         buurt_style,
-        class_fills,
+        compact_fills,
         encode_shapes,
         quantile_classes,
         quantile_colours,
@@ -102,7 +102,14 @@ def payloads(data, catalogue) -> dict:
     ids = [i for i in own.indicators if i in wide]
     follow = {
         "labels": {own.option_label(i): i for i in ids},
-        "fills": class_fills(wide, data.map_geometry["buurtcode"].tolist(), ids),
+        "fills": {
+            i: compact_fills(
+                quantile_colours(wide[i], quantile_classes(wide[i])).reindex(
+                    data.map_geometry["buurtcode"]
+                )
+            )
+            for i in ids
+        },
     }
     plain_kb = len(plain.get_root().render().encode()) / KB
     return {

@@ -221,11 +221,12 @@ def map_view() -> None:
             else None,
             basemap=basemap,
             on_click=choose_buurt,
-            # In five classes the map recolours itself when another indicator is picked,
-            # without waiting for this run; in the other colourings it waits.
-            follow={**picker_fills(data, year, level), "key": "kaart_indicator",
+            # In five classes and by deviation the map recolours itself when another
+            # indicator is picked, without waiting for this run; with verwacht (a model per
+            # indicator) it waits.
+            follow={**picker_fills(data, year, level, colouring), "key": "kaart_indicator",
                     "current": indicator_id}
-            if colouring == "klassen"
+            if colouring in ("klassen", "afwijking")
             else None,
         )  # fmt: skip
         if show_stories:

@@ -17,7 +17,7 @@ from ui.maps import (
     SEQUENTIAL,
     STEP,
     buurt_style,
-    class_fills,
+    compact_fills,
     deviation_colours,
     deviation_legend,
     encode_shapes,
@@ -100,24 +100,26 @@ def test_shapes_decode_to_the_outlines_within_half_a_step(demo):
                 assert np.abs(points - original).max() <= STEP / 2 + 1e-9
 
 
-def decode_fills(palette: list[str], classes: str) -> list[str]:
-    """What buurtkaart.js makes of one indicator's `class_fills` entry."""
-    return [MISSING_COLOUR if c == "-" else palette[int(c)] for c in classes]
-
-
-def test_class_fills_are_the_colours_the_chosen_indicator_gets(demo):
+def test_compact_fills_give_back_every_colour(demo):
+    """What buurtkaart.js makes of `compact_fills` is the colouring it was made of."""
     wide = demo.wide(2023)
-    codes = demo.map_geometry["buurtcode"].tolist()[::-1]  # any order the map has
-    ids = [*wide.columns, "not_in_this_year"]
-    fills = class_fills(wide, codes, ids)
-    assert list(fills) == ids
     for indicator_id in wide.columns:
         values = wide[indicator_id]
-        expected = quantile_colours(values, quantile_classes(values)).reindex(codes)
-        assert decode_fills(*fills[indicator_id]) == expected.tolist(), indicator_id
-    assert fills["not_in_this_year"] == [[], "-" * len(codes)]
-    # Some indicators have buurten without a figure (geheim): '-' stands for those.
-    assert any("-" in classes for _, classes in fills.values())
+        colours = quantile_colours(values, quantile_classes(values))
+        palette, places = compact_fills(colours)
+        assert MISSING_COLOUR not in palette and len(palette) <= 5
+        assert [
+            MISSING_COLOUR if p == "-" else palette[int(p)] for p in places
+        ] == list(colours)
+    # A deviation colouring, and an indicator without any figure this year.
+    colours = pd.Series(
+        [DEVIATION_COLOURS["aandacht"], MISSING_COLOUR, DEVIATION_COLOURS["kracht"]] * 2
+    )
+    assert compact_fills(colours) == [
+        [DEVIATION_COLOURS["aandacht"], DEVIATION_COLOURS["kracht"]],
+        "0-10-1",
+    ]
+    assert compact_fills(pd.Series([MISSING_COLOUR] * 3)) == [[], "---"]
 
 
 def test_style_has_one_entry_per_buurt_and_outlines_the_choice(demo, catalogue):

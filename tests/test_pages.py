@@ -113,12 +113,24 @@ def test_kaart_switching_indicator_restyles_and_updates_url(app):
     assert "Wmo-cliënten per 1.000 inwoners" in texts(at)
 
 
-@pytest.mark.parametrize("level", ["buurt", "wijk"])
-def test_kaart_sends_every_indicators_classes_for_recolouring_at_once(app, level):
-    """In five classes the map gets every indicator's classes with the picker's labels, so
-    it can recolour before the rerun (buurtkaart.js, follow): they must be the colours the
-    rerun then brings, per buurt and per wijk. Deviation colours come only with the rerun."""
+@pytest.mark.parametrize(
+    "level, colouring",
+    [
+        ("buurt", "klassen"),
+        ("wijk", "klassen"),
+        ("buurt", "afwijking"),
+        ("wijk", "afwijking"),
+    ],
+)
+def test_kaart_sends_every_indicators_colours_for_recolouring_at_once(
+    app, level, colouring
+):
+    """In five classes and by deviation the map gets every indicator's colours with the
+    picker's labels, so it can recolour before the rerun (buurtkaart.js, follow): they must
+    be the colours the rerun then brings, per buurt and per wijk. Verwacht (a model per
+    indicator) comes only with the rerun."""
     app.query_params["niveau"] = level
+    app.query_params["kleur"] = colouring
     at = app.run()
     at.switch_page("pages/kaart.py").run()
     follow = map_data(at)["follow"]
@@ -137,7 +149,7 @@ def test_kaart_sends_every_indicators_classes_for_recolouring_at_once(app, level
             follow["missing"] if c == "-" else palette[int(c)] for c in classes
         ] == sent["style"]["fill"]
         assert sent["follow"]["current"] == indicator
-    at.selectbox(key="kaart_kleur").select("afwijking").run()
+    at.selectbox(key="kaart_kleur").select("verwacht").run()
     assert map_data(at)["follow"] is None
 
 

@@ -113,7 +113,8 @@ def deviation_legend(classes: pd.Series, indicator: Indicator) -> list[tuple[str
 
 def quantile_colours(values: pd.Series, classes: Classes) -> pd.Series:
     palette = dict(enumerate(classes.colours))
-    return classes.indices(values).map(palette).fillna(MISSING_COLOUR)
+    # (as text even when no value has a class, so the grey can go in)
+    return classes.indices(values).map(palette).astype(object).fillna(MISSING_COLOUR)
 
 
 def quantile_words(values: pd.Series, classes: Classes) -> pd.Series:
@@ -123,26 +124,16 @@ def quantile_words(values: pd.Series, classes: Classes) -> pd.Series:
         i: f"klasse {i + 1} van {len(classes.colours)}"
         for i in range(len(classes.colours))
     }
-    return classes.indices(values).map(words).fillna("geen cijfer")
+    return classes.indices(values).map(words).astype(object).fillna("geen cijfer")
 
 
-def class_fills(
-    wide: pd.DataFrame, codes: list[str], indicator_ids: list[str]
-) -> dict[str, list]:
-    """Every indicator's five-class colours, for the map to recolour at once when another
-    indicator is picked (buurtkaart.js, `follow`): per indicator its palette and one character
-    per area in the order of `codes`, the class ('0' is the lowest) or '-' for no figure. The
-    same classes as `quantile_classes` and `quantile_colours` give the chosen one."""
-    fills = {}
-    for indicator_id in indicator_ids:
-        values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
-        classes = quantile_classes(values)
-        found = classes.indices(values).reindex(codes)
-        fills[indicator_id] = [
-            classes.colours,
-            "".join("-" if pd.isna(i) else str(int(i)) for i in found),
-        ]
-    return fills
+def compact_fills(colours: pd.Series) -> list:
+    """One colouring of the map, compact, for the map to recolour at once when another
+    indicator is picked (buurtkaart.js, `follow`): its colours, and one character per area,
+    that colour's place in the list or '-' for grey (no figure)."""
+    palette = list(dict.fromkeys(c for c in colours if c != MISSING_COLOUR))
+    place = {c: str(i) for i, c in enumerate(palette)}
+    return [palette, "".join(place.get(c, "-") for c in colours)]
 
 
 def deviation_colours(classes: pd.Series) -> pd.Series:
@@ -422,9 +413,9 @@ def buurtkaart(
 
     `label` is the map's name for a screen reader: say what it shows and where the same
     figures stand as a table. With `follow` ({key, current, labels, fills}: the indicator
-    picker's widget key, the indicator shown, picker label → indicator, and `class_fills`)
-    the map recolours itself the moment another indicator is picked there, a tenth of a
-    second before the rerun brings the legend and the tooltips.
+    picker's widget key, the indicator shown, picker label → indicator, and every
+    indicator's `compact_fills`) the map recolours itself the moment another indicator is
+    picked there, a tenth of a second before the rerun brings the legend and the tooltips.
     """
 
     def clicked() -> None:

@@ -31,7 +31,7 @@ from analysis.datasets import (
 )
 from analysis.errors import AnalysisError
 from analysis.expected import Expected, expected_values
-from analysis.signals import dataset_signals
+from analysis.signals import dataset_signals, deviation_classes
 from analysis.wijken import WijkFigures, wijk_areas, wijk_figures
 from stories.access import User, counts_only
 from stories.audit import Actor, AuditLog
@@ -43,7 +43,14 @@ from stories.retention import Retention
 from stories.store import StoryFilter, StoryStore
 from stories.workshop import WorkshopStore
 from ui.access import actor, current_user, require
-from ui.maps import class_fills, encode_shapes
+from ui.maps import (
+    MISSING_COLOUR,
+    compact_fills,
+    deviation_colours,
+    encode_shapes,
+    quantile_classes,
+    quantile_colours,
+)
 
 START_UP = Actor("beheerder", "bewaartermijn bij het starten")
 
@@ -281,7 +288,9 @@ def _present(dataset_id: str, version: str, level: str) -> tuple[list[str], str]
 
 
 @st.cache_resource(max_entries=16)
-def _picker_fills(dataset_id: str, version: str, year: int, level: str) -> dict:
+def _picker_fills(
+    dataset_id: str, version: str, year: int, level: str, colouring: str
+) -> dict:
     ids, _ = _present(dataset_id, version, level)
     cat = _catalogue(dataset_id, version)
     if level == "wijk":
@@ -290,17 +299,41 @@ def _picker_fills(dataset_id: str, version: str, year: int, level: str) -> dict:
     else:
         data = cached_dataset(dataset_id)
         areas, wide = data.map_geometry, data.wide(year)
+    codes = areas["buurtcode"].tolist()
+    reference = _signals(dataset_id, version, year)[0]["value"]
+
+    def colours(
+        indicator_id: str,
+    ) -> pd.Series:  # as pages/kaart.py colours the chosen one
+        values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
+        if colouring == "afwijking":
+            return deviation_colours(
+                deviation_classes(
+                    values.reindex(codes),
+                    reference.get(indicator_id, float("nan")),
+                    cat[indicator_id],
+                    wide,
+                )
+            )
+        return quantile_colours(values, quantile_classes(values))
+
     return {
         "labels": {cat.option_label(i): i for i in ids},
-        "fills": class_fills(wide, areas["buurtcode"].tolist(), ids),
+        "fills": {
+            i: compact_fills(colours(i).reindex(codes).fillna(MISSING_COLOUR))
+            for i in ids
+        },
     }
 
 
-def picker_fills(data: Dataset, year: int, level: str) -> dict:
+def picker_fills(data: Dataset, year: int, level: str, colouring: str) -> dict:
     """For the map to recolour at once when another indicator is picked (ui/maps.buurtkaart,
-    `follow`): each picker label's indicator, and every indicator's five classes. Kept per
-    dataset version, year and level: all indicators' classes take a while to work out."""
-    return _picker_fills(data.info.id, dataset_version(data.info.id), year, level)
+    `follow`): each picker label's indicator, and every indicator's colours in five classes
+    or by deviation ("klassen", "afwijking"). Kept per dataset version, year, level and
+    colouring: all indicators' colours take a while to work out."""
+    return _picker_fills(
+        data.info.id, dataset_version(data.info.id), year, level, colouring
+    )
 
 
 def available_indicators(data: Dataset, level: str = "buurt") -> tuple[list[str], str]:

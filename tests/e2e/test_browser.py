@@ -118,6 +118,26 @@ def test_switching_indicator_restyles_and_keeps_zoom_and_position(
         ) == view
     expect(page).to_have_url(re.compile("indicator=misdrijven_per_1000"))
     page.screenshot(path=screenshots / "kaart-misdrijven-ingezoomd.png")
+    # By deviation too: the map recolours itself, in red and blue, and keeps its view.
+    pick(page, page.get_by_role("combobox", name=re.compile("Kleuren")), "Afwijking")
+    expect(page).to_have_url(re.compile("kleur=afwijking"))
+    expect(kaart).to_have_attribute("data-restyled-by", "server", timeout=TIMEOUT)
+    before, restyles = fills(polygons), kaart.get_attribute("data-restyles")
+    pick(
+        page,
+        page.get_by_role("combobox", name=re.compile("Indicator")),
+        "Wmo-cliënten per",
+    )
+    expect(kaart).not_to_have_attribute("data-restyles", restyles, timeout=TIMEOUT)
+    expect(
+        page.get_by_text("Wmo-cliënten per 1.000 inwoners (per 1.000)")
+    ).to_be_visible(timeout=TIMEOUT)
+    assert fills(polygons) != before
+    assert kaart.get_attribute("data-restyled-by") == "browser"
+    assert (
+        kaart.get_attribute("data-zoom"),
+        kaart.get_attribute("data-center"),
+    ) == view
 
 
 def test_click_buurt_shows_its_figures(page: Page, server, screenshots):
