@@ -66,6 +66,7 @@ def payloads(data, catalogue) -> dict:
 
     from analysis.geometry import max_boundary_shift
     from ui.maps import (
+        MISSING_COLOUR,
         buurt_style,
         compact_fills,
         encode_shapes,
@@ -104,9 +105,9 @@ def payloads(data, catalogue) -> dict:
         "labels": {own.option_label(i): i for i in ids},
         "fills": {
             i: compact_fills(
-                quantile_colours(wide[i], quantile_classes(wide[i])).reindex(
-                    data.map_geometry["buurtcode"]
-                )
+                quantile_colours(wide[i], quantile_classes(wide[i]))
+                .reindex(data.map_geometry["buurtcode"])
+                .fillna(MISSING_COLOUR)
             )
             for i in ids
         },

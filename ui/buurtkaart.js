@@ -136,7 +136,8 @@ function setStyle(state, fill, mark, tip, by) {
 }
 
 // Recolour at once when another indicator is picked in the page's picker (the Streamlit
-// widget with key follow.key), from every indicator's classes sent along (follow.fills): the
+// widget with key follow.key), from every indicator's colours sent along (follow.fills: per
+// indicator its colours and one character per buurt, a colour's place or "-" for none): the
 // colours change a tenth of a second before the rerun brings legend and tooltips. The picker
 // shows its choice as the value of its text box; an unknown text (while typing) is ignored.
 // Without the picker (another Streamlit, say) the map simply waits for the rerun.
@@ -157,10 +158,10 @@ function recolour(state, label) {
   const id = state.follow.labels[label];
   if (!id || id === state.showing || !state.follow.fills[id]) return;
   state.showing = id;
-  const [palette, classes] = state.follow.fills[id];
-  const fill = [...classes].map((c) => (c === "-" ? state.follow.missing : palette[+c]));
+  const [palette, places] = state.follow.fills[id];
+  const fill = [...places].map((c) => (c === "-" ? state.follow.missing : palette[+c]));
   // Chosen and outlined buurten keep their line; a buurt without a figure gets the dashes.
-  const mark = state.marks.map((m, i) => (m >= 2 ? m : classes[i] === "-" ? 1 : 0));
+  const mark = state.marks.map((m, i) => (m >= 2 ? m : places[i] === "-" ? 1 : 0));
   setStyle(state, fill, mark, null, "browser");
 }
 

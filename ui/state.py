@@ -302,9 +302,8 @@ def _picker_fills(
     codes = areas["buurtcode"].tolist()
     reference = _signals(dataset_id, version, year)[0]["value"]
 
-    def colours(
-        indicator_id: str,
-    ) -> pd.Series:  # as pages/kaart.py colours the chosen one
+    # Coloured as pages/kaart.py colours the chosen indicator.
+    def colours(indicator_id: str) -> pd.Series:
         values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
         if colouring == "afwijking":
             return deviation_colours(
