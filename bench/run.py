@@ -94,8 +94,8 @@ def payloads(data, catalogue) -> dict:
     plain.fit_bounds([[full.total_bounds[1], full.total_bounds[0]],
                       [full.total_bounds[3], full.total_bounds[2]]])  # fmt: skip
     ours_kb = (len(json.dumps(sent, separators=(",", ":")).encode()) + len(script)) / KB
-    # Sent along on every run in five classes: every indicator's classes, for recolouring
-    # before the rerun (not part of the comparison with folium, which has one indicator).
+    # Sent along once per session, year, level and colouring: every indicator's colours, for
+    # recolouring before the rerun (not part of the comparison with folium: one indicator).
     from analysis.datasets import catalogue_for
 
     own = catalogue_for(data, catalogue)  # with the gemeente's other CBS figures

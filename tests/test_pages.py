@@ -149,6 +149,15 @@ def test_kaart_sends_every_indicators_colours_for_recolouring_at_once(
             follow["missing"] if c == "-" else palette[int(c)] for c in classes
         ] == sent["style"]["fill"]
         assert sent["follow"]["current"] == indicator
+        # Sent once: the map keeps them under their version.
+        assert sent["follow"]["version"] == follow["version"]
+        assert "fills" not in sent["follow"] and "labels" not in sent["follow"]
+    # Another year has other colours, under another version.
+    at.selectbox(key="kaart_jaar").select(
+        at.selectbox(key="kaart_jaar").options[0]
+    ).run()
+    other = map_data(at)["follow"]
+    assert other["version"] != follow["version"] and other["fills"] != follow["fills"]
     at.selectbox(key="kaart_kleur").select("verwacht").run()
     assert map_data(at)["follow"] is None
 

@@ -8,9 +8,11 @@
 //
 // Data from Python (ui/maps.py, buurtkaart): vendor (where Leaflet is served), height, label,
 // shapes {codes, origin, step, rings}, style {fill, tip, mark}, stories, initiatives, basemap,
-// follow {key, current, labels, fills, missing} or null.
+// follow {key, current, version, missing, and once per version labels and fills} or null.
 
 const maps = new WeakMap();
+// Every indicator's labels and colours by version: they come once per session (ui/maps.py).
+const known = new Map();
 const OUTLINE = "#4d4d4d";
 const BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 const BASEMAP_ATTRIBUTION = "&copy; OpenStreetMap-bijdragers";
@@ -142,7 +144,10 @@ function setStyle(state, fill, mark, tip, by) {
 // shows its choice as the value of its text box; an unknown text (while typing) is ignored.
 // Without the picker (another Streamlit, say) the map simply waits for the rerun.
 function follow(state, data) {
-  state.follow = data.follow;
+  const { version, fills, labels } = data.follow ?? {};
+  if (fills) known.set(version, { fills, labels });
+  state.follow =
+    data.follow && known.has(version) ? { ...data.follow, ...known.get(version) } : null;
   state.showing = data.follow?.current;
   if (!data.follow || state.watcher) return;
   state.watcher = new MutationObserver((records) => {

@@ -412,10 +412,12 @@ def buurtkaart(
     """Draw (or restyle) the map; `on_click(buurtcode)` runs before the rerun a click starts.
 
     `label` is the map's name for a screen reader: say what it shows and where the same
-    figures stand as a table. With `follow` ({key, current, labels, fills}: the indicator
-    picker's widget key, the indicator shown, picker label → indicator, and every
-    indicator's `compact_fills`) the map recolours itself the moment another indicator is
-    picked there, a tenth of a second before the rerun brings the legend and the tooltips.
+    figures stand as a table. With `follow` ({key, current, version, labels, fills}: the
+    indicator picker's widget key, the indicator shown, a name for the labels and fills,
+    picker label → indicator, and every indicator's `compact_fills`) the map recolours
+    itself the moment another indicator is picked there, a tenth of a second before the
+    rerun brings the legend and the tooltips. Labels and fills go to the browser once per
+    session and version; after that only their version (the map keeps them).
     """
 
     def clicked() -> None:
@@ -423,6 +425,12 @@ def buurtkaart(
         if on_click and code:
             on_click(code)
 
+    sent = st.session_state.setdefault(f"_{key}_sent", set())
+    if follow is not None:
+        version = follow["version"]
+        follow = {**follow, "missing": MISSING_COLOUR}
+        if version in sent:
+            follow = {k: v for k, v in follow.items() if k not in ("labels", "fills")}
     _component(
         key=key,
         data={
@@ -434,11 +442,13 @@ def buurtkaart(
             "stories": stories,
             "initiatives": initiatives,
             "basemap": basemap,
-            "follow": follow and {**follow, "missing": MISSING_COLOUR},
+            "follow": follow,
         },
         height=height,
         on_buurt_change=clicked,
     )
+    if follow is not None:
+        sent.add(follow["version"])
 
 
 def map_table(

@@ -317,6 +317,7 @@ def _picker_fills(
         return quantile_colours(values, quantile_classes(values))
 
     return {
+        "version": f"{dataset_id}/{version}/{year}/{level}/{colouring}",
         "labels": {cat.option_label(i): i for i in ids},
         "fills": {
             i: compact_fills(colours(i).reindex(codes).fillna(MISSING_COLOUR))
@@ -328,8 +329,9 @@ def _picker_fills(
 def picker_fills(data: Dataset, year: int, level: str, colouring: str) -> dict:
     """For the map to recolour at once when another indicator is picked (ui/maps.buurtkaart,
     `follow`): each picker label's indicator, and every indicator's colours in five classes
-    or by deviation ("klassen", "afwijking"). Kept per dataset version, year, level and
-    colouring: all indicators' colours take a while to work out."""
+    or by deviation ("klassen", "afwijking"), with a `version` that names them. Kept per
+    dataset version, year, level and colouring: all indicators' colours take a while to
+    work out."""
     return _picker_fills(
         data.info.id, dataset_version(data.info.id), year, level, colouring
     )

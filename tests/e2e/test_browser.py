@@ -140,6 +140,30 @@ def test_switching_indicator_restyles_and_keeps_zoom_and_position(
     ) == view
 
 
+def test_map_recolours_itself_after_another_page(page: Page, server):
+    """Every indicator's colours come once per session; a map drawn again after a visit to
+    another page still has them, and recolours without waiting for the server."""
+    open_page(page, f"{server}/kaart")
+    wait_for_polygons(page)
+    page.get_by_role("link", name="Tellen", exact=True).click()
+    expect(page.get_by_role("heading", name="Tellen")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("link", name="Kaart", exact=True).click()
+    polygons = wait_for_polygons(page)
+    kaart = the_map(page)
+    before, restyles = fills(polygons), kaart.get_attribute("data-restyles")
+    pick(
+        page,
+        page.get_by_role("combobox", name=re.compile("Indicator")),
+        "Ouderen van 65",
+    )
+    expect(kaart).not_to_have_attribute("data-restyles", restyles, timeout=TIMEOUT)
+    expect(page.get_by_text("Ouderen van 65 jaar en ouder (%)")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    assert fills(polygons) != before
+    assert kaart.get_attribute("data-restyled-by") == "browser"
+
+
 def test_click_buurt_shows_its_figures(page: Page, server, screenshots):
     open_page(page, f"{server}/kaart")
     polygons = wait_for_polygons(page)
