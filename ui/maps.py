@@ -425,11 +425,10 @@ def buurtkaart(
         if on_click and code:
             on_click(code)
 
-    sent = st.session_state.setdefault(f"_{key}_sent", set())
     if follow is not None:
-        version = follow["version"]
+        sent = st.session_state.setdefault(f"_{key}_sent", set())
         follow = {**follow, "missing": MISSING_COLOUR}
-        if version in sent:
+        if follow["version"] in sent:  # the browser has them: only their version
             follow = {k: v for k, v in follow.items() if k not in ("labels", "fills")}
     _component(
         key=key,
