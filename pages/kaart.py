@@ -168,13 +168,10 @@ def map_view() -> None:
             )
     # Say per wijk whether CBS (or the gemeente) published the figure or it was combined.
     if source is not None:
-        notes = pd.Series(
-            ["; ".join(n for n in pair if isinstance(n, str)) for pair in zip(
-                notes.reindex(area_codes) if notes is not None else [None] * len(area_codes),
-                source.reindex(area_codes),
-            )],
-            index=area_codes,
-        )  # fmt: skip
+        parts = pd.DataFrame({"note": notes, "source": source}).reindex(area_codes)
+        notes = parts.apply(
+            lambda row: "; ".join(n for n in row if isinstance(n, str)), axis=1
+        )
 
     map_col, side_col = st.columns([3, 2], gap="medium")
     side_panel = side_col.container()  # toggles, filled after the map
