@@ -300,7 +300,12 @@ def _picker_fills(
         data = cached_dataset(dataset_id)
         areas, wide = data.map_geometry, data.wide(year)
     codes = areas["buurtcode"].tolist()
-    reference = _signals(dataset_id, version, year)[0]["value"]
+    # The gemeente's values, for the deviation; five classes need no signals.
+    reference = (
+        _signals(dataset_id, version, year)[0]["value"]
+        if colouring == "afwijking"
+        else None
+    )
 
     # Coloured as pages/kaart.py colours the chosen indicator.
     def colours(indicator_id: str) -> pd.Series:
