@@ -79,11 +79,25 @@ def fills(polygons) -> list[str]:
     return polygons.evaluate_all("paths => paths.map(p => p.getAttribute('fill'))")
 
 
+def recolours_itself(page: Page, typed: str, unit: str) -> None:
+    """Pick another indicator: the map recolours itself the moment the picker changes
+    (buurtkaart.js, follow), and the rerun's colours, legend included, are the same: it does
+    not recolour again."""
+    kaart = the_map(page)
+    polygons = kaart.locator("path.leaflet-interactive")
+    before, restyles = fills(polygons), kaart.get_attribute("data-restyles")
+    pick(page, page.get_by_role("combobox", name=re.compile("Indicator")), typed)
+    expect(page.get_by_text(unit)).to_be_visible(timeout=TIMEOUT)
+    expect(kaart).not_to_have_attribute("data-restyles", restyles, timeout=TIMEOUT)
+    assert fills(polygons) != before
+    assert kaart.get_attribute("data-restyled-by") == "browser"
+
+
 def test_switching_indicator_restyles_and_keeps_zoom_and_position(
     page: Page, server, screenshots
 ):
     open_page(page, f"{server}/kaart")
-    polygons = wait_for_polygons(page)
+    wait_for_polygons(page)
     kaart = the_map(page)
     # Zoom in twice and drag the map, as a person looking at one corner does.
     kaart.locator(".leaflet-control-zoom-in").click()
@@ -102,14 +116,7 @@ def test_switching_indicator_restyles_and_keeps_zoom_and_position(
         ("Ouderen van 65", "Ouderen van 65 jaar en ouder (%)"),
         ("Misdrijven per", "Misdrijven per 1.000 inwoners (per 1.000)"),
     ]:
-        before, restyles = fills(polygons), kaart.get_attribute("data-restyles")
-        pick(page, page.get_by_role("combobox", name=re.compile("Indicator")), typed)
-        expect(page.get_by_text(unit)).to_be_visible(timeout=TIMEOUT)
-        expect(kaart).not_to_have_attribute("data-restyles", restyles, timeout=TIMEOUT)
-        assert fills(polygons) != before
-        # Recoloured by the map itself the moment the picker changed (buurtkaart.js,
-        # follow), and the rerun's colours were the same: it did not recolour again.
-        assert kaart.get_attribute("data-restyled-by") == "browser"
+        recolours_itself(page, typed, unit)
         # The same map, restyled: same element, same zoom, same centre.
         assert page.evaluate("document.querySelector('.buurtkaart').__same") is True
         assert (
@@ -122,18 +129,9 @@ def test_switching_indicator_restyles_and_keeps_zoom_and_position(
     pick(page, page.get_by_role("combobox", name=re.compile("Kleuren")), "Afwijking")
     expect(page).to_have_url(re.compile("kleur=afwijking"))
     expect(kaart).to_have_attribute("data-restyled-by", "server", timeout=TIMEOUT)
-    before, restyles = fills(polygons), kaart.get_attribute("data-restyles")
-    pick(
-        page,
-        page.get_by_role("combobox", name=re.compile("Indicator")),
-        "Wmo-cliënten per",
+    recolours_itself(
+        page, "Wmo-cliënten per", "Wmo-cliënten per 1.000 inwoners (per 1.000)"
     )
-    expect(kaart).not_to_have_attribute("data-restyles", restyles, timeout=TIMEOUT)
-    expect(
-        page.get_by_text("Wmo-cliënten per 1.000 inwoners (per 1.000)")
-    ).to_be_visible(timeout=TIMEOUT)
-    assert fills(polygons) != before
-    assert kaart.get_attribute("data-restyled-by") == "browser"
     assert (
         kaart.get_attribute("data-zoom"),
         kaart.get_attribute("data-center"),
@@ -148,20 +146,8 @@ def test_map_recolours_itself_after_another_page(page: Page, server):
     page.get_by_role("link", name="Tellen", exact=True).click()
     expect(page.get_by_role("heading", name="Tellen")).to_be_visible(timeout=TIMEOUT)
     page.get_by_role("link", name="Kaart", exact=True).click()
-    polygons = wait_for_polygons(page)
-    kaart = the_map(page)
-    before, restyles = fills(polygons), kaart.get_attribute("data-restyles")
-    pick(
-        page,
-        page.get_by_role("combobox", name=re.compile("Indicator")),
-        "Ouderen van 65",
-    )
-    expect(kaart).not_to_have_attribute("data-restyles", restyles, timeout=TIMEOUT)
-    expect(page.get_by_text("Ouderen van 65 jaar en ouder (%)")).to_be_visible(
-        timeout=TIMEOUT
-    )
-    assert fills(polygons) != before
-    assert kaart.get_attribute("data-restyled-by") == "browser"
+    wait_for_polygons(page)
+    recolours_itself(page, "Ouderen van 65", "Ouderen van 65 jaar en ouder (%)")
 
 
 def test_click_buurt_shows_its_figures(page: Page, server, screenshots):
