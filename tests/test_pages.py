@@ -831,3 +831,31 @@ def test_werksessie_ranking_and_the_chosen_dream_becomes_an_initiative(app):
     assert made_now["phase"].tolist() == ["idee"]
     assert made_now["wijkteam_role"].tolist() == ["stimuleren"]
     assert "gekozen" in texts(at)
+
+
+def test_no_page_needs_streamlit_magic():
+    """Magic is off (it made every page compile ten times slower): a bare value on its own
+    line would silently show nothing. Every statement that shows something calls st."""
+    import ast
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["magicEnabled"] is False
+    bare = []
+    for path in [root / "app.py", *sorted((root / "pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            body = getattr(node, "body", None)
+            for i, stmt in enumerate(body if isinstance(body, list) else []):
+                value = getattr(stmt, "value", None)
+                docstring = i == 0 and isinstance(value, ast.Constant)
+                if (
+                    isinstance(stmt, ast.Expr)
+                    and not docstring
+                    and not isinstance(
+                        value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)
+                    )
+                ):
+                    bare.append(f"{path.name}:{stmt.lineno}")
+    assert bare == []
