@@ -257,6 +257,14 @@ export default function ({ parentElement, data, setTriggerValue }) {
     parentElement.textContent = `De kaart kon niet worden getoond: ${error.message}`;
   };
   const draw = () => update(parentElement, data, setTriggerValue);
+  // Once, when the map is first drawn (or could not be): the page then sends what it held
+  // back so that the map would show sooner.
+  const announce = () => {
+    if (data.announce && !parentElement.announced) {
+      parentElement.announced = true;
+      setTriggerValue("drawn", true);
+    }
+  };
   loadCss(`${data.vendor}/leaflet/leaflet.css`);
   // Once Leaflet is there (every render after the first), the map is restyled at once,
   // without giving the browser's other work a turn first.
@@ -266,12 +274,14 @@ export default function ({ parentElement, data, setTriggerValue }) {
     } catch (error) {
       fail(error);
     }
+    announce();
   } else {
     const waiting = (parentElement.waiting || loadScript(`${data.vendor}/leaflet/leaflet.js`))
       .then(draw)
       .catch(fail)
       .finally(() => {
         if (parentElement.waiting === waiting) parentElement.waiting = null;
+        announce();
       });
     parentElement.waiting = waiting;
   }

@@ -391,6 +391,10 @@ _component = st.components.v2.component(
 )
 
 
+def _nothing() -> None:
+    pass
+
+
 def _vendor() -> str:
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     return f"/{base}/{VENDOR}" if base else f"/{VENDOR}"
@@ -408,8 +412,11 @@ def buurtkaart(
     basemap: bool = False,
     on_click: Callable[[str], None] | None = None,
     follow: dict | None = None,
+    on_drawn: Callable[[], None] | None = None,
 ) -> None:
-    """Draw (or restyle) the map; `on_click(buurtcode)` runs before the rerun a click starts.
+    """Draw (or restyle) the map; `on_click(buurtcode)` runs before the rerun a click starts,
+    `on_drawn()` before the rerun the browser starts once it has first drawn the map (or
+    could not).
 
     `label` is the map's name for a screen reader: say what it shows and where the same
     figures stand as a table. With `follow` ({key, current, version, labels, fills}: the
@@ -442,9 +449,12 @@ def buurtkaart(
             "initiatives": initiatives,
             "basemap": basemap,
             "follow": follow,
+            "announce": on_drawn is not None,
         },
         height=height,
         on_buurt_change=clicked,
+        # Always registered, so the map's triggers are the same from run to run.
+        on_drawn_change=on_drawn or _nothing,
     )
     if follow is not None:
         sent.add(follow["version"])

@@ -75,6 +75,66 @@ def test_kaart_makes_no_request_outside_the_app(page: Page, server, screenshots,
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in requests)
 
 
+# Notes in the page the first animation frame in which each part of the Kaart is on screen.
+FIRST_SHOWN = """
+(() => {
+  const shown = {};
+  window.firstShown = shown;
+  const parts = {
+    map: ".buurtkaart path.leaflet-interactive",
+    picker: ".st-key-kaart_indicator input",
+    side: ".st-key-kaart_buurt input",
+    table: ".st-key-kaart_tabel input",
+  };
+  const check = () => {
+    for (const [name, selector] of Object.entries(parts)) {
+      const element = document.querySelector(selector);
+      if (!shown[name] && element?.checkVisibility()) shown[name] = performance.now();
+    }
+    if (Object.keys(shown).length < Object.keys(parts).length) requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})();
+"""
+
+
+def test_kaart_shows_the_map_first_then_the_side_panel(page: Page, server):
+    """Opening the Kaart, the map and its pickers come first; the side panel and the table
+    switch follow once the browser has drawn the map and said so (pages/kaart.py)."""
+    page.add_init_script(FIRST_SHOWN)
+    open_page(page, f"{server}/kaart")
+    wait_for_polygons(page)
+    page.wait_for_function(
+        "Object.keys(window.firstShown).length === 4", timeout=TIMEOUT
+    )
+    shown = page.evaluate("window.firstShown")
+    assert shown["map"] < shown["side"] and shown["map"] < shown["table"]
+    # Then the whole page, as before: legend, buurt choice, the table one switch away.
+    expect(page.get_by_text("geen cijfer: geheim of niet beschikbaar")).to_be_visible()
+    page.get_by_text("De kaart als tabel").click()
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=TIMEOUT)
+    # On this page the rest comes at once from now on: the map said it once.
+    page.get_by_role("link", name="Tellen", exact=True).click()
+    expect(page.get_by_role("heading", name="Tellen")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("link", name="Kaart", exact=True).click()
+    expect(page.get_by_text("De kaart als tabel")).to_be_visible(timeout=TIMEOUT)
+    assert the_map(page).locator("path.leaflet-interactive").count() == 40
+
+
+def test_kaart_without_its_map_still_shows_the_rest(page: Page, server):
+    """A map that cannot be drawn (here Leaflet does not load) says so, and the page does not
+    wait for it: the side panel and the table come all the same."""
+    page.route("**/leaflet/leaflet.js", lambda route: route.abort())
+    open_page(page, f"{server}/kaart")
+    expect(page.get_by_text("De kaart kon niet worden getoond")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(page.get_by_text("geen cijfer: geheim of niet beschikbaar")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(page.get_by_text("De kaart als tabel")).to_be_visible()
+
+
 def fills(polygons) -> list[str]:
     return polygons.evaluate_all("paths => paths.map(p => p.getAttribute('fill'))")
 
