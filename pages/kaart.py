@@ -254,7 +254,7 @@ def map_view() -> None:
             )
 
     with controls_box:
-        controls = st.columns([9, 3, 4, 4], vertical_alignment="bottom")
+        controls = st.columns([9, 3, 4], vertical_alignment="bottom")
         indicator_id = controls[0].selectbox(
             "Indicator",
             indicator_ids,
@@ -271,12 +271,6 @@ def map_view() -> None:
             "zich verhoudt tot het gemeentegemiddelde; rood betekent altijd aandacht, blauw kracht. "
             "Verwacht (jeugdzorg, Wmo, bijstand): hoger of lager dan je op grond van de "
             "bevolking zou verwachten.",
-        )
-        basemap = controls[3].toggle(
-            "Straatkaart",
-            value=False,
-            key="kaart_achtergrond",
-            help="Een straatkaart onder de buurten. Heeft internet nodig; zonder internet blijft de achtergrond wit.",
         )
     if first_view:
         return
@@ -300,6 +294,11 @@ def map_view() -> None:
         st.toggle(
             "Initiatieven op de kaart", key="kaart_initiatieven",
             help="Initiatieven van bewoners als ruitjes, in de kleur van hun thema.",
+        )  # fmt: skip
+        st.toggle(
+            "Straatkaart", key="kaart_achtergrond",
+            help="Een straatkaart onder de buurten. Heeft internet nodig; zonder internet "
+            "blijft de achtergrond wit.",
         )  # fmt: skip
         if show_initiatives or highlighted:
             st.selectbox(
