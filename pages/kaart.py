@@ -77,8 +77,8 @@ st.title("Kaart")
 @st.fragment
 def map_view() -> None:
     # The map goes to the browser before the widgets around it (their boxes are placed first and
-    # filled last): the browser starts loading the map component while it sets up the widgets.
-    # The widgets' values are already in the session state (seeded above or set by the user).
+    # filled last). The widgets' values are already in the session state (seeded above or set
+    # by the user). (Sending the map last instead measured the same: 2.39 and 2.35 s to map.)
     controls_box = st.container()
     level = st.session_state["kaart_niveau"]
     # At wijk level also the figures a gemeente has per wijk only.
