@@ -98,6 +98,13 @@ FIRST_SHOWN = """
 """
 
 
+def to_tellen_and_back(page: Page) -> None:
+    """From the Kaart to Tellen and back through the menu, as within one visit."""
+    page.get_by_role("link", name="Tellen", exact=True).click()
+    expect(page.get_by_role("heading", name="Tellen")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("link", name="Kaart", exact=True).click()
+
+
 def test_kaart_shows_the_map_first_then_the_side_panel(page: Page, server):
     """Opening the Kaart, the map and its pickers come first; the side panel and the table
     switch follow once the browser has drawn the map and said so (pages/kaart.py)."""
@@ -113,10 +120,8 @@ def test_kaart_shows_the_map_first_then_the_side_panel(page: Page, server):
     expect(page.get_by_text("geen cijfer: geheim of niet beschikbaar")).to_be_visible()
     page.get_by_text("De kaart als tabel").click()
     expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=TIMEOUT)
-    # On this page the rest comes at once from now on: the map said it once.
-    page.get_by_role("link", name="Tellen", exact=True).click()
-    expect(page.get_by_role("heading", name="Tellen")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_role("link", name="Kaart", exact=True).click()
+    # Back from another page, the whole Kaart is there again.
+    to_tellen_and_back(page)
     expect(page.get_by_text("De kaart als tabel")).to_be_visible(timeout=TIMEOUT)
     assert the_map(page).locator("path.leaflet-interactive").count() == 40
 
@@ -203,9 +208,7 @@ def test_map_recolours_itself_after_another_page(page: Page, server):
     another page still has them, and recolours without waiting for the server."""
     open_page(page, f"{server}/kaart")
     wait_for_polygons(page)
-    page.get_by_role("link", name="Tellen", exact=True).click()
-    expect(page.get_by_role("heading", name="Tellen")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_role("link", name="Kaart", exact=True).click()
+    to_tellen_and_back(page)
     wait_for_polygons(page)
     recolours_itself(page, "Ouderen van 65", "Ouderen van 65 jaar en ouder (%)")
 
