@@ -849,7 +849,19 @@ def test_no_page_needs_streamlit_magic():
             body = getattr(node, "body", None)
             for i, stmt in enumerate(body if isinstance(body, list) else []):
                 value = getattr(stmt, "value", None)
-                docstring = i == 0 and isinstance(value, ast.Constant)
+                # A docstring: the first string of a module, class or function.
+                docstring = (
+                    i == 0
+                    and isinstance(
+                        node,
+                        ast.Module
+                        | ast.ClassDef
+                        | ast.FunctionDef
+                        | ast.AsyncFunctionDef,
+                    )
+                    and isinstance(value, ast.Constant)
+                    and isinstance(value.value, str)
+                )
                 if (
                     isinstance(stmt, ast.Expr)
                     and not docstring
