@@ -47,6 +47,9 @@ PAGES = {
     "werksessie": "run_workshops",
     "data": "manage_datasets",
 }
+# The participants' phone form: the one page a participant reaches (by QR code or a short
+# address and a code), hidden from the menu.
+JOIN_PATH = "doemee"
 
 MODES = ("lokaal", "login")
 DEFAULT_LOCAL_ADDRESSES = ("127.0.0.1", "::1")

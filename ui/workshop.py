@@ -14,11 +14,11 @@ import streamlit as st
 
 from analysis.datasets import Dataset
 from analysis.workshop import Summary
+from stories.access import JOIN_PATH
 from stories.model import KINDS
 from stories.workshop import Workshop, WorkshopStore
 from ui.maps import KIND_COLOURS, swatch
 
-JOIN_PATH = "doemee"  # the participants' page (hidden from the menu), short to type
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
 
 # Both views: no sidebar, no Streamlit menu; the room sees the werksessie only.
