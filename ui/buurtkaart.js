@@ -17,6 +17,8 @@ const OUTLINE = "#4d4d4d";
 const BASEMAP_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 const BASEMAP_ATTRIBUTION = "&copy; OpenStreetMap-bijdragers";
 
+// Each script once, by its address. The page's head (ui/assets.py) has already started Leaflet
+// under the same name, so the map mostly finds it loaded.
 function loadScript(src) {
   const loaded = (window.__buurtkaartScripts = window.__buurtkaartScripts || {});
   if (!loaded[src]) {

@@ -20,6 +20,7 @@ import shapely
 import streamlit as st
 
 from analysis.catalogue import Indicator
+from ui.assets import vendor_url
 
 # ColorBrewer YlGnBu, 5 classes: sequential and safe for colour-blind readers.
 SEQUENTIAL = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
@@ -39,7 +40,6 @@ DEVIATION_LABELS = {
     "veel lager": "duidelijk lager dan de gemeente",
     "veel hoger": "duidelijk hoger dan de gemeente",
 }
-VENDOR = "app/static/vendor"
 # Quantisation of the map geometry: 0.00001° is 1.1 m north-south and 0.7 m east-west here.
 STEP = 1e-5
 
@@ -395,11 +395,6 @@ def _nothing() -> None:
     pass
 
 
-def _vendor() -> str:
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}/{VENDOR}" if base else f"/{VENDOR}"
-
-
 def buurtkaart(
     shapes: dict,
     style: dict,
@@ -440,7 +435,7 @@ def buurtkaart(
     _component(
         key=key,
         data={
-            "vendor": _vendor(),
+            "vendor": vendor_url(st.get_option("server.baseUrlPath")),
             "height": height,
             "label": label,
             "shapes": shapes,

@@ -58,11 +58,13 @@ def running_app(
     address: str = "127.0.0.1",
     extra: tuple[str, ...] = (),
     env: dict[str, str] | None = None,
+    base_path: str = "",
 ):
     """Start `streamlit run app.py` on a free port with its own data directory; yield its URL.
 
     `address` 0.0.0.0 serves the room's network too, as a werksessie laptop does; `env` adds
-    settings such as `WIJK_LOKALE_ADRESSEN=` (nobody is staff: a participant's phone)."""
+    settings such as `WIJK_LOKALE_ADRESSEN=` (nobody is staff: a participant's phone);
+    `base_path` serves the app under a path, as behind a proxy (the URL then ends in it)."""
     port = free_port()
     env = {**os.environ, "WIJK_DATA_DIR": str(tmp_path / "data"), **(env or {})}
     log_path = tmp_path / "streamlit.log"
@@ -71,11 +73,12 @@ def running_app(
             [
                 sys.executable, "-m", "streamlit", "run", "app.py",
                 "--server.port", str(port), "--server.address", address,
-                "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra,
+                "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                *(("--server.baseUrlPath", base_path) if base_path else ()), *extra,
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
+        url = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
         try:
             deadline = time.monotonic() + 60
             while True:

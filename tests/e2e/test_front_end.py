@@ -1,0 +1,128 @@
+"""What the browser loads first (ui/assets.py): Streamlit's files from memory, and the app's
+pages with the server's address and Leaflet in their head. Against a real `streamlit run`."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import streamlit
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import running_app
+from tests.e2e.test_browser import TIMEOUT, open_page, wait_for_polygons
+
+STREAMLIT_FILES = Path(streamlit.__file__).parent / "static"
+
+
+def get(url: str, path: str, method: str = "GET", **headers: str):
+    """One raw request (the path exactly as given); the response, its body read."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request(method, path, headers=headers)
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
+
+
+def streamlit_script(name_start: str) -> Path:
+    return next((STREAMLIT_FILES / "static" / "js").glob(f"{name_start}.*.js"))
+
+
+def test_streamlits_files_are_the_same_from_memory(server):
+    script = streamlit_script("index")
+    path = f"/static/js/{script.name}"
+    plain = get(server, path)
+    assert plain.status == 200
+    assert plain.body == script.read_bytes()
+    assert "immutable" in plain.getheader("cache-control")
+    packed = get(server, path, **{"Accept-Encoding": "gzip, deflate, br"})
+    assert packed.getheader("content-encoding") == "gzip"
+    assert len(packed.body) < len(plain.body) / 2
+    assert gzip.decompress(packed.body) == script.read_bytes()
+    refused = get(server, path, **{"Accept-Encoding": "gzip;q=0, br"})
+    assert refused.getheader("content-encoding") is None
+    # A browser that has it asks whether it changed: no.
+    again = get(server, path, **{"If-None-Match": plain.getheader("etag")})
+    assert (again.status, again.body) == (304, b"")
+    head = get(server, path, "HEAD")
+    assert head.body == b"" and int(head.getheader("content-length")) == len(plain.body)
+    # A font is compressed already: sent as it is.
+    font = next((STREAMLIT_FILES / "static" / "media").glob("*.woff2"))
+    sent = get(server, f"/static/media/{font.name}", **{"Accept-Encoding": "gzip"})
+    assert sent.getheader("content-encoding") is None and sent.body == font.read_bytes()
+
+
+def test_only_streamlits_own_files_are_answered_from_memory(server):
+    """Anything that is not one of Streamlit's files by its exact address goes to Streamlit."""
+    missing = get(server, "/static/js/nietbestaand.js")
+    assert "immutable" not in (missing.getheader("cache-control") or "")
+    for sneaky in (
+        "/static/../app.py",
+        "/static/js/../../../../app.py",
+        "/static//etc/passwd",
+    ):
+        answer = get(server, sneaky)
+        assert b"st.App" not in answer.body and b"root:" not in answer.body
+    # Writing is not reading.
+    assert (
+        get(server, f"/static/js/{streamlit_script('index').name}", "POST").status
+        != 200
+    )
+
+
+def test_pages_carry_the_server_address_and_leaflet(server):
+    start = get(server, "/").body.decode()
+    kaart = get(server, "/kaart").body.decode()
+    for html in (start, kaart):
+        assert "/app/static/vendor/leaflet/leaflet.js" in html
+        # In the head, before Streamlit starts.
+        assert html.index("__buurtkaartScripts") < html.index('<script type="module"')
+    assert "BACKEND_BASE_URL" in kaart and "BACKEND_BASE_URL" not in start
+    assert "BACKEND_BASE_URL" in get(server, "/doemee").body.decode()
+    # Not a page of ours: Streamlit's own page, unchanged.
+    assert "__buurtkaartScripts" not in get(server, "/nietbestaand").body.decode()
+    # Asked again, the page has not changed.
+    etag = get(server, "/kaart").getheader("etag")
+    assert get(server, "/kaart", **{"If-None-Match": etag}).status == 304
+
+
+def test_a_deep_link_finds_the_server_at_once_and_leaflet_loads_once(
+    page: Page, server
+):
+    """Opened at /kaart, Streamlit asks for the server where it is, not first under /kaart; the
+    map uses the Leaflet the page head started to load."""
+    open_page(page, f"{server}/kaart")
+    wait_for_polygons(page)
+    asked = page.evaluate(
+        "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+    )
+    assert "/kaart/_stcore/health" not in asked
+    assert asked.count("/_stcore/health") == 1
+    assert asked.count("/app/static/vendor/leaflet/leaflet.js") == 1
+    # The address keeps working as the user moves on.
+    page.get_by_role("link", name="Tellen", exact=True).click()
+    expect(page.get_by_role("heading", name="Tellen")).to_be_visible(timeout=TIMEOUT)
+    assert urlsplit(page.url).path == "/tellen"
+
+
+def test_behind_a_path(page: Page, tmp_path):
+    """Served under /wijk (as behind a proxy): pages, Streamlit's files and Leaflet are found
+    there, and a deep link finds the server there."""
+    with running_app(tmp_path, base_path="wijk") as url:
+        index = streamlit_script("index")
+        assert get(url, f"/wijk/static/js/{index.name}").body == index.read_bytes()
+        assert (
+            "/wijk/app/static/vendor/leaflet/leaflet.js"
+            in get(url, "/wijk/kaart").body.decode()
+        )
+        open_page(page, f"{url}/kaart")
+        wait_for_polygons(page)
+        asked = page.evaluate(
+            "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+        )
+        assert asked.count("/wijk/_stcore/health") == 1
+        assert "/wijk/kaart/_stcore/health" not in asked

@@ -1,0 +1,200 @@
+"""What the browser loads before Streamlit can start, handed out from memory.
+
+A first visit fetches some sixty of Streamlit's script, style and font files before the page can
+start. Streamlit's server answers each through Starlette's StaticFiles: a lookup, a stat, an
+open, a read and a close, most of them in a worker thread; about 2 ms a file on an idle server,
+several times more while the same two cores also run the browser. Their names carry a hash of
+their content, so a file does not change while the server runs (a new Streamlit version means a
+new process and new names). `FrontEnd` reads each one once, on its first request, and answers
+from memory after that; compressed when the browser accepts it, compressed once rather than on
+every request (Streamlit sends them uncompressed: compressing on every request cost it more
+than it saved).
+
+It also answers the addresses of the app's own pages, with Streamlit's page plus two lines:
+- where the server is. Opened at /kaart, Streamlit first asks /kaart/_stcore/health, gets "not
+  found", waits 0.1 s and then asks /_stcore/health; told the address, it asks once.
+- Leaflet (the map's library) starts to load at once. The map would otherwise ask for it only
+  once Streamlit has built everything above it, and then wait for the browser to be free to run
+  it. ui/buurtkaart.js finds it under the same name (`window.__buurtkaartScripts`).
+
+Every other request goes to Streamlit unchanged.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import mimetypes
+from pathlib import Path
+
+import anyio
+import streamlit as st
+
+STREAMLIT_FILES = Path(st.__file__).parent / "static"
+VENDOR = (
+    "app/static/vendor"  # our own static files (Leaflet): Streamlit's static serving
+)
+# Formats that are compressed already.
+PACKED_FORMATS = {".woff2", ".png", ".gif", ".jpg"}
+YEAR = 365 * 24 * 3600
+
+
+def vendor_url(base_path: str | None) -> str:
+    """The address of static/vendor/ on this server."""
+    base = (base_path or "").strip("/")
+    return f"/{base}/{VENDOR}" if base else f"/{VENDOR}"
+
+
+class Answer:
+    """One response body as it is sent: as it is, and compressed where that helps."""
+
+    def __init__(self, body: bytes, kind: str, cache: str, compress: bool) -> None:
+        tag = hashlib.md5(body).hexdigest()
+        common = [
+            (b"content-type", kind.encode()),
+            (b"cache-control", cache.encode()),
+            (b"vary", b"accept-encoding"),
+        ]
+        self.plain = (body, [*common, (b"etag", f'"{tag}"'.encode())])
+        self.packed = (
+            (
+                gzip.compress(body, 6, mtime=0),
+                [
+                    *common,
+                    (b"etag", f'"{tag}-gzip"'.encode()),
+                    (b"content-encoding", b"gzip"),
+                ],
+            )
+            if compress
+            else None
+        )
+
+    @classmethod
+    def of_file(cls, path: Path) -> Answer:
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if kind.startswith("text/"):
+            kind += "; charset=utf-8"
+        cache = f"public, immutable, max-age={YEAR}"
+        return cls(path.read_bytes(), kind, cache, path.suffix not in PACKED_FORMATS)
+
+    async def send(self, scope, send) -> None:
+        headers = dict(scope["headers"])
+        if self.packed and accepts_gzip(headers.get(b"accept-encoding", b"")):
+            body, response_headers = self.packed
+        else:
+            body, response_headers = self.plain
+        etag = dict(response_headers)[b"etag"]
+        asked = headers.get(b"if-none-match", b"")
+        if etag in [tag.strip() for tag in asked.split(b",")] or asked.strip() == b"*":
+            status, body = 304, b""
+        else:
+            status = 200
+            response_headers = [
+                *response_headers,
+                (b"content-length", str(len(body)).encode()),
+            ]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": response_headers,
+            }
+        )
+        await send(
+            {
+                "type": "http.response.body",
+                "body": b"" if scope["method"] == "HEAD" else body,
+            }
+        )
+
+
+def accepts_gzip(value: bytes) -> bool:
+    """Whether an Accept-Encoding header allows gzip (and does not refuse it with q=0)."""
+    for part in value.decode("latin-1").split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def page_head(vendor: str, deep: bool) -> str:
+    """What the app adds to the head of Streamlit's page: for a page other than the start page
+    (`deep`), where the server is; and Leaflet, loading."""
+    script, style = (
+        json.dumps(f"{vendor}/leaflet/leaflet.js"),
+        f"{vendor}/leaflet/leaflet.css",
+    )
+    # Streamlit reads window.__streamlit as it starts; the page's own address without its last
+    # part is the server's (also behind a proxy that adds a path in front).
+    base = (
+        '<script>window.__streamlit = { BACKEND_BASE_URL: new URL(".", location.href).href };'
+        "</script>\n"
+        if deep
+        else ""
+    )
+    return base + (
+        f'<link rel="stylesheet" href="{style}" data-buurtkaart="{style}">\n'
+        "<script>\n"
+        "(() => {\n"
+        "  const script = document.createElement('script');\n"
+        f"  script.src = {script};\n"
+        "  script.async = true;\n"
+        "  const loaded = new Promise((resolve, reject) => {\n"
+        "    script.onload = resolve;\n"
+        f"    script.onerror = () => reject(new Error('Kon ' + {script} + ' niet laden'));\n"
+        "  });\n"
+        "  loaded.catch(() => {});  // said by the map, on a page that has one\n"
+        f"  window.__buurtkaartScripts = {{ [{script}]: loaded }};\n"
+        "  document.head.appendChild(script);\n"
+        "})();\n"
+        "</script>\n"
+    )
+
+
+class FrontEnd:
+    """ASGI middleware: Streamlit's files under `<base>/static/`, and the app's pages (their
+    addresses relative to the base: "" for the start page, "kaart", ...), from memory."""
+
+    def __init__(
+        self, app, base_path: str | None = "", pages: tuple[str, ...] = ()
+    ) -> None:
+        self.app = app
+        base = (base_path or "").strip("/")
+        root = f"/{base}" if base else ""
+        # Only the files that are there, by their exact address: nothing else is answered here.
+        files = STREAMLIT_FILES / "static"
+        self.files = {
+            f"{root}/static/{path.relative_to(files).as_posix()}": path
+            for path in files.rglob("*")
+            if path.is_file()
+        }
+        self.answers: dict[str, Answer] = {}
+        page = (STREAMLIT_FILES / "index.html").read_text(encoding="utf-8")
+        vendor = vendor_url(base_path)
+        for name in pages:
+            # Before Streamlit's own script, so that it is there when Streamlit starts.
+            html = page.replace(
+                '<script type="module"',
+                page_head(vendor, bool(name)) + '<script type="module"',
+                1,
+            )
+            self.answers[f"{root}/{name}"] = Answer(
+                html.encode(), "text/html; charset=utf-8", "no-cache", compress=True
+            )
+
+    async def __call__(self, scope, receive, send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        answer = self.answers.get(path)
+        if (
+            answer is None and path in self.files
+        ):  # read (and compress) once, off the loop
+            answer = await anyio.to_thread.run_sync(Answer.of_file, self.files[path])
+            self.answers[path] = answer
+        if answer is None:
+            await self.app(scope, receive, send)
+            return
+        await answer.send(scope, send)
