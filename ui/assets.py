@@ -10,7 +10,8 @@ from memory after that; compressed when the browser accepts it, compressed once 
 every request (Streamlit sends them uncompressed: compressing on every request cost it more
 than it saved).
 
-It also answers the addresses of the app's own pages, with Streamlit's page plus two lines:
+It also answers the addresses of the app's own pages with Streamlit's page, in Dutch (`lang`,
+from the first byte on) and with two additions:
 - where the server is. Opened at /kaart, Streamlit first asks /kaart/_stcore/health, gets "not
   found", waits 0.1 s and then asks /_stcore/health; told the address, it asks once.
 - Leaflet (the map's library) starts to load at once. The map would otherwise ask for it only
@@ -174,7 +175,7 @@ class FrontEnd:
         vendor = vendor_url(base_path)
         for name in pages:
             # Before Streamlit's own script, so that it is there when Streamlit starts.
-            html = page.replace(
+            html = page.replace('<html lang="en">', '<html lang="nl">', 1).replace(
                 '<script type="module"',
                 page_head(vendor, bool(name)) + '<script type="module"',
                 1,

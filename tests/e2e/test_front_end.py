@@ -78,6 +78,7 @@ def test_pages_carry_the_server_address_and_leaflet(server):
     start = get(server, "/").body.decode()
     kaart = get(server, "/kaart").body.decode()
     for html in (start, kaart):
+        assert '<html lang="nl">' in html  # Dutch from the first byte on (WCAG 3.1.1)
         assert "/app/static/vendor/leaflet/leaflet.js" in html
         # In the head, before Streamlit starts.
         assert html.index("__buurtkaartScripts") < html.index('<script type="module"')
