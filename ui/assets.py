@@ -33,9 +33,8 @@ import anyio
 import streamlit as st
 
 STREAMLIT_FILES = Path(st.__file__).parent / "static"
-VENDOR = (
-    "app/static/vendor"  # our own static files (Leaflet): Streamlit's static serving
-)
+# Our own static files (Leaflet), served by Streamlit's static file serving.
+VENDOR = "app/static/vendor"
 # Formats that are compressed already.
 PACKED_FORMATS = {".woff2", ".png", ".gif", ".jpg"}
 YEAR = 365 * 24 * 3600
@@ -190,9 +189,8 @@ class FrontEnd:
             await self.app(scope, receive, send)
             return
         answer = self.answers.get(path)
-        if (
-            answer is None and path in self.files
-        ):  # read (and compress) once, off the loop
+        if answer is None and path in self.files:
+            # Read (and compressed) once, away from the event loop.
             answer = await anyio.to_thread.run_sync(Answer.of_file, self.files[path])
             self.answers[path] = answer
         if answer is None:
