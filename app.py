@@ -14,6 +14,15 @@ from starlette.middleware import Middleware
 from stories.access import JOIN_PATH, PAGES
 from ui.assets import FrontEnd
 
+# Captions in Streamlit's grey reach a contrast of only 4.0:1 on white (their grey at 60 %
+# opacity); this grey reaches 6.8:1 (WCAG 1.4.3: 4.5:1). Less empty space above the title: on a
+# laptop the map should start above the fold. (`html body` outranks Streamlit's own class rules
+# wherever they stand in the page.)
+PAGE_STYLE = (
+    "html body [data-testid=stCaptionContainer] { color: #555b6b; opacity: 1 }\n"
+    "html body .block-container { padding-top: 2.5rem }\n"
+)
+
 MENU = [
     # (file, title, icon); the page's own name is the key of its permission in PAGES.
     ("overzicht", "Overzicht", ":material/home:"),
@@ -41,19 +50,16 @@ def visit() -> None:
     )
 
     # Streamlit declares its pages English; ours are Dutch, and a screen reader pronounces
-    # the text by the declared language (WCAG 3.1.1). Captions in Streamlit's grey reach a
-    # contrast of only 4.0:1 on white (their grey at 60 % opacity); this grey reaches 6.8:1
-    # (WCAG 1.4.3: 4.5:1). Less empty space above the title: on a laptop the map should start
-    # above the fold. A component (the kind the map is) rather than st.html: as the first
-    # element of every page it has the browser load Streamlit's component code early, which
-    # the map then often finds there.
+    # the text by the declared language (WCAG 3.1.1). The app's pages say so in their HTML
+    # (ui/assets.py); this says so, and sets the styles, wherever a page is served otherwise.
+    # A component (the kind the map is) rather than st.html: as the first element of every
+    # page it has the browser load Streamlit's component code early, which the map then
+    # often finds there.
     page_setup = st.components.v2.component(
         "page_setup",
         # (Code and styles end in a line break: Streamlit takes a text of one line for a path.)
         js='export default function () {\n  document.documentElement.lang = "nl";\n}\n',
-        css=".st-key-page_setup { display: none }\n"
-        "[data-testid=stCaptionContainer] { color: #555b6b; opacity: 1 }\n"
-        ".block-container { padding-top: 2.5rem }\n",
+        css=".st-key-page_setup { display: none }\n" + PAGE_STYLE,
         isolate_styles=False,
     )
     page_setup(key="page_setup")
@@ -101,6 +107,7 @@ else:  # imported, by `streamlit run app.py`: the server
                 FrontEnd,
                 base_path=st.get_option("server.baseUrlPath"),
                 pages=("", *(name for name, _, _ in MENU), JOIN_PATH),
+                style=PAGE_STYLE,
             )
         ],
     )

@@ -10,8 +10,8 @@ from memory after that; compressed when the browser accepts it, compressed once 
 every request (Streamlit sends them uncompressed: compressing on every request cost it more
 than it saved).
 
-It also answers the addresses of the app's own pages with Streamlit's page, in Dutch (`lang`,
-from the first byte on) and with two additions:
+It also answers the addresses of the app's own pages with Streamlit's page, in Dutch (`lang`)
+and with the app's styles from the first byte on, and with two additions:
 - where the server is. Opened at /kaart, Streamlit first asks /kaart/_stcore/health, gets "not
   found", waits 0.1 s and then asks /_stcore/health; told the address, it asks once.
 - Leaflet (the map's library) starts to load at once. The map would otherwise ask for it only
@@ -118,10 +118,10 @@ def accepts_gzip(value: bytes) -> bool:
     return False
 
 
-def page_head(vendor: str, deep: bool) -> str:
+def page_head(vendor: str, deep: bool, style: str) -> str:
     """What the app adds to the head of Streamlit's page: for a page other than the start page
-    (`deep`), where the server is; and Leaflet, loading."""
-    script, style = (
+    (`deep`), where the server is; Leaflet, loading; and the app's own `style`."""
+    script, sheet = (
         json.dumps(f"{vendor}/leaflet/leaflet.js"),
         f"{vendor}/leaflet/leaflet.css",
     )
@@ -134,7 +134,8 @@ def page_head(vendor: str, deep: bool) -> str:
         else ""
     )
     return base + (
-        f'<link rel="stylesheet" href="{style}" data-buurtkaart="{style}">\n'
+        f"<style>\n{style}</style>\n"
+        f'<link rel="stylesheet" href="{sheet}" data-buurtkaart="{sheet}">\n'
         "<script>\n"
         "(() => {\n"
         "  const script = document.createElement('script');\n"
@@ -154,10 +155,15 @@ def page_head(vendor: str, deep: bool) -> str:
 
 class FrontEnd:
     """ASGI middleware: Streamlit's files under `<base>/static/`, and the app's pages (their
-    addresses relative to the base: "" for the start page, "kaart", ...), from memory."""
+    addresses relative to the base: "" for the start page, "kaart", ...) with the app's
+    `style` in their head, from memory."""
 
     def __init__(
-        self, app, base_path: str | None = "", pages: tuple[str, ...] = ()
+        self,
+        app,
+        base_path: str | None = "",
+        pages: tuple[str, ...] = (),
+        style: str = "",
     ) -> None:
         self.app = app
         base = (base_path or "").strip("/")
@@ -176,7 +182,7 @@ class FrontEnd:
             # Before Streamlit's own script, so that it is there when Streamlit starts.
             html = page.replace('<html lang="en">', '<html lang="nl">', 1).replace(
                 '<script type="module"',
-                page_head(vendor, bool(name)) + '<script type="module"',
+                page_head(vendor, bool(name), style) + '<script type="module"',
                 1,
             )
             self.answers[f"{root}/{name}"] = Answer(

@@ -20,8 +20,8 @@ def assert_accessible(page: Page, where: str) -> None:
         "!document.querySelector('[data-stale=true], [data-testid=stStatusWidgetRunningIcon]')",
         timeout=30_000,
     )
-    # The page says it is Dutch once Streamlit has drawn app.py's first element (on a busy
-    # machine that can come a moment after the script has finished).
+    # The page says it is Dutch: in its HTML (ui/assets.py), or, on a page served otherwise,
+    # once Streamlit has drawn app.py's first element.
     page.wait_for_function("document.documentElement.lang === 'nl'", timeout=10_000)
     page.wait_for_timeout(500)
     for frame in page.frames[

@@ -104,6 +104,14 @@ def test_a_deep_link_finds_the_server_at_once_and_leaflet_loads_once(
     assert "/kaart/_stcore/health" not in asked
     assert asked.count("/_stcore/health") == 1
     assert asked.count("/app/static/vendor/leaflet/leaflet.js") == 1
+    # The caption grey (WCAG 1.4.3) is in the page's head from the start: it holds with
+    # app.py's page_setup styles taken out again.
+    page.evaluate(
+        "document.querySelectorAll('style').forEach(s => {"
+        " if (s.textContent.includes('st-key-page_setup')) s.remove() })"
+    )
+    caption = page.get_by_test_id("stCaptionContainer").first
+    assert caption.evaluate("e => getComputedStyle(e).color") == "rgb(85, 91, 107)"
     # The address keeps working as the user moves on.
     page.get_by_role("link", name="Tellen", exact=True).click()
     expect(page.get_by_role("heading", name="Tellen")).to_be_visible(timeout=TIMEOUT)
