@@ -15,12 +15,10 @@ from stories.access import JOIN_PATH, PAGES
 from ui.assets import FrontEnd
 
 # Captions in Streamlit's grey reach a contrast of only 4.0:1 on white (their grey at 60 %
-# opacity); this grey reaches 6.8:1 (WCAG 1.4.3: 4.5:1). Less empty space above the title: on a
-# laptop the map should start above the fold. (`html body` outranks Streamlit's own class rules
-# wherever they stand in the page.)
-PAGE_STYLE = (
+# opacity); this grey reaches 6.8:1 (WCAG 1.4.3: 4.5:1). It goes into the head of the app's
+# pages (ui/assets.py), ahead of Streamlit's own rules: `html body` outranks their classes.
+CAPTION_STYLE = (
     "html body [data-testid=stCaptionContainer] { color: #555b6b; opacity: 1 }\n"
-    "html body .block-container { padding-top: 2.5rem }\n"
 )
 
 MENU = [
@@ -59,7 +57,11 @@ def visit() -> None:
         "page_setup",
         # (Code and styles end in a line break: Streamlit takes a text of one line for a path.)
         js='export default function () {\n  document.documentElement.lang = "nl";\n}\n',
-        css=".st-key-page_setup { display: none }\n" + PAGE_STYLE,
+        css=".st-key-page_setup { display: none }\n"
+        + CAPTION_STYLE
+        # Less empty space above the title: on a laptop the map should start above the
+        # fold. A plain class rule, so that the werksessie's views can set their own.
+        + ".block-container { padding-top: 2.5rem }\n",
         isolate_styles=False,
     )
     page_setup(key="page_setup")
@@ -107,7 +109,7 @@ else:  # imported, by `streamlit run app.py`: the server
                 FrontEnd,
                 base_path=st.get_option("server.baseUrlPath"),
                 pages=("", *(name for name, _, _ in MENU), JOIN_PATH),
-                style=PAGE_STYLE,
+                style=CAPTION_STYLE,
             )
         ],
     )

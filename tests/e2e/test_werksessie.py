@@ -251,3 +251,14 @@ def test_dots_from_three_phones_rank_the_dreams(
     expect(ranking.first).to_contain_text("gekozen", timeout=LIVE)
     for page in phones:
         page.context.close()
+
+
+def test_the_room_views_keep_their_own_spacing(browser: Browser, room, projector: Page):
+    """The projector and the phone set their own space above the content (ui/workshop.py);
+    the staff pages' title spacing (app.py) does not override it."""
+    top = "getComputedStyle(document.querySelector('.block-container')).paddingTop"
+    # 1rem at the projector's 20px type; 1.2rem on the phone. (Its styles come with its run.)
+    projector.wait_for_function(f"{top} === '20px'", timeout=TIMEOUT)
+    page = phone(browser, join_link(projector, room))
+    page.wait_for_function(f"{top} === '19.2px'", timeout=TIMEOUT)
+    page.context.close()
