@@ -114,7 +114,11 @@ def accepts_gzip(value: bytes) -> bool:
     for part in value.decode("latin-1").split(","):
         name, _, params = part.strip().partition(";")
         if name.strip().lower() in ("gzip", "*"):
-            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+            weight = params.replace(" ", "").partition("q=")[2]
+            try:
+                return not weight or float(weight) > 0
+            except ValueError:  # an unreadable weight: as before, not a refusal
+                return True
     return False
 
 
