@@ -28,6 +28,13 @@ def get(url: str, path: str, method: str = "GET", **headers: str):
     return response
 
 
+def asked_paths(page: Page) -> list[str]:
+    """The paths of everything the page has asked the server for, in order."""
+    return page.evaluate(
+        "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+    )
+
+
 def streamlit_script(name_start: str) -> Path:
     return next((STREAMLIT_FILES / "static" / "js").glob(f"{name_start}.*.js"))
 
@@ -98,9 +105,7 @@ def test_a_deep_link_finds_the_server_at_once_and_leaflet_loads_once(
     map uses the Leaflet the page head started to load."""
     open_page(page, f"{server}/kaart")
     wait_for_polygons(page)
-    asked = page.evaluate(
-        "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
-    )
+    asked = asked_paths(page)
     assert "/kaart/_stcore/health" not in asked
     assert asked.count("/_stcore/health") == 1
     assert asked.count("/app/static/vendor/leaflet/leaflet.js") == 1
@@ -130,8 +135,6 @@ def test_behind_a_path(page: Page, tmp_path):
         )
         open_page(page, f"{url}/kaart")
         wait_for_polygons(page)
-        asked = page.evaluate(
-            "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
-        )
+        asked = asked_paths(page)
         assert asked.count("/wijk/_stcore/health") == 1
         assert "/wijk/kaart/_stcore/health" not in asked
