@@ -122,9 +122,10 @@ def accepts_gzip(value: bytes) -> bool:
     return False
 
 
-def page_head(vendor: str, deep: bool, style: str) -> str:
+def page_head(vendor: str | None, deep: bool, style: str) -> str:
     """What the app adds to the head of Streamlit's page: for a page other than the start page
-    (`deep`), where the server is; Leaflet, loading; and the app's own `style`."""
+    (`deep`), where the server is; the app's own `style`; and, given where it is (`vendor`),
+    Leaflet, loading."""
     script, sheet = (
         json.dumps(f"{vendor}/leaflet/leaflet.js"),
         f"{vendor}/leaflet/leaflet.css",
@@ -137,8 +138,10 @@ def page_head(vendor: str, deep: bool, style: str) -> str:
         if deep
         else ""
     )
-    return base + (
-        f"<style>\n{style}</style>\n"
+    head = base + f"<style>\n{style}</style>\n"
+    if vendor is None:
+        return head
+    return head + (
         f'<link rel="stylesheet" href="{sheet}" data-buurtkaart="{sheet}">\n'
         "<script>\n"
         "(() => {\n"
@@ -160,13 +163,15 @@ def page_head(vendor: str, deep: bool, style: str) -> str:
 class FrontEnd:
     """ASGI middleware: Streamlit's files under `<base>/static/`, and the app's pages (their
     addresses relative to the base: "" for the start page, "kaart", ...) with the app's
-    `style` in their head, from memory."""
+    `style` in their head, from memory. Pages in `without_map` never show one (the
+    participants' phone form): they do not load Leaflet."""
 
     def __init__(
         self,
         app,
         base_path: str | None = "",
         pages: tuple[str, ...] = (),
+        without_map: tuple[str, ...] = (),
         style: str = "",
     ) -> None:
         self.app = app
@@ -186,7 +191,8 @@ class FrontEnd:
             # Before Streamlit's own script, so that it is there when Streamlit starts.
             html = page.replace('<html lang="en">', '<html lang="nl">', 1).replace(
                 '<script type="module"',
-                page_head(vendor, bool(name), style) + '<script type="module"',
+                page_head(None if name in without_map else vendor, bool(name), style)
+                + '<script type="module"',
                 1,
             )
             self.answers[f"{root}/{name}"] = Answer(

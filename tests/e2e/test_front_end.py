@@ -90,7 +90,10 @@ def test_pages_carry_the_server_address_and_leaflet(server):
         # In the head, before Streamlit starts.
         assert html.index("__buurtkaartScripts") < html.index('<script type="module"')
     assert "BACKEND_BASE_URL" in kaart and "BACKEND_BASE_URL" not in start
-    assert "BACKEND_BASE_URL" in get(server, "/doemee").body.decode()
+    # The participants' phone form knows the server too, but has no map to load Leaflet for.
+    join = get(server, "/doemee").body.decode()
+    assert "BACKEND_BASE_URL" in join and "color: #555b6b" in join
+    assert "leaflet" not in join
     # Not a page of ours: Streamlit's own page, unchanged.
     assert "__buurtkaartScripts" not in get(server, "/nietbestaand").body.decode()
     # Asked again, the page has not changed.
