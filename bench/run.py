@@ -374,8 +374,28 @@ def scale(catalogue) -> tuple[dict, object]:
 # --- the run ----------------------------------------------------------------------------------
 
 
+def machine_reference_s() -> float:
+    """Median seconds for one fixed piece of work (Python and zlib, one core). The same code
+    on the same machine: a higher figure means the machine was slower or busier at that moment,
+    which moves every other time here with it (seen here: up to twice, within an hour)."""
+    import zlib
+
+    block = bytes(range(256)) * 4096
+
+    def work() -> None:
+        sum(i * i for i in range(300_000))
+        zlib.compress(block * 4, 6)
+
+    return median_time(work, 9)
+
+
 def main() -> None:
-    results: dict = {"runs": RUNS, "machine_cores": os.cpu_count()}
+    results: dict = {
+        "runs": RUNS,
+        "machine_cores": os.cpu_count(),
+        "machine_load_1min": os.getloadavg()[0],
+        "machine_reference_s": machine_reference_s(),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         os.environ["WIJK_DATA_DIR"] = str(data_dir)  # the app under test reads the same
@@ -414,6 +434,7 @@ def main() -> None:
         results["payload_all_classes_1000_buurten_kb"] = payload["follow_kb"]
         results.update(reruns())
         results.update(browser_measures(data_dir, eindhoven, big.info.id))
+        results["machine_reference_after_s"] = machine_reference_s()
 
     from bench.stories import measure
 
