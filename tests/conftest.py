@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from contextlib import contextmanager
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest, app_test
 
@@ -19,6 +21,13 @@ from stories.audit import Actor
 
 ROOT = Path(__file__).resolve().parent.parent
 CBS_DIR = ROOT.parent / "shared" / "data" / "cbs"
+
+# Every new AppTest reads the metadata of every installed package, looking for components
+# (~0.6 s each here; a server does it once, at start). Installed packages do not change while
+# the tests run: read them once.
+manifest_scanner.scan_component_manifests = functools.cache(
+    manifest_scanner.scan_component_manifests
+)
 
 
 @pytest.fixture(autouse=True)
