@@ -220,15 +220,20 @@ def buurten_view(workshop: Workshop) -> None:
                 "verhalen of meer. Verlaag het minimum bij Instellingen."
             )
             return
-        pick, back, forward = st.columns([2, 1, 1], vertical_alignment="bottom")
-        back.button("◀", key="ws_vorige", shortcut="Left", help="Vorige buurt",
-                    width="stretch", on_click=move, args=(workshop, order, -1))  # fmt: skip
-        forward.button("▶", key="ws_volgende", shortcut="Right", help="Volgende buurt",
-                       width="stretch", on_click=move, args=(workshop, order, 1))  # fmt: skip
-        pick.selectbox(
+        # The buurt's name gets the room the step buttons do not need; where there is too little
+        # for both (200 % zoom), the buttons go together onto the next line (PROJECTOR_CSS).
+        steps = st.container(
+            horizontal=True, vertical_alignment="bottom", key="ws_stappen"
+        )
+        steps.selectbox(
             "Buurt", order, format_func=names.get, key="ws_stap",
             label_visibility="collapsed", on_change=remember, args=(workshop,),
         )  # fmt: skip
+        buttons = steps.container(horizontal=True, wrap=False, width="content")
+        buttons.button("◀", key="ws_vorige", shortcut="Left", help="Vorige buurt",
+                       on_click=move, args=(workshop, order, -1))  # fmt: skip
+        buttons.button("▶", key="ws_volgende", shortcut="Right", help="Volgende buurt",
+                       on_click=move, args=(workshop, order, 1))  # fmt: skip
         talk(workshop, st.session_state["ws_stap"], stories)
     with map_col:
         live_map(workshop)

@@ -52,8 +52,14 @@ PROJECTOR_CSS = (
     ".ws-rank .ws-place{font-weight:700;min-width:2.4rem;text-align:right}"
     ".ws-rank .ws-bar{background:#7b3294;height:1.4rem;border-radius:.2rem}"
     ".stButton button p,[data-testid=stBaseButton-segmented_control] p{font-size:1.1rem}"
-    # At 200 % zoom the step switch wraps rather than hiding an option off to the side.
-    ".st-key-ws_weergave [role=radiogroup]{flex-wrap:wrap}"
+    # At 200 % zoom the view switch wraps rather than hiding an option off to the side; its
+    # options are separate buttons, each with its whole border, so a wrapped one stays whole.
+    ".st-key-ws_weergave [role=radiogroup]{flex-wrap:wrap;gap:.3rem}"
+    ".st-key-ws_weergave button{border-radius:10px}"
+    ".st-key-ws_weergave [data-testid=stBaseButton-segmented_control]"
+    "{border-left-color:rgba(31,42,68,.2)}"  # the theme's border (textColor at 20 %)
+    # The buurt choice keeps room for a whole name; with less room the step buttons wrap.
+    ".st-key-ws_stappen .stSelectbox{min-width:12rem}"
     "</style>"
 )
 PARTICIPANT_CSS = (

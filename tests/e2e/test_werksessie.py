@@ -186,6 +186,8 @@ def test_projector_zoomed(browser: Browser, projector: Page, screenshots, zoom):
     )
     assert page.locator(".ws-big h2").bounding_box()["y"] < height  # buurt on screen
     no_sideways_scrolling(page)
+    choice = page.get_by_role("combobox", name="Buurt")
+    assert choice.evaluate("e => e.scrollWidth <= e.clientWidth"), "buurt name cut off"
     page.screenshot(path=screenshots / f"werksessie-projector-{round(zoom * 100)}.png")
     assert_accessible(page, f"Werksessie, projector op {round(zoom * 100)} %")
     context.close()
