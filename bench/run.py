@@ -374,37 +374,13 @@ def scale(catalogue) -> tuple[dict, object]:
 # --- the run ----------------------------------------------------------------------------------
 
 
-def reference_work(_: int = 0) -> float:
-    """Seconds for one fixed piece of work (Python and zlib) on one core."""
-    import zlib
-
-    started = time.perf_counter()
-    sum(i * i for i in range(300_000))
-    zlib.compress(bytes(range(256)) * 16384, 6)
-    return time.perf_counter() - started
-
-
-def machine_reference_s() -> float:
-    """Median seconds for the reference work on every core at once (the slowest core counts).
-    The same code on the same machine: a higher figure means slower or fewer free cores at that
-    moment, which moves every time in the table with it. (Seen here: one busy process beside
-    the bench on this two-core machine took this figure from 0.06 to 0.10 s and the first
-    visit's time to map from 1.5 to 3.0 s.)"""
-    from concurrent.futures import ProcessPoolExecutor
-
-    cores = os.cpu_count() or 1
-    with ProcessPoolExecutor(cores) as pool:
-        list(pool.map(reference_work, range(cores)))  # start the workers
-        return statistics.median(
-            max(pool.map(reference_work, range(cores))) for _ in range(9)
-        )
-
-
 def main() -> None:
+    from bench.machine import reference_s
+
     results: dict = {
         "runs": RUNS,
         "machine_cores": os.cpu_count(),
-        "machine_reference_s": machine_reference_s(),
+        "machine_reference_s": reference_s(),
     }
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
@@ -444,7 +420,7 @@ def main() -> None:
         results["payload_all_classes_1000_buurten_kb"] = payload["follow_kb"]
         results.update(reruns())
         results.update(browser_measures(data_dir, eindhoven, big.info.id))
-        results["machine_reference_after_s"] = machine_reference_s()
+        results["machine_reference_after_s"] = reference_s()
 
     from bench.stories import measure
 
