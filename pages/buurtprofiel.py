@@ -214,7 +214,7 @@ else:
     with st.form(f"afspraken_{code}"):
         focus = st.multiselect(
             "Focusthema's", list(cat.themes), agreed.focus_themes, format_func=cat.themes.get,
-            key=f"afspraken_{code}_themas",
+            key=f"afspraken_{code}_themas", placeholder="Kies een of meer thema's",
         )  # fmt: skip
         ambition = st.text_area(
             "Ambitie: wat willen we samen bereiken?", agreed.ambition, height=80,

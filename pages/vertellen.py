@@ -209,7 +209,8 @@ with browse_tab:
                     new_kind = st.radio("Soort", list(KINDS), index=list(KINDS).index(story["kind"]),
                                         format_func=KINDS.get, horizontal=True)  # fmt: skip
                     new_themes = st.multiselect("Thema's", list(cat.themes), story["themes"],
-                                                format_func=cat.themes.get)  # fmt: skip
+                                                format_func=cat.themes.get,
+                                                placeholder="Kies thema's")  # fmt: skip
                     if st.form_submit_button("Opslaan", type="primary"):
                         raw = {
                             **story,

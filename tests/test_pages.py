@@ -871,3 +871,32 @@ def test_no_page_needs_streamlit_magic():
                 ):
                     bare.append(f"{path.name}:{stmt.lineno}")
     assert bare == []
+
+
+def test_no_choice_shows_streamlits_english_placeholder():
+    """An empty multiselect, or a selectbox without a choice (index=None), shows its
+    placeholder; Streamlit's own is English ("Choose options"). Every one in the app says
+    in Dutch what to choose."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    missing = []
+    for path in [
+        root / "app.py",
+        *(root / "pages").glob("*.py"),
+        *(root / "ui").glob("*.py"),
+    ]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            kind = getattr(node.func, "attr", "")
+            keywords = {k.arg: k.value for k in node.keywords}
+            unchosen = isinstance(keywords.get("index"), ast.Constant) and (
+                keywords["index"].value is None
+            )
+            if (kind == "multiselect" or (kind == "selectbox" and unchosen)) and (
+                "placeholder" not in keywords
+            ):
+                missing.append(f"{path.name}:{node.lineno}")
+    assert missing == []

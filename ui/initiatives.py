@@ -167,15 +167,15 @@ def initiative_form(
         left, right = st.columns(2)
         served = left.multiselect(
             "Buurten waar het voor werkt", all_codes, current.get("buurtcodes", []),
-            format_func=names.get, key=f"{key}_buurten",
+            format_func=names.get, key=f"{key}_buurten", placeholder="Kies buurten",
         )  # fmt: skip
         chosen = right.multiselect(
             "Thema's", list(cat.themes), current.get("themes", []),
-            format_func=cat.themes.get, key=f"{key}_themas",
+            format_func=cat.themes.get, key=f"{key}_themas", placeholder="Kies thema's",
         )  # fmt: skip
         groups = left.multiselect(
             "Doelgroep", TARGET_GROUPS, current.get("target_groups", ["iedereen"]),
-            key=f"{key}_doelgroep",
+            key=f"{key}_doelgroep", placeholder="Kies voor wie",
         )  # fmt: skip
         phase = right.selectbox(
             "Fase",
@@ -194,7 +194,7 @@ def initiative_form(
         )  # fmt: skip
         support = left.multiselect(
             "Steun die het krijgt", SUPPORT, current.get("support", []),
-            key=f"{key}_steun",
+            key=f"{key}_steun", placeholder="Kies de steun",
         )  # fmt: skip
         start = right.date_input(
             "Gestart op", current.get("start_date"), format="DD-MM-YYYY",
@@ -289,15 +289,18 @@ def dream_form(
         description = st.text_area("Wat gaan we doen?", value=dream["text"])
         served = st.multiselect(
             "Voor welke buurten", codes, default=[dream["buurtcode"]],
-            format_func=names.get,
+            format_func=names.get, placeholder="Kies buurten",
         )  # fmt: skip
         themes = st.multiselect(
             "Thema's",
             list(cat.themes),
             default=dream["themes"],
             format_func=cat.themes.get,
+            placeholder="Kies thema's",
         )
-        groups = st.multiselect("Voor wie", TARGET_GROUPS, default=["iedereen"])
+        groups = st.multiselect(
+            "Voor wie", TARGET_GROUPS, default=["iedereen"], placeholder="Kies voor wie"
+        )
         st.caption(
             "Het initiatief komt in de fase *idee*, met bewoners als initiatiefnemer en "
             "het wijkteam in de rol *stimuleren*: meedenken, niet overnemen."
