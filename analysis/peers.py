@@ -54,6 +54,15 @@ def nearest(
     return distance.drop(code).sort_values(kind="stable").head(k)
 
 
+def peer_sentence(better: int, peers: int) -> str:
+    """'beter dan 8 van de 10 vergelijkbare buurten'; none and all in words."""
+    if better == 0:
+        return f"beter dan geen van de {peers} vergelijkbare buurten"
+    if better == peers:
+        return f"beter dan alle {peers} vergelijkbare buurten"
+    return f"beter dan {better} van de {peers} vergelijkbare buurten"
+
+
 def compare_with_peers(
     pooled: pd.DataFrame, code: str, peers: list[str], catalogue: Catalogue
 ) -> pd.DataFrame:
@@ -76,8 +85,7 @@ def compare_with_peers(
                 "value": own,
                 "better_than": better,
                 "peers_with_value": len(theirs),
-                "sentence": f"beter dan {better} van de {len(theirs)} vergelijkbare "
-                "buurten",
+                "sentence": peer_sentence(better, len(theirs)),
             }
         )
     return pd.DataFrame(

@@ -221,6 +221,15 @@ def test_better_than_so_many_comparable_buurten():
     assert (row["better_than"], row["peers_with_value"]) == (2, 3)
     assert row["sentence"] == "beter dan 2 van de 3 vergelijkbare buurten"
 
+    # None and all in words; a tie is not better.
+    def sentence(code, peers):
+        return compare_with_peers(pooled, code, peers, small)["sentence"][0]
+
+    assert sentence("B", ["A", "C"]) == "beter dan geen van de 2 vergelijkbare buurten"
+    assert sentence("C", ["A", "B"]) == "beter dan alle 2 vergelijkbare buurten"
+    tie = pooled.assign(pct_huishoudens_laag_inkomen=10.0)
+    assert compare_with_peers(tie, "A", ["B"], small)["better_than"][0] == 0
+
 
 def test_a_gemeente_without_the_outcome_gets_no_judgement_and_no_error():
     frame = synthetic(count=40).drop(columns="pct_jongeren_jeugdzorg")
