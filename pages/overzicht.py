@@ -46,14 +46,20 @@ cols[2].metric(
 cols[3].metric(
     "Verhalen", f"{len(stories)}", help="Krachten, zorgen en dromen van bewoners."
 )
+stopped = int((initiatives["phase"] == "gestopt").sum())
 cols[4].metric(
     "Initiatieven",
-    f"{(initiatives['phase'] != 'gestopt').sum()}",
+    f"{len(initiatives) - stopped}",
     help="Bewonersinitiatieven en ontmoetingsplekken die niet gestopt zijn.",
 )
 st.caption(
     f"Cijfers: {data.info.source}, {year}. Verhalen en initiatieven: {len(stories)} en "
-    f"{len(initiatives)} vastgelegd."
+    f"{len(initiatives)} vastgelegd"
+    + (
+        f" ({stopped} {'initiatief is' if stopped == 1 else 'initiatieven zijn'} gestopt)."
+        if stopped
+        else "."
+    )
 )
 if stories.empty:
     st.caption(

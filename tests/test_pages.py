@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.catalogue import load_catalogue
 from analysis.overview import where_to_start
-from stories.demo import demo_stories
+from stories.demo import demo_initiatives, demo_stories
 from tests.conftest import TESTER
 from ui.maps import CHOSEN, MISSING_COLOUR, OUTLINED
 from ui.state import cached_signals
@@ -49,6 +49,11 @@ def test_overzicht_shows_the_demo_gemeente(app, demo):
     ] == f"{int(demo.wide(2023)['aantal_inwoners'].sum()):,}".replace(",", ".")
     assert metrics["Buurten"] == "40"
     assert metrics["Verhalen"] == str(len(demo_stories()))
+    # The metric counts the initiatives that go on; the caption says how many stopped.
+    phases = demo_initiatives()["phase"]
+    stopped = int((phases == "gestopt").sum())
+    assert metrics["Initiatieven"] == str(len(phases) - stopped) and stopped == 1
+    assert f"{len(phases)} vastgelegd (1 initiatief is gestopt)." in texts(at)
     assert [s.value for s in at.subheader][:3] == [
         ":material/thumb_up: Sterkste krachten",
         ":material/warning: Grootste zorgen",
