@@ -182,7 +182,7 @@ if view == "dekking":
     st.markdown(
         "**Behoefte tegen aanbod.** Het getal in een vak is de behoefte (cijfers met aandacht "
         "plus zorgverhalen); de kleur is de voorgestelde rol. Ga met de muis over een vak voor "
-        "de initiatieven."
+        "de initiatieven; zonder muis staan dezelfde vakken, met de reden, bij *Rolwijzer*."
     )
     fig = coverage_heatmap(table, codes, themes, names, cat.themes)
     st.plotly_chart(fig, width="stretch", key="initiatieven_heatmap")
