@@ -12,7 +12,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from stories.access import JOIN_PATH, PAGES
-from ui.assets import FrontEnd
+from ui.assets import NOT_FOUND, FrontEnd
 
 # Captions in Streamlit's grey reach a contrast of only 4.0:1 on white (their grey at 60 %
 # opacity); this grey reaches 6.8:1 (WCAG 1.4.3: 4.5:1). It goes into the head of the app's
@@ -96,6 +96,13 @@ def visit() -> None:
         st.logo("static/logo.svg", size="large")
         sidebar()
         who_box(user)
+        if NOT_FOUND in st.query_params:  # sent here from an address that is no page
+            st.warning(
+                "Die pagina bestaat niet (meer). Je ziet het overzicht; de pagina's staan "
+                "in het menu links.",
+                icon=":material/search_off:",
+            )
+            del st.query_params[NOT_FOUND]
         navigation.run()
 
 

@@ -905,3 +905,19 @@ def test_no_choice_shows_streamlits_english_placeholder():
             ):
                 missing.append(f"{path.name}:{node.lineno}")
     assert missing == []
+
+
+def test_an_address_that_was_no_page_is_named_once_in_dutch(app):
+    """ui/assets.FrontEnd sends a browser at an address that is no page to the start page
+    with ?niet_gevonden: it says so there once, then the address is plain again."""
+    app.query_params["niet_gevonden"] = ""
+    at = app.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "Die pagina bestaat niet (meer). Je ziet het overzicht; de pagina's staan in het "
+        "menu links."
+    ]
+    assert at.title[0].value == "Voorbeeldstad (fictief)"
+    assert "niet_gevonden" not in at.query_params
+    at.run()
+    assert not at.warning

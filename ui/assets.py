@@ -18,6 +18,10 @@ and with the app's styles from the first byte on, and with two additions:
   once Streamlit has built everything above it, and then wait for the browser to be free to run
   it. ui/buurtkaart.js finds it under the same name (`window.__buurtkaartScripts`).
 
+An address of one part that is none of the app's pages (a typo, an old link) is sent on to the
+start page with `?niet_gevonden`, where the app says so in Dutch; Streamlit itself would show
+the start page under an English "Page not found".
+
 Every other request goes to Streamlit unchanged.
 """
 
@@ -38,6 +42,18 @@ VENDOR = "app/static/vendor"
 # Formats that are compressed already.
 PACKED_FORMATS = {".woff2", ".png", ".gif", ".jpg"}
 YEAR = 365 * 24 * 3600
+# The start page's note that the address asked for is not a page (app.py shows it).
+NOT_FOUND = "niet_gevonden"
+# Streamlit's own addresses of one part, and the first parts of its longer ones.
+STREAMLIT_ROUTES = {
+    "_stcore",
+    "app",
+    "auth",
+    "component",
+    "media",
+    "oauth2callback",
+    "static",
+}
 
 
 def vendor_url(base_path: str | None) -> str:
@@ -177,6 +193,7 @@ class FrontEnd:
         self.app = app
         base = (base_path or "").strip("/")
         root = f"/{base}" if base else ""
+        self.root, self.pages = root, set(pages)
         # Only the files that are there, by their exact address: nothing else is answered here.
         files = STREAMLIT_FILES / "static"
         self.files = {
@@ -209,7 +226,32 @@ class FrontEnd:
             # Read (and compressed) once, away from the event loop.
             answer = await anyio.to_thread.run_sync(Answer.of_file, self.files[path])
             self.answers[path] = answer
+        if answer is None and self.unknown_page(path, dict(scope["headers"])):
+            # Relative: also right behind a proxy that puts a path in front.
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 302,
+                    "headers": [(b"location", f"./?{NOT_FOUND}".encode())],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
         if answer is None:
             await self.app(scope, receive, send)
             return
         await answer.send(scope, send)
+
+    def unknown_page(self, path: str, headers: dict) -> bool:
+        """A browser asking for a page at an address of one part that is no page of ours and
+        none of Streamlit's own."""
+        if not path.startswith(f"{self.root}/"):
+            return False
+        name = path[len(self.root) + 1 :]
+        return (
+            b"text/html" in headers.get(b"accept", b"")
+            and name not in self.pages
+            and name not in STREAMLIT_ROUTES
+            and "/" not in name
+            and "." not in name
+        )

@@ -101,6 +101,27 @@ def test_pages_carry_the_server_address_and_leaflet(server):
     assert get(server, "/kaart", **{"If-None-Match": etag}).status == 304
 
 
+def test_an_address_that_is_no_page_gets_a_dutch_note(page: Page, server):
+    """A typo or an old link: the start page, saying in Dutch that the page does not exist,
+    instead of Streamlit's English "Page not found"."""
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    moved = get(server, "/kaartt?indicator=x", **html)
+    assert (moved.status, moved.getheader("location")) == (302, "./?niet_gevonden")
+    # Pages, Streamlit's own addresses and anything that is not a browser asking for a page
+    # go on as before.
+    for path in ("/kaart", "/doemee", "/oauth2callback", "/static", "/favicon.png"):
+        answer = get(server, path, **html)
+        assert "niet_gevonden" not in (answer.getheader("location") or ""), path
+    assert get(server, "/kaartt").status == 200
+    open_page(page, f"{server}/kaartt")
+    expect(page.get_by_text("Die pagina bestaat niet (meer).")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(page.get_by_role("heading", name="Voorbeeldstad (fictief)")).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    assert urlsplit(page.url).path == "/" and "niet_gevonden" not in page.url
+
+
 def test_a_deep_link_finds_the_server_at_once_and_leaflet_loads_once(
     page: Page, server
 ):
@@ -136,6 +157,9 @@ def test_behind_a_path(page: Page, tmp_path):
             "/wijk/app/static/vendor/leaflet/leaflet.js"
             in get(url, "/wijk/kaart").body.decode()
         )
+        # An address that is no page goes to the start page under /wijk.
+        moved = get(url, "/wijk/kaartt", Accept="text/html")
+        assert (moved.status, moved.getheader("location")) == (302, "./?niet_gevonden")
         open_page(page, f"{url}/kaart")
         wait_for_polygons(page)
         asked = asked_paths(page)
