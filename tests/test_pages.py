@@ -1,7 +1,9 @@
 """AppTest runs of every page: what a user sees, and what happens when they choose."""
 
+import ast
 import json
 import re
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -30,6 +32,16 @@ def map_component(at: AppTest):
 def map_data(at: AppTest) -> dict:
     """What the page sent to the map component on this run."""
     return json.loads(map_component(at).proto.json)
+
+
+def app_sources(*folders: str):
+    """app.py and every Python file in `folders` (pages, ui), each with its syntax tree."""
+    root = Path(__file__).resolve().parent.parent
+    for path in [
+        root / "app.py",
+        *(p for f in folders for p in sorted((root / f).glob("*.py"))),
+    ]:
+        yield path, ast.parse(path.read_text())
 
 
 def texts(at: AppTest) -> str:
@@ -841,16 +853,14 @@ def test_werksessie_ranking_and_the_chosen_dream_becomes_an_initiative(app):
 def test_no_page_needs_streamlit_magic():
     """Magic is off (it made every page compile ten times slower): a bare value on its own
     line would silently show nothing. Every statement that shows something calls st."""
-    import ast
     import tomllib
-    from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["magicEnabled"] is False
     bare = []
-    for path in [root / "app.py", *sorted((root / "pages").glob("*.py"))]:
-        for node in ast.walk(ast.parse(path.read_text())):
+    for path, tree in app_sources("pages"):
+        for node in ast.walk(tree):
             body = getattr(node, "body", None)
             for i, stmt in enumerate(body if isinstance(body, list) else []):
                 value = getattr(stmt, "value", None)
@@ -882,17 +892,9 @@ def test_no_choice_shows_streamlits_english_placeholder():
     """An empty multiselect, or a selectbox without a choice (index=None), shows its
     placeholder; Streamlit's own is English ("Choose options"). Every one in the app says
     in Dutch what to choose."""
-    import ast
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
     missing = []
-    for path in [
-        root / "app.py",
-        *(root / "pages").glob("*.py"),
-        *(root / "ui").glob("*.py"),
-    ]:
-        for node in ast.walk(ast.parse(path.read_text())):
+    for path, tree in app_sources("pages", "ui"):
+        for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             kind = getattr(node.func, "attr", "")
