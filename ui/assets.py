@@ -56,10 +56,15 @@ STREAMLIT_ROUTES = {
 }
 
 
+def root_path(base_path: str | None) -> str:
+    """Where the app starts on this server: "" or "/<base>" (server.baseUrlPath)."""
+    base = (base_path or "").strip("/")
+    return f"/{base}" if base else ""
+
+
 def vendor_url(base_path: str | None) -> str:
     """The address of static/vendor/ on this server."""
-    base = (base_path or "").strip("/")
-    return f"/{base}/{VENDOR}" if base else f"/{VENDOR}"
+    return f"{root_path(base_path)}/{VENDOR}"
 
 
 class Answer:
@@ -191,9 +196,7 @@ class FrontEnd:
         style: str = "",
     ) -> None:
         self.app = app
-        base = (base_path or "").strip("/")
-        root = f"/{base}" if base else ""
-        self.root, self.pages = root, set(pages)
+        self.root = root = root_path(base_path)
         # Only the files that are there, by their exact address: nothing else is answered here.
         files = STREAMLIT_FILES / "static"
         self.files = {
@@ -243,14 +246,13 @@ class FrontEnd:
         await answer.send(scope, send)
 
     def unknown_page(self, path: str, headers: dict) -> bool:
-        """A browser asking for a page at an address of one part that is no page of ours and
-        none of Streamlit's own."""
+        """For an address not answered here (so none of the app's pages): whether it is a
+        browser asking for a page at an address of one part that is none of Streamlit's own."""
         if not path.startswith(f"{self.root}/"):
             return False
         name = path[len(self.root) + 1 :]
         return (
             b"text/html" in headers.get(b"accept", b"")
-            and name not in self.pages
             and name not in STREAMLIT_ROUTES
             and "/" not in name
             and "." not in name
