@@ -229,7 +229,7 @@ class FrontEnd:
             # Read (and compressed) once, away from the event loop.
             answer = await anyio.to_thread.run_sync(Answer.of_file, self.files[path])
             self.answers[path] = answer
-        if answer is None and self.unknown_page(path, dict(scope["headers"])):
+        if answer is None and self.unknown_page(path, scope["headers"]):
             # Relative: also right behind a proxy that puts a path in front.
             await send(
                 {
@@ -245,15 +245,15 @@ class FrontEnd:
             return
         await answer.send(scope, send)
 
-    def unknown_page(self, path: str, headers: dict) -> bool:
+    def unknown_page(self, path: str, headers: list) -> bool:
         """For an address not answered here (so none of the app's pages): whether it is a
         browser asking for a page at an address of one part that is none of Streamlit's own."""
         if not path.startswith(f"{self.root}/"):
             return False
         name = path[len(self.root) + 1 :]
         return (
-            b"text/html" in headers.get(b"accept", b"")
-            and name not in STREAMLIT_ROUTES
+            name not in STREAMLIT_ROUTES
             and "/" not in name
             and "." not in name
+            and b"text/html" in dict(headers).get(b"accept", b"")
         )
