@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 
 from stories.access import JOIN_PATH, PAGES
 from ui.assets import NOT_FOUND, FrontEnd
+from ui.gate import Gate, configured_names
 
 # Captions in Streamlit's grey reach a contrast of only 4.0:1 on white (their grey at 60 %
 # opacity); this grey reaches 6.8:1 (WCAG 1.4.3: 4.5:1). It goes into the head of the app's
@@ -109,15 +110,27 @@ def visit() -> None:
 if __name__ == "__main__":  # run as a visit's script (by the server, or by AppTest)
     visit()
 else:  # imported, by `streamlit run app.py`: the server
+
+    def host_names() -> set[str]:
+        """The names the app is reached by, from the settings (read on the first request)."""
+        from ui.access import secrets_section, setting
+
+        return configured_names(
+            setting, secrets_section("auth"), st.get_option("server.allowedHosts")
+        )
+
     app = st.App(
         __file__,
         middleware=[
+            Middleware(
+                Gate, names=host_names, base_path=st.get_option("server.baseUrlPath")
+            ),
             Middleware(
                 FrontEnd,
                 base_path=st.get_option("server.baseUrlPath"),
                 pages=("", *(name for name, _, _ in MENU), JOIN_PATH),
                 style=CAPTION_STYLE,
                 without_map=(JOIN_PATH,),
-            )
+            ),
         ],
     )

@@ -14,7 +14,8 @@ import streamlit as st
 from stories.errors import StoreError
 from stories.model import KINDS, VOICES
 from stories.validation import validate_story
-from stories.workshop import Workshop, new_participant
+from stories.workshop import Workshop
+from ui.access import participant_id
 from ui.records import identifier_warning
 from ui.state import buurt_names, require_entry, themes, workshop_store
 from ui.text import plain
@@ -28,10 +29,7 @@ store = workshop_store()
 
 
 def participant_view(workshop: Workshop) -> None:
-    # One random id per phone, kept in the URL so a reload keeps the dots already set.
-    if "deelnemer" not in st.query_params:
-        st.query_params["deelnemer"] = new_participant()
-    participant = st.query_params["deelnemer"]
+    participant = participant_id()
     st.subheader(f"Doe mee: {plain(workshop.name)}")
     view = st.segmented_control(
         "Wat wil je doen?",
@@ -113,6 +111,10 @@ def capture_form(workshop: Workshop) -> None:
 
 @st.fragment(run_every=DOTS_EVERY)
 def dots_panel(workshop: Workshop, participant: str) -> None:
+    # The code again on every refresh: after *Opnieuw openen* or the end, the old one is dead.
+    if store.by_code(workshop.join_code) is None:
+        code_refused()
+        return
     # In the order they came in, without the tally: everyone chooses for themselves.
     told = store.entries(workshop.id)
     dreams = told[told["kind"] == "droom"].iloc[::-1]
@@ -140,22 +142,35 @@ def dots_panel(workshop: Workshop, participant: str) -> None:
             add.button(
                 "Stip erbij", key=f"ws_plus_{dream['id']}", icon=":material/add:",
                 disabled=left <= 0, width="stretch", on_click=cast,
-                args=(store.vote, workshop.id, participant, dream["id"]),
+                args=(store.vote, workshop, participant, dream["id"]),
             )  # fmt: skip
             if own:
                 remove.button(
                     "Stip eraf", key=f"ws_min_{dream['id']}", icon=":material/remove:",
                     width="stretch", on_click=cast,
-                    args=(store.unvote, workshop.id, participant, dream["id"]),
+                    args=(store.unvote, workshop, participant, dream["id"]),
                 )  # fmt: skip
 
 
-def cast(action, workshop_id: str, participant: str, story_id: str) -> None:
+def cast(action, workshop: Workshop, participant: str, story_id: str) -> None:
     """Put a dot on (or take it off) a dream, before the panel is drawn again."""
     try:
-        action(workshop_id, participant, story_id)
+        action(workshop, participant, story_id)
     except StoreError as exc:
         st.session_state["ws_stip_fout"] = str(exc)
+
+
+def code_refused() -> None:
+    """A wrong, ended or replaced code: say so, and offer to type the one on the screen."""
+    st.subheader("Doe mee")
+    st.warning(
+        "Deze code klopt niet, of de werksessie is afgelopen. Kijk op het grote scherm "
+        "voor de code, of vraag de begeleider.",
+        icon=":material/key_off:",
+    )
+    if st.button("Andere code invullen", key="ws_andere_code"):
+        st.query_params.pop("code", None)
+        st.rerun()
 
 
 def ask_code() -> None:
@@ -179,15 +194,7 @@ if not typed:
     st.stop()
 workshop = store.by_code(typed)
 if workshop is None:
-    st.subheader("Doe mee")
-    st.warning(
-        "Deze code klopt niet, of de werksessie is afgelopen. Kijk op het grote scherm "
-        "voor de code, of vraag de begeleider.",
-        icon=":material/key_off:",
-    )
-    if st.button("Andere code invullen"):
-        st.query_params.pop("code", None)
-        st.rerun()
+    code_refused()
     st.stop()
 names = buurt_names(workshop.dataset)
 codes = list(names)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -53,8 +54,21 @@ JOIN_PATH = "doemee"
 
 MODES = ("lokaal", "login")
 DEFAULT_LOCAL_ADDRESSES = ("127.0.0.1", "::1")
-# A request through a reverse proxy arrives from loopback; these headers give it away.
-PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+# The names by which only this computer reaches the app.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+# Headers that say a request was passed on by something in between (a reverse proxy, a
+# forwarder, a CDN). Matched by pattern, not by a list of names: a list always misses one.
+FORWARDING_NAMES = (
+    "forwarded",
+    "via",
+    "x-real-ip",
+    "x-originating-ip",
+    "x-proxyuser-ip",
+)
+FORWARDING_PARTS = ("forward", "client-ip", "connecting-ip")
+# The participant's own random id, made by the server (ui/assets.py) and kept in a cookie:
+# never taken from the address, so changing the URL does not make a new voter.
+PARTICIPANT_COOKIE = "wijk_deelnemer"
 THIS_COMPUTER = "deze computer"
 PARTICIPANT = "deelnemer"
 
@@ -117,24 +131,104 @@ def _same_address(a: str, b: str) -> bool:
         return False
 
 
+def host_name(host: str | None) -> str | None:
+    """The name in a Host header, without its port, lower case; None when it is no host.
+
+    >>> host_name("LocalHost:8501"), host_name("[::1]:8501"), host_name("a b")
+    ('localhost', '::1', None)
+    """
+    text = (host or "").strip().lower()
+    if not text or any(c in text for c in " /\\@?#"):
+        return None
+    if text.startswith("["):
+        name, bracket, rest = text[1:].partition("]")
+        if (
+            not bracket
+            or (rest and not rest[1:].isdigit())
+            or (rest and rest[0] != ":")
+        ):
+            return None
+    else:
+        name, colon, port = text.partition(":")
+        if colon and not port.isdigit():
+            return None
+    return name.rstrip(".") or None
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """Whether a Host header names this computer only (localhost, 127.0.0.1, [::1])."""
+    return host_name(host) in LOOPBACK_HOSTS
+
+
+def is_ip_literal(name: str | None) -> bool:
+    try:
+        ipaddress.ip_address(name or "")
+    except ValueError:
+        return False
+    return True
+
+
+def forwarded(headers: Mapping[str, str]) -> bool:
+    """Whether any header says the request was passed on (X-Forwarded-*, Forwarded, Via,
+    X-Real-IP, *-Client-IP, CF-*, ...).
+
+    >>> forwarded({"True-Client-IP": "1.2.3.4"}), forwarded({"Accept": "*/*"})
+    (True, False)
+    """
+    for name in headers:
+        low = name.lower()
+        if (
+            low in FORWARDING_NAMES
+            or low.startswith("cf-")
+            or any(part in low for part in FORWARDING_PARTS)
+        ):
+            return True
+    return False
+
+
+def same_origin(origin: str | None, host: str | None) -> bool:
+    """Whether a browser's Origin is the app's own address (no Origin: not a cross-site page;
+    a browser always sends one with a WebSocket)."""
+    if not origin:
+        return True
+    netloc = urlsplit(origin.strip()).netloc.lower()
+    return bool(host) and netloc == (host or "").strip().lower()
+
+
 def local_user(
     remote_ip: str | None, headers: Mapping[str, str], local_addresses: Iterable[str]
 ) -> User:
     """In `lokaal` mode: beheerder for a browser on this computer, deelnemer for any other.
 
-    A request carrying proxy headers is never this computer (behind a reverse proxy every
-    request comes from loopback), and an unknown address is not either.
+    "This computer" is a loopback peer that asked for a loopback name (localhost,
+    127.0.0.1, [::1]) from a page of the app itself, with no forwarding header of any kind.
+    Anything else is a participant: a forwarder (socat, `ssh -R`, a reverse proxy) also
+    connects from loopback but asks for another name, a rebound name (DNS rebinding) is not a
+    loopback name, and a page of another site sends its own Origin. An address configured
+    beyond loopback (`WIJK_LOKALE_ADRESSEN`) must ask for an IP address, never a name a
+    stranger's DNS could point here.
 
-    >>> local_user("127.0.0.1", {}, ["127.0.0.1"]).role
+    >>> local_user("127.0.0.1", {"Host": "localhost:8501"}, ["127.0.0.1"]).role
     'beheerder'
-    >>> local_user("127.0.0.1", {"X-Forwarded-For": "10.0.0.7"}, ["127.0.0.1"]).role
+    >>> local_user("127.0.0.1", {"Host": "evil.example:8501"}, ["127.0.0.1"]).role
+    'deelnemer'
+    >>> local_user("127.0.0.1", {"Host": "localhost", "Via": "1.1 x"}, ["127.0.0.1"]).role
     'deelnemer'
     """
-    proxied = any(h.lower() in PROXY_HEADERS for h in headers)
+    fields = {k.lower(): v for k, v in headers.items()}
+    host = fields.get("host")
+    peer_is_local = bool(remote_ip) and any(
+        _same_address(remote_ip, a) for a in local_addresses
+    )
+    if peer_is_local and _address(remote_ip).is_loopback:
+        host_ok = is_loopback_host(host)
+    else:
+        host_ok = is_ip_literal(host_name(host))
     if (
-        remote_ip
-        and not proxied
-        and any(_same_address(remote_ip, a) for a in local_addresses)
+        peer_is_local
+        and host_ok
+        and not forwarded(fields)
+        and same_origin(fields.get("origin"), host)
     ):
         return User("beheerder", THIS_COMPUTER)
     return User("deelnemer", PARTICIPANT)
@@ -152,6 +246,10 @@ class AccessRules:
     members: Mapping[str, tuple[str, ...]]
     role_claim: str | None = None
     default_role: str | None = None
+    # Entra ID only, by the beheerder's explicit choice: match on the sign-in name
+    # (`preferred_username`) of accounts without e-mail, for one named tenant.
+    name_claim: str | None = None
+    tenant: str | None = None
 
 
 STAFF_ROLES = ("lezer", "medewerker", "beheerder")
@@ -165,7 +263,14 @@ def parse_rules(section: Mapping | None) -> tuple[AccessRules | None, list[str]]
             "lezer is (e-mailadressen of @domein)."
         ]
     problems: list[str] = []
-    known = {*STAFF_ROLES, "rolclaim", "standaardrol", "aanbieder"}
+    known = {
+        *STAFF_ROLES,
+        "rolclaim",
+        "standaardrol",
+        "aanbieder",
+        "naamclaim",
+        "tenant",
+    }
     for key in section:
         if key not in known:
             problems.append(
@@ -197,6 +302,14 @@ def parse_rules(section: Mapping | None) -> tuple[AccessRules | None, list[str]]
             "beheerder, of laat hem leeg."
         )
     claim = (section.get("rolclaim") or "").strip() or None
+    name_claim = (section.get("naamclaim") or "").strip() or None
+    tenant = (section.get("tenant") or "").strip() or None
+    if name_claim and not tenant:
+        problems.append(
+            f"[toegang] naamclaim '{name_claim}' mag alleen met een tenant: zet tenant op "
+            "de tenant-id van de gemeente (Entra ID), zodat een account van een andere "
+            "organisatie met dezelfde naam niet binnenkomt."
+        )
     if not problems and not claim and not any(members.values()) and default is None:
         problems.append(
             "[toegang] noemt niemand: zet ten minste één beheerder (e-mailadres), een "
@@ -204,7 +317,7 @@ def parse_rules(section: Mapping | None) -> tuple[AccessRules | None, list[str]]
         )
     if problems:
         return None, problems
-    return AccessRules(members, claim, default), []
+    return AccessRules(members, claim, default, name_claim, tenant), []
 
 
 def role_for(email: str | None, claims: Mapping, rules: AccessRules) -> str | None:
@@ -231,6 +344,54 @@ def role_for(email: str | None, claims: Mapping, rules: AccessRules) -> str | No
     return matched[-1] if matched else rules.default_role
 
 
+def signed_in_address(claims: Mapping, rules: AccessRules) -> str | None:
+    """The e-mail address to match a signed-in user on: `email` only when the provider does
+    not say it is unverified (anyone can type an address into a new account at some
+    providers); a sign-in name only where the beheerder chose its claim (`naamclaim`) and the
+    account belongs to the named tenant (`tid`).
+
+    >>> rules = AccessRules({})
+    >>> signed_in_address({"email": "a@x.nl", "email_verified": False}, rules) is None
+    True
+    >>> signed_in_address({"preferred_username": "a@x.nl"}, rules) is None
+    True
+    """
+    verified = claims.get("email_verified", True)
+    if isinstance(verified, str):
+        verified = verified.strip().lower() == "true"
+    if claims.get("email") and verified is True:
+        return str(claims["email"])
+    if rules.name_claim and rules.tenant and claims.get(rules.name_claim):
+        if str(claims.get("tid", "")).strip().lower() == rules.tenant.lower():
+            return str(claims[rules.name_claim])
+    return None
+
+
+# Cookie secrets printed as examples (README): anyone who read them can sign a login cookie.
+EXAMPLE_SECRETS = ("een-lange-willekeurige-tekst",)
+MIN_SECRET_LENGTH = 32
+
+
+def weak_secret(secret: str) -> str | None:
+    """Why a `cookie_secret` lets someone forge a login cookie, in Dutch; None when strong.
+    Streamlit signs the identity cookie with it: whoever knows or guesses it is whoever they
+    claim to be."""
+    fix = (
+        'Maak een nieuw geheim met `python -c "import secrets; '
+        'print(secrets.token_urlsafe(48))"` en zet dat in [auth] cookie_secret.'
+    )
+    if secret.strip() in EXAMPLE_SECRETS:
+        return f"[auth] cookie_secret is het voorbeeld uit de handleiding. {fix}"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return (
+            f"[auth] cookie_secret is te kort ({len(secret)} tekens; minstens "
+            f"{MIN_SECRET_LENGTH}). {fix}"
+        )
+    if len(set(secret)) < 10:
+        return f"[auth] cookie_secret is te eenvoudig (te weinig verschillende tekens). {fix}"
+    return None
+
+
 def check_auth_section(auth: Mapping | None) -> list[str]:
     """What `[auth]` (Streamlit's OpenID Connect settings) lacks, in Dutch; empty when usable.
 
@@ -247,6 +408,8 @@ def check_auth_section(auth: Mapping | None) -> list[str]:
         for key in ("redirect_uri", "cookie_secret")
         if not auth.get(key)
     ]
+    if auth.get("cookie_secret") and (weak := weak_secret(str(auth["cookie_secret"]))):
+        problems.append(weak)
     if auth.get("redirect_uri") and not str(auth["redirect_uri"]).endswith(
         "/oauth2callback"
     ):

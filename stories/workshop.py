@@ -278,7 +278,7 @@ class WorkshopStore:
             workshop.dataset, story, datetime.now().replace(microsecond=0), story_id
         )
         with saving(self.engine) as conn:
-            self._refuse_if_closed(conn, workshop.id)
+            self._refuse_if_closed(conn, workshop)
             conn.execute(sa.insert(stories), row)
             conn.execute(
                 sa.insert(entries), {"story_id": story_id, "workshop_id": workshop.id}
@@ -324,12 +324,14 @@ class WorkshopStore:
 
     # --- dot-voting ---------------------------------------------------------------------
 
-    def vote(self, workshop_id: str, participant: str, story_id: str) -> int:
-        """Put one of the participant's dots on a dream; returns the dots left."""
+    def vote(self, workshop: Workshop, participant: str, story_id: str) -> int:
+        """Put one of the participant's dots on a dream; returns the dots left. Only with
+        the code the participant joined with, while it is the werksessie's open code."""
+        workshop_id = workshop.id
         for attempt in range(20):
             try:
                 with self.engine.begin() as conn:
-                    self._refuse_if_closed(conn, workshop_id)
+                    self._refuse_if_closed(conn, workshop)
                     limit = self._dream_and_limit(conn, workshop_id, story_id)
                     used = set(
                         conn.execute(
@@ -359,9 +361,11 @@ class WorkshopStore:
                 time.sleep(0.01 * (attempt + 1))
         raise StoreError("Het is even erg druk. Probeer het nog eens.")
 
-    def unvote(self, workshop_id: str, participant: str, story_id: str) -> None:
-        """Take one of the participant's dots off a dream."""
+    def unvote(self, workshop: Workshop, participant: str, story_id: str) -> None:
+        """Take one of the participant's dots off a dream (with a code that still works)."""
+        workshop_id = workshop.id
         with saving(self.engine) as conn:
+            self._refuse_if_closed(conn, workshop)
             slot = conn.execute(
                 sa.select(sa.func.max(votes.c.slot)).where(
                     votes.c.workshop_id == workshop_id,
@@ -436,14 +440,24 @@ class WorkshopStore:
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _refuse_if_closed(self, conn, workshop_id: str) -> None:
-        """Entries and dots only while the werksessie is open (its code still works)."""
-        until = conn.execute(
-            sa.select(workshops.c.code_until).where(workshops.c.id == workshop_id)
-        ).scalar()
-        if until is None or datetime.now() >= until:
+    def _refuse_if_closed(self, conn, workshop: Workshop) -> None:
+        """Entries and dots only while the werksessie is open with the code the participant
+        came in with: after *Opnieuw openen* a phone still holding the old code is refused,
+        though the werksessie itself is open again."""
+        now = conn.execute(
+            sa.select(workshops.c.join_code, workshops.c.code_until).where(
+                workshops.c.id == workshop.id
+            )
+        ).first()
+        if (
+            now is None
+            or now.code_until is None
+            or datetime.now() >= now.code_until
+            or now.join_code != workshop.join_code
+        ):
             raise StoreError(
-                "Deze werksessie is afgelopen; wat je stuurde is niet bewaard."
+                "Deze werksessie is afgelopen of heeft een nieuwe code; wat je stuurde is "
+                "niet bewaard. Kijk op het grote scherm voor de code."
             )
 
     def _dream_and_limit(self, conn, workshop_id: str, story_id: str) -> int:

@@ -206,7 +206,7 @@ def test_join_codes_are_random_and_end_with_the_werksessie(engine):
     with pytest.raises(StoreError, match="afgelopen"):
         store.add_entry(first, entry)
     with pytest.raises(StoreError, match="afgelopen"):
-        store.vote(first.id, "p1", dream)
+        store.vote(first, "p1", dream)
     reopened = store.reopen(first.id)
     assert reopened.join_code != first.join_code and reopened.is_open()
     assert store.by_code(first.join_code) is None

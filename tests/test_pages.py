@@ -786,10 +786,38 @@ def test_doe_mee_dots_are_limited(app, signed_in_as):
     at.button(key=f"ws_plus_{dream}").click().run()
     assert "nog 0 van de 2 stippen" in texts(at)
     assert at.button(key=f"ws_plus_{dream}").disabled
-    participant = at.query_params["deelnemer"]
+    assert "deelnemer" not in at.query_params  # the id is the server's, not the URL's
+    participant = at.session_state["_participant_id"]
     assert store.dots_of(made.id, participant) == {dream: 2}
     at.button(key=f"ws_min_{dream}").click().run()
     assert store.dots_of(made.id, participant) == {dream: 1}
+    # A forged id in the address changes nothing: still one dot left to set, not two more.
+    at.query_params["deelnemer"] = "iemand-anders"
+    at.run()
+    assert "nog 1 van de 2 stippen" in texts(at)
+
+
+def test_doe_mee_a_phone_with_the_old_code_is_refused_after_reopening(
+    app, signed_in_as
+):
+    store, made = werksessie(votes_each=2)
+    from datetime import date
+
+    from stories.validation import StoryIn
+
+    dream = store.add_entry(
+        made, StoryIn("BU99990301", "droom", ["jeugd"], "Een speeltuin", "werksessie",
+                      "bewoner", date.today(), "Speeltuin", consent=True),
+    )  # fmt: skip
+    signed_in_as("deelnemer", "deelnemer")
+    at = join(app, made.join_code)
+    at.segmented_control(key="ws_doen").set_value("stemmen").run()
+    assert at.button(key=f"ws_plus_{dream}")
+    store.end(made.id)
+    store.reopen(made.id)
+    at.button(key=f"ws_plus_{dream}").click().run()  # the phone still shows the old list
+    assert "code klopt niet" in at.warning[0].value
+    assert store.dots_of(made.id, at.session_state["_participant_id"]) == {}
 
 
 def test_doe_mee_asks_for_the_code_and_refuses_a_wrong_or_ended_one(app, signed_in_as):
@@ -828,8 +856,8 @@ def test_werksessie_ranking_and_the_chosen_dream_becomes_an_initiative(app):
 
     garden, bench = dream("Moestuin"), dream("Bankjes")
     for who in ("a", "b"):
-        store.vote(made.id, who, bench)
-    store.vote(made.id, "c", garden)
+        store.vote(made, who, bench)
+    store.vote(made, "c", garden)
     at = app.run()
     at.query_params["sessie"] = made.id
     at.query_params["weergave"] = "kiezen"

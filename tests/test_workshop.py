@@ -105,22 +105,43 @@ def test_dots_are_limited_per_participant(store):
     workshop = store.create(GM, "Avond", votes_each=3)
     dream = store.add_entry(workshop, entry("Moestuin"))
     other = store.add_entry(workshop, entry("Speeltuin"))
-    assert store.vote(workshop.id, "p1", dream) == 2
-    assert store.vote(workshop.id, "p1", dream) == 1  # two dots on one dream is allowed
-    assert store.vote(workshop.id, "p1", other) == 0
+    assert store.vote(workshop, "p1", dream) == 2
+    assert store.vote(workshop, "p1", dream) == 1  # two dots on one dream is allowed
+    assert store.vote(workshop, "p1", other) == 0
     with pytest.raises(StoreError, match="al je 3 stippen"):
-        store.vote(workshop.id, "p1", other)
+        store.vote(workshop, "p1", other)
     assert (
-        store.vote(workshop.id, "p2", other) == 2
+        store.vote(workshop, "p2", other) == 2
     )  # another participant has their own
-    store.unvote(workshop.id, "p1", dream)
+    store.unvote(workshop, "p1", dream)
     assert store.dots_of(workshop.id, "p1") == {dream: 1, other: 1}
-    assert store.vote(workshop.id, "p1", other) == 0  # the freed dot can be used again
+    assert store.vote(workshop, "p1", other) == 0  # the freed dot can be used again
     with pytest.raises(StoreError, match="geen stip"):
-        store.unvote(workshop.id, "p2", dream)
+        store.unvote(workshop, "p2", dream)
     counts = store.entries(workshop.id).set_index("id")["votes"]
     assert counts[dream] == 1 and counts[other] == 3
     assert store.voters(workshop.id) == 2
+
+
+def test_a_reopened_werksessie_refuses_the_old_code(store):
+    """A phone that joined before *Opnieuw openen* holds the old code: dead at once."""
+    before = store.create(GM, "Avond")
+    dream = store.add_entry(before, entry())
+    store.vote(before, "p1", dream)
+    store.end(before.id)
+    after = store.reopen(before.id)
+    assert after.join_code != before.join_code
+    assert store.by_code(before.join_code) is None
+    for action in (
+        lambda: store.vote(before, "p1", dream),
+        lambda: store.unvote(before, "p1", dream),
+        lambda: store.add_entry(before, entry("Nog een")),
+    ):
+        with pytest.raises(StoreError, match="nieuwe code"):
+            action()
+    assert store.dots_of(before.id, "p1") == {dream: 1}
+    assert len(store.entries(before.id)) == 1
+    assert store.vote(after, "p1", dream) == 1  # the new code works
 
 
 def test_only_dreams_of_this_workshop_take_dots(store):
@@ -129,16 +150,16 @@ def test_only_dreams_of_this_workshop_take_dots(store):
     strength = store.add_entry(workshop, entry("Mooi park", kind="kracht"))
     foreign = store.add_entry(elsewhere, entry("Andere droom"))
     with pytest.raises(StoreError, match="Alleen op dromen"):
-        store.vote(workshop.id, "p1", strength)
+        store.vote(workshop, "p1", strength)
     with pytest.raises(StoreError, match="hoort niet"):
-        store.vote(workshop.id, "p1", foreign)
+        store.vote(workshop, "p1", foreign)
     assert store.dots_of(workshop.id, "p1") == {}
 
 
 def test_deleting_a_story_removes_its_entry_and_dots(store, engine):
     workshop = store.create(GM, "Avond")
     dream = store.add_entry(workshop, entry())
-    store.vote(workshop.id, "p1", dream)
+    store.vote(workshop, "p1", dream)
     StoryStore(engine, TESTER).delete(dream)
     assert store.entries(workshop.id).empty
     assert store.dots_of(workshop.id, "p1") == {}
@@ -180,7 +201,7 @@ def test_concurrent_taps_never_exceed_the_dots(database_url):
 
     def tap(n: int) -> None:
         try:
-            WorkshopStore(engines[n], TESTER).vote(workshop.id, "p1", dream)
+            WorkshopStore(engines[n], TESTER).vote(workshop, "p1", dream)
             outcomes.append("stip")
         except StoreError as exc:
             outcomes.append(str(exc))
@@ -205,7 +226,7 @@ def test_thirty_participants_at_once_lose_nothing(database_url):
         try:
             mine = WorkshopStore(engines[n], TESTER)
             dream = mine.add_entry(workshop, entry(f"Droom van deelnemer {n}"))
-            mine.vote(workshop.id, f"p{n}", dream)
+            mine.vote(workshop, f"p{n}", dream)
         except Exception as exc:  # noqa: BLE001 (reported below)
             problems.append(exc)
 

@@ -15,6 +15,7 @@ from streamlit.runtime.context import _get_client_context
 
 from stories.access import (
     MODES,
+    PARTICIPANT_COOKIE,
     ROLE_LABELS,
     User,
     check_auth_section,
@@ -24,8 +25,11 @@ from stories.access import (
     parse_addresses,
     parse_rules,
     role_for,
+    signed_in_address,
 )
 from stories.audit import Actor
+from stories.workshop import new_participant
+from ui.gate import is_participant_id
 
 
 def _secrets() -> Mapping:
@@ -33,6 +37,12 @@ def _secrets() -> Mapping:
         return st.secrets.to_dict()
     except FileNotFoundError:  # no secrets file: settings come from the environment
         return {}
+
+
+def secrets_section(name: str) -> dict:
+    """A section of `.streamlit/secrets.toml` ([auth], [toegang]); empty when absent."""
+    value = _secrets().get(name)
+    return value if isinstance(value, dict) else {}
 
 
 def setting(name: str) -> str | None:
@@ -82,10 +92,8 @@ def _signed_in_user() -> User:
     if not st.user.is_logged_in:
         return User(None, "")
     claims = st.user.to_dict()
-    # Entra ID sends 'email' only when the account has one; its sign-in name is then the
-    # address people use.
-    email = claims.get("email") or claims.get("preferred_username")
-    who = str(email or claims.get("sub") or "")
+    email = signed_in_address(claims, rules)
+    who = str(email or claims.get("email") or claims.get("sub") or "")
     return User(role_for(email, claims, rules), who, signed_in=True)
 
 
@@ -191,3 +199,13 @@ def log_export(user: User, dataset: str, count: int, what: str = "verhalen") -> 
     from ui.state import audit_log
 
     audit_log().write(actor(user), "exported", dataset, count, what)
+
+
+def participant_id() -> str:
+    """This phone's participant id: the random one the server put in its cookie when the
+    first page was sent (ui/gate.py), never one from the address. A browser that refuses
+    cookies gets one for this session."""
+    value = st.context.cookies.get(PARTICIPANT_COOKIE)
+    if is_participant_id(value):
+        return value
+    return st.session_state.setdefault("_participant_id", new_participant())
