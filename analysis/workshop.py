@@ -7,6 +7,7 @@ Pure functions over the dataset's signals, the stories and the initiatives; no S
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -35,7 +36,15 @@ class Summary:
 def hidden_buurten(stories: pd.DataFrame, buurtcodes, min_stories: int) -> set[str]:
     """Buurten with fewer than `min_stories` stories: so few that a story could point at a
     person. The privacy-safe view leaves them out."""
-    counts = stories["buurtcode"].value_counts()
+    return hidden_by_counts(
+        stories["buurtcode"].value_counts(), buurtcodes, min_stories
+    )
+
+
+def hidden_by_counts(
+    counts: Mapping[str, int], buurtcodes, min_stories: int
+) -> set[str]:
+    """`hidden_buurten` from the number of stories per buurt (what the phone page has)."""
     return {c for c in buurtcodes if counts.get(c, 0) < min_stories}
 
 

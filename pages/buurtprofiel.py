@@ -9,7 +9,7 @@ import streamlit as st
 from analysis.expected import focus_question, outcomes
 from analysis.profile import assemble_profile
 from analysis.reference import NEDERLAND_HINT, NOT_LOADED
-from stories.agreements import Agreement, AgreementStore, check_agreement
+from stories.agreements import Agreement, check_agreement
 from stories.errors import StoreError
 from stories.privacy import find_identifiers
 from stories.store import StoryFilter
@@ -17,6 +17,7 @@ from ui.access import log_export, log_view
 from ui.comparisons import expected_caption, peers_view
 from ui.profile_doc import locator_svg, render_html, render_pdf
 from ui.state import (
+    agreement_store,
     cached_expected,
     cached_initiatives,
     cached_signals,
@@ -26,7 +27,6 @@ from ui.state import (
     fictional_banner,
     keep_in_address,
     require_entry,
-    story_store,
     synced_choice,
 )
 from ui.text import KIND_MARKS, plain
@@ -52,7 +52,7 @@ code = st.selectbox(
 )  # fmt: skip
 keep_in_address(buurt=code)
 
-agreements = AgreementStore(story_store().engine)
+agreements = agreement_store()
 agreed = agreements.get(data.info.gemeentecode, code)
 profile = assemble_profile(
     data, code, cat, cached_stories(data), cached_initiatives(data), find_identifiers,
@@ -253,11 +253,15 @@ def log_document() -> None:
         )
 
 
-page_html = render_html(profile, data.map_geometry, cat.themes)
+def page_html() -> str:
+    return render_html(profile, data.map_geometry, cat.themes)
+
+
 slug = f"buurtprofiel_{code}_{profile.year}"
 cols = st.columns(2)
 cols[1].download_button(
-    "HTML-bestand", page_html.encode("utf-8"), file_name=f"{slug}.html", mime="text/html",
+    "HTML-bestand", lambda: page_html().encode("utf-8"), file_name=f"{slug}.html",
+    mime="text/html",
     key="profiel_html", icon=":material/code:", on_click=log_document,
 )  # fmt: skip
 if cols[0].button(
@@ -265,13 +269,14 @@ if cols[0].button(
 ):
     try:
         with st.spinner("PDF maken…"):
-            st.session_state["profiel_pdf_bestand"] = (code, render_pdf(page_html))
+            st.session_state["profiel_pdf_bestand"] = (code, render_pdf(page_html()))
     except RuntimeError as exc:
         st.error(str(exc))
 made = st.session_state.get("profiel_pdf_bestand")
 if made and made[0] == code:
     cols[0].download_button(
-        "PDF downloaden", made[1], file_name=f"{slug}.pdf", mime="application/pdf",
+        "PDF downloaden", lambda: made[1], file_name=f"{slug}.pdf",
+        mime="application/pdf",
         key="profiel_pdf", type="primary", icon=":material/download:",
         on_click=log_document,
     )  # fmt: skip

@@ -11,6 +11,7 @@ from analysis.errors import AnalysisError
 from analysis.importer import import_cbs
 from analysis.online import KWB_TABLES, fetch_gemeente, online_available
 from stories.errors import StoreError
+from stories.exchange import spreadsheet
 from stories.retention import MONTHS_RANGE
 from ui.access import actor
 from ui.own import own_indicators
@@ -264,7 +265,7 @@ with audit_tab:
     st.dataframe(lines, hide_index=True, width="stretch")
     st.download_button(
         "Logboek downloaden (CSV)",
-        lines.to_csv(index=False, sep=";").encode("utf-8-sig"),
+        lambda: spreadsheet(lines),
         file_name=f"logboek_{gemeentecode}.csv",
         mime="text/csv",
         key="data_logboek_csv",

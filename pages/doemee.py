@@ -11,15 +11,22 @@ from datetime import date
 
 import streamlit as st
 
+from analysis.workshop import hidden_by_counts
 from stories.errors import StoreError
 from stories.model import KINDS, VOICES
 from stories.validation import validate_story
 from stories.workshop import Workshop
 from ui.access import participant_id
 from ui.records import identifier_warning
-from ui.state import buurt_names, require_entry, themes, workshop_store
+from ui.state import (
+    buurt_names,
+    require_entry,
+    story_store,
+    themes,
+    workshop_store,
+)
 from ui.text import plain
-from ui.workshop import PARTICIPANT_CSS
+from ui.workshop import LITTLE_TOLD, PARTICIPANT_CSS
 
 DOTS_EVERY = "5s"  # how soon a phone sees new dreams to vote on
 
@@ -129,12 +136,14 @@ def dots_panel(workshop: Workshop, participant: str) -> None:
     if dreams.empty:
         st.info("Er zijn nog geen dromen. Vertel de eerste!")
         return
+    hidden = hidden_on_projector(workshop)
     for dream in dreams.to_dict("records"):
         with st.container(border=True, key=f"ws_droom_{dream['id']}"):
             own = mine.get(dream["id"], 0)
+            where = dream["buurtcode"]
             st.markdown(
                 f"**{plain(dream['title'] or dream['text'][:80])}**  \n"
-                f"{plain(names.get(dream['buurtcode'], ''))} · "
+                f"{plain(LITTLE_TOLD if where in hidden else names.get(where, ''))} · "
                 f"{plain(', '.join(theme_labels.get(t, t) for t in dream['themes']))}"
                 + (f"  \nJouw stippen: {'●' * own}" if own else "")
             )
@@ -150,6 +159,15 @@ def dots_panel(workshop: Workshop, participant: str) -> None:
                     width="stretch", on_click=cast,
                     args=(store.unvote, workshop, participant, dream["id"]),
                 )  # fmt: skip
+
+
+def hidden_on_projector(workshop: Workshop) -> set[str]:
+    """The buurten the privacy-safe projector does not name (too few stories): the phones
+    do not name them either."""
+    if not workshop.privacy_safe:
+        return set()
+    counts = story_store().per_buurt(workshop.dataset)
+    return hidden_by_counts(counts, codes, workshop.min_stories)
 
 
 def cast(action, workshop: Workshop, participant: str, story_id: str) -> None:

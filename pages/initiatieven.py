@@ -13,6 +13,7 @@ from analysis.coverage import (
     supply_label,
 )
 from analysis.signals import SignalRule
+from stories.exchange import spreadsheet
 from stories.model import TARGET_GROUPS
 from ui.charts import ROLE_COLOURS, coverage_heatmap
 from ui.comparisons import unexpected_lines
@@ -172,7 +173,7 @@ if view == "rolwijzer":
     )
     st.download_button(
         "Download de rolwijzer (CSV)",
-        out.to_csv(index=False, sep=";").encode("utf-8-sig"),
+        lambda: spreadsheet(out),
         file_name=f"rolwijzer_{data.info.gemeentecode}.csv",
         mime="text/csv",
         key="initiatieven_rolwijzer_csv",

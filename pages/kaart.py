@@ -49,9 +49,9 @@ from ui.state import (
 )
 
 user = require_entry()
-reader = user.can(
-    "read_stories"
-)  # story dots carry quotes and points: medewerkers only
+# Story dots carry quotes and points, initiative diamonds descriptions and exact points
+# (the register): medewerkers only.
+reader = user.can("read_stories")
 cat = catalogue()
 data = current_dataset()
 codes = data.buurten["buurtcode"].tolist()
@@ -84,11 +84,13 @@ def map_view() -> None:
     # At wijk level also the figures a gemeente has per wijk only.
     indicator_ids, default_indicator = available_indicators(data, level)
     synced_choice("indicator", indicator_ids, default_indicator, "kaart_indicator")
-    show_initiatives = st.session_state.get("kaart_initiatieven", False)
+    show_initiatives = reader and st.session_state.get("kaart_initiatieven", False)
     # Initiatives come from the database on every run; a restyle without them skips that.
     wanted = show_initiatives or st.session_state.get("kaart_initiatief")
     initiatives = (
-        cached_initiatives(data) if wanted or "initiatief" in st.query_params else None
+        cached_initiatives(data)
+        if reader and (wanted or "initiatief" in st.query_params)
+        else None
     )
     init_names = (
         {} if initiatives is None else dict(zip(initiatives["id"], initiatives["name"]))
@@ -291,10 +293,11 @@ def map_view() -> None:
                 help="Zet elk verhaal op een willekeurige plek binnen zijn buurt in plaats "
                 "van waar het verteld is. Voor het tonen aan een gemengd publiek.",
             )  # fmt: skip
-        st.toggle(
-            "Initiatieven op de kaart", key="kaart_initiatieven",
-            help="Initiatieven van bewoners als ruitjes, in de kleur van hun thema.",
-        )  # fmt: skip
+        if reader:
+            st.toggle(
+                "Initiatieven op de kaart", key="kaart_initiatieven",
+                help="Initiatieven van bewoners als ruitjes, in de kleur van hun thema.",
+            )  # fmt: skip
         st.toggle(
             "Straatkaart", key="kaart_achtergrond",
             help="Een straatkaart onder de buurten. Heeft internet nodig; zonder internet "

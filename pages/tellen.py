@@ -10,6 +10,7 @@ from analysis.reference import NEDERLAND_HINT, nederland_loaded
 from analysis.signals import SignalRule
 from analysis.trend import breaks, buurt_trend
 from analysis.wijken import LEVELS
+from stories.exchange import spreadsheet
 from ui.charts import distribution_chart, ranking_chart, scatter_chart, trend_chart
 from ui.comparisons import expected_view, funnel_view, peers_view, wijk_view
 from ui.state import (
@@ -80,7 +81,7 @@ if chosen:
     )
     st.download_button(
         "Download deze tabel (CSV)",
-        table.to_csv(index=False, sep=";").encode("utf-8-sig"),
+        lambda: spreadsheet(table),
         file_name=f"tellen_{data.info.id}_{year}_{'_'.join(chosen)}.csv",
         mime="text/csv",
         key="tellen_download",

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from stories.access import whole_months
 from stories.errors import StoreError
 from stories.exchange import STORIES, export_stories
 from stories.model import KINDS, SOURCES, VOICES
@@ -100,13 +101,21 @@ with browse_tab:
         )  # fmt: skip
         row3 = st.columns([1, 2])
         period = row3[0].date_input(
-            "Periode", value=(), format="DD-MM-YYYY", key="vertellen_periode"
-        )
+            "Periode", value=(), format="DD-MM-YYYY", key="vertellen_periode",
+            help=None if reader else "Je ziet verhalen per hele maand: de periode gaat "
+            "van de eerste tot de laatste dag van de maanden die je kiest.",
+        )  # fmt: skip
         text = row3[1].text_input(
             "Zoek in de tekst of op nummer", key="vertellen_zoek", disabled=not reader,
             help="Een woord uit het verhaal, of het nummer van een verhaal (bijvoorbeeld "
             "als een bewoner vraagt om zijn verhaal te verwijderen).",
         )  # fmt: skip
+    since = period[0] if len(period) >= 1 else None
+    until = period[1] if len(period) == 2 else None
+    if (
+        not reader
+    ):  # a lezer sees dates to the month (counts_only): filters on months too
+        since, until = whole_months(since, until)
     where = StoryFilter(
         buurtcodes=buurt_pick or (in_wijk if wijk_pick else []),
         kinds=kinds,
@@ -114,8 +123,8 @@ with browse_tab:
         sources=sources,
         # A disabled widget is no check: a lezer's search could probe the text by counts.
         voices=voices if reader else [],
-        since=period[0] if len(period) >= 1 else None,
-        until=period[1] if len(period) == 2 else None,
+        since=since,
+        until=until,
         text=text if reader else "",
     )
     found = cached_stories(data, where)
@@ -307,7 +316,7 @@ with exchange_tab:
     st.divider()
     st.markdown("**Uitvoeren**: de verhalen die nu onder *Verhalen* gefilterd zijn.")
     export_buttons(
-        export_stories(found), export_stories(found, "xlsx"),
+        lambda fmt: export_stories(found, fmt),
         f"verhalen_{data.info.gemeentecode}", "vertellen",
         on_download=lambda: log_export(user, data.info.gemeentecode, len(found)),
     )  # fmt: skip

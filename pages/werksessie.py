@@ -49,6 +49,7 @@ from ui.state import (
     workshop_store,
 )
 from ui.workshop import (
+    LITTLE_TOLD,
     PROJECTOR_CSS,
     esc,
     feed_html,
@@ -73,7 +74,7 @@ names = dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
 
 
 def buurt_label(code: str, hidden: set[str]) -> str:
-    return "een buurt met weinig verhalen" if code in hidden else names.get(code, code)
+    return LITTLE_TOLD if code in hidden else names.get(code, code)
 
 
 # --- the projector -------------------------------------------------------------------------

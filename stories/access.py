@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -451,3 +452,20 @@ def counts_only(stories: pd.DataFrame) -> pd.DataFrame:
     if "date" in out and len(out):
         out["date"] = out["date"].map(lambda d: d.replace(day=1) if pd.notna(d) else d)
     return out
+
+
+def whole_months(
+    since: date | None, until: date | None
+) -> tuple[date | None, date | None]:
+    """A lezer's date filter, widened to whole months: counts_only shows dates to the month,
+    so a filter of one day must not tell the day either.
+
+    >>> whole_months(date(2025, 3, 17), date(2025, 3, 17))
+    (datetime.date(2025, 3, 1), datetime.date(2025, 3, 31))
+    """
+    start = since.replace(day=1) if since else None
+    end = None
+    if until:
+        next_month = (until.replace(day=28) + timedelta(days=4)).replace(day=1)
+        end = next_month - timedelta(days=1)
+    return start, end

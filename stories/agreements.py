@@ -9,8 +9,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from stories.audit import Actor, record
 from stories.errors import StoreError
 from stories.privacy import describe, find_identifiers
+from stories.store import writer
 
 MAX_TEXT = 2000
 agreements = sa.table(
@@ -57,8 +59,12 @@ def check_agreement(agreement: Agreement, themes: dict[str, str]) -> list[str]:
 
 
 class AgreementStore:
-    def __init__(self, engine: Engine):
+    """The focusgesprek's agreements per buurt. Like every store it writes only with an
+    actor who may edit records, and each save leaves its line in the audit log."""
+
+    def __init__(self, engine: Engine, actor: Actor | None = None):
         self.engine = engine
+        self.actor = actor
 
     def get(self, dataset: str, buurtcode: str) -> Agreement:
         query = sa.select(agreements).where(
@@ -72,7 +78,9 @@ class AgreementStore:
         return Agreement(themes, row["ambition"], row["activities"], row["updated"])
 
     def save(self, dataset: str, buurtcode: str, agreement: Agreement) -> None:
-        """Replace the buurt's record in one transaction (the old one stays on failure)."""
+        """Replace the buurt's record and log it, in one transaction (the old one stays on
+        failure)."""
+        actor = writer(self.actor, "edit_records")
         where = (agreements.c.dataset == dataset) & (
             agreements.c.buurtcode == buurtcode
         )
@@ -89,6 +97,7 @@ class AgreementStore:
                         updated=datetime.now().replace(microsecond=0),
                     )  # fmt: skip
                 )
+                record(conn, actor, "changed", dataset, 1, f"afspraken {buurtcode}")
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(
                 f"Opslaan is mislukt; de vorige afspraken zijn bewaard. ({exc.__class__.__name__})"

@@ -195,8 +195,9 @@ def neutralise(value: object) -> object:
     return value
 
 
-def _spreadsheet(out: pd.DataFrame, fmt: str) -> bytes:
-    """CSV (UTF-8 with BOM, for Excel; ';'-separated) or XLSX, formulas neutralised."""
+def spreadsheet(out: pd.DataFrame, fmt: str = "csv") -> bytes:
+    """CSV (UTF-8 with BOM, for Excel; ';'-separated) or XLSX, formulas neutralised: every
+    download of a table goes through here."""
     out = out.map(neutralise)
     if fmt == "xlsx":
         buffer = io.BytesIO()
@@ -225,7 +226,7 @@ def export_stories(stories: pd.DataFrame, fmt: str = "csv") -> bytes:
             "date": "datum",
         }  # fmt: skip
     )
-    return _spreadsheet(out, fmt)
+    return spreadsheet(out, fmt)
 
 
 def export_initiatives(initiatives: pd.DataFrame, fmt: str = "csv") -> bytes:
@@ -240,4 +241,4 @@ def export_initiatives(initiatives: pd.DataFrame, fmt: str = "csv") -> bytes:
     for col in LIST_COLUMNS:
         out[col] = out[col].map(";".join)
     out["ladder"] = out["ladder"].map(lambda rungs: ";".join(map(str, rungs or [])))
-    return _spreadsheet(out.rename(columns=dutch), fmt)
+    return spreadsheet(out.rename(columns=dutch), fmt)

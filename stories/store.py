@@ -173,6 +173,16 @@ class RecordStore:
 class StoryStore(RecordStore):
     """All stories of all datasets, in one database."""
 
+    def per_buurt(self, dataset: str) -> dict[str, int]:
+        """How many stories each buurt has (only counts: for the phone's privacy-safe list)."""
+        query = (
+            sa.select(self.table.c.buurtcode, sa.func.count())
+            .where(self.table.c.dataset == dataset)
+            .group_by(self.table.c.buurtcode)
+        )
+        with self.engine.connect() as conn:
+            return {code: int(n) for code, n in conn.execute(query)}
+
     table = stories
 
     def to_row(

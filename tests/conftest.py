@@ -141,3 +141,20 @@ def database_url(request, tmp_path):
         return
     with fresh_postgres() as url:
         yield url
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, object]:
+    """The downloads an AppTest run offered, by file name: the app makes a file only when its
+    button is clicked (a callable), so a test clicks by calling it (`downloads[name]()`)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    offered: dict[str, object] = {}
+    register = MediaFileManager.add_deferred
+
+    def recording(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        offered[file_name] = data_callable
+        return register(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return offered

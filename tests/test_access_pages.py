@@ -2,11 +2,12 @@
 but the phone form; a lezer sees figures and counts but no story text anywhere (pages, map
 popups, downloads); deleting and the Data page are for beheerders."""
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.profile_doc
-from stories.demo import demo_stories
+from stories.demo import demo_initiatives, demo_stories
 
 APP = "../app.py"
 STAFF_PAGES = [
@@ -95,7 +96,7 @@ def dump_sidebar(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize("page", sorted(OPENS["lezer"]))
-def test_a_lezer_sees_no_quote_anywhere(page, signed_in_as, monkeypatch):
+def test_a_lezer_sees_no_quote_anywhere(page, signed_in_as, monkeypatch, downloads):
     documents = []
     original = ui.profile_doc.render_html
     monkeypatch.setattr(
@@ -111,6 +112,10 @@ def test_a_lezer_sees_no_quote_anywhere(page, signed_in_as, monkeypatch):
     assert not [d for d in at.get("download_button") if "verhalen" in str(d.proto)]
     assert not at.get("file_uploader")
     assert not [b for b in at.button if b.key and b.key.startswith("delete_")]
+    for make in downloads.values():  # every download a lezer is offered, clicked
+        made = make()
+        if isinstance(made, bytes) and not made.startswith(b"PK"):  # xlsx is zipped
+            assert not quotes_in(made.decode("utf-8-sig"))
     for html in documents:  # the buurtprofiel's HTML/PDF download
         assert not quotes_in(html)
     if page == "buurtprofiel":
@@ -226,3 +231,47 @@ def test_a_lezer_cannot_probe_story_text_by_searching(signed_in_as):
     counted = " ".join(m.value for m in at.markdown)
     assert f"**{len(demo_stories())}** van {len(demo_stories())} verhalen" in counted
     assert at.text_input(key="vertellen_zoek").disabled
+
+
+# Initiative descriptions long enough that finding one means the register got through.
+DESCRIPTIONS = [d[:40] for d in demo_initiatives()["description"] if len(d) >= 40]
+
+
+@pytest.mark.parametrize("role, shown", [("lezer", False), ("medewerker", True)])
+def test_initiatives_on_the_map_follow_the_register_permission(
+    role, shown, signed_in_as
+):
+    """The diamonds carry descriptions and exact points: the register, for medewerkers.
+    A lezer gets neither the layer nor the outline, even with a crafted state or link."""
+    signed_in_as(role)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["kaart_initiatieven"] = True
+    at.query_params["initiatief"] = "demo-i01"
+    at.run()
+    at.switch_page("pages/kaart.py").run()
+    assert not at.exception
+    found = [d for d in DESCRIPTIONS if d in dump(at)]
+    assert bool(found) is shown
+    assert (
+        bool(
+            at.get("toggle") and [t for t in at.toggle if t.key == "kaart_initiatieven"]
+        )
+        is shown
+    )
+
+
+def test_a_lezer_filters_stories_on_whole_months(signed_in_as):
+    """Dates are cut to the month for a lezer; a one-day Periode must not tell the day."""
+    stories = demo_stories()
+    stories["date"] = pd.to_datetime(stories["date"]).dt.date
+    day = stories["date"].iloc[0]
+    month = stories["date"].map(lambda d: (d.year, d.month) == (day.year, day.month))
+    at = open_page("lezer", "vertellen", signed_in_as)
+    at.date_input(key="vertellen_periode").set_value((day, day)).run()
+    assert not at.exception
+    count = next(m.value for m in at.markdown if " verhalen." in m.value)
+    assert count.startswith(f"**{int(month.sum())}** van ")
+    at = open_page("medewerker", "vertellen", signed_in_as)
+    at.date_input(key="vertellen_periode").set_value((day, day)).run()
+    count = next(m.value for m in at.markdown if " verhalen." in m.value)
+    assert count.startswith(f"**{int((stories['date'] == day).sum())}** van ")

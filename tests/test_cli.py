@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CBS_DIR
+from tests.conftest import CBS_DIR, TESTER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -188,7 +188,7 @@ def test_profile_pdf_html_json(tmp_path):
     from stories.db import make_engine
 
     engine = make_engine()  # the same data directory as the command below
-    AgreementStore(engine).save(
+    AgreementStore(engine, TESTER).save(
         "GM9999", "BU99990201", Agreement(["jeugd"], "Speelplek erbij")
     )
     engine.dispose()

@@ -815,7 +815,9 @@ def test_doe_mee_a_phone_with_the_old_code_is_refused_after_reopening(
     assert at.button(key=f"ws_plus_{dream}")
     store.end(made.id)
     store.reopen(made.id)
-    at.button(key=f"ws_plus_{dream}").click().run()  # the phone still shows the old list
+    at.button(
+        key=f"ws_plus_{dream}"
+    ).click().run()  # the phone still shows the old list
     assert "code klopt niet" in at.warning[0].value
     assert store.dots_of(made.id, at.session_state["_participant_id"]) == {}
 
@@ -951,3 +953,71 @@ def test_an_address_that_was_no_page_is_named_once_in_dutch(app):
     assert "niet_gevonden" not in at.query_params
     at.run()
     assert not at.warning
+
+
+@pytest.mark.parametrize(
+    "page, query",
+    [
+        ("tellen", {"buurt": "BU99990201"}),
+        ("vertellen", {}),
+        ("initiatieven", {"weergave": "register"}),
+        ("initiatieven", {"weergave": "rolwijzer"}),
+        ("buurtprofiel", {"buurt": "BU99990301"}),
+        ("data", {}),
+    ],
+)
+def test_downloads_are_made_only_when_clicked(app, downloads, page, query):
+    """No file waits on the server for a download nobody asked for: every button carries a
+    maker (a deferred file), not the file. A file made on every view stayed fetchable by
+    its /media address after the browser closed (tests/e2e/test_aanvallen.py)."""
+    for key, value in query.items():
+        app.query_params[key] = value
+    at = app.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    buttons = at.get("download_button")
+    assert buttons
+    for button in buttons:
+        assert button.proto.deferred_file_id and not button.proto.url, (
+            button.proto.label
+        )
+    assert downloads
+
+
+def test_logboek_download_neutralises_formulas(app, downloads):
+    """A name that a spreadsheet would run (`=HYPERLINK(…)`) leaves as text."""
+    from stories.audit import Actor
+    from ui.state import audit_log
+
+    at = app.run()
+    audit_log().write(
+        Actor("beheerder", '=HYPERLINK("http://x","klik")'), "viewed", "GM9999"
+    )
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    made = downloads["logboek_GM9999.csv"]().decode("utf-8-sig")
+    assert "'=HYPERLINK(" in made
+    assert ";=HYPERLINK(" not in made
+
+
+@pytest.mark.parametrize("safe", [True, False])
+def test_doe_mee_names_no_buurt_the_projector_hides(app, signed_in_as, demo, safe):
+    """Veilig tonen leaves out buurten with fewer stories than the minimum; the phones' dream
+    list must not name them either."""
+    from datetime import date
+
+    from stories.validation import StoryIn
+
+    store, made = werksessie(min_stories=50, privacy_safe=safe)
+    store.add_entry(
+        made, StoryIn("BU99990301", "droom", ["jeugd"], "Een speeltuin", "werksessie",
+                      "bewoner", date.today(), "Speeltuin", consent=True),
+    )  # fmt: skip
+    name = demo.buurten.set_index("buurtcode").at["BU99990301", "buurtnaam"]
+    signed_in_as("deelnemer", "deelnemer")
+    at = join(app, made.join_code)
+    at.segmented_control(key="ws_doen").set_value("stemmen").run()
+    shown = [m.value for m in at.markdown if "Speeltuin" in m.value]
+    assert shown
+    assert (name in shown[0]) is not safe
+    assert ("een buurt met weinig verhalen" in shown[0]) is safe

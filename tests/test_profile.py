@@ -16,7 +16,7 @@ from stories.db import make_engine
 from stories.demo import demo_initiatives, demo_stories
 from stories.errors import StoreError
 from stories.privacy import find_identifiers
-from tests.conftest import CBS_DIR
+from tests.conftest import CBS_DIR, TESTER
 from ui.profile_doc import render_html, render_pdf
 
 OUDE_HAVEN = "BU99990201"
@@ -221,7 +221,7 @@ def test_profile_on_real_eindhoven(catalogue, tmp_path):
 
 def test_agreements_are_kept_per_buurt(database_url):
     engine = make_engine(database_url)
-    store = AgreementStore(engine)
+    store = AgreementStore(engine, TESTER)
     assert store.get("GM9999", OUDE_HAVEN).empty
     store.save(
         "GM9999",
@@ -243,6 +243,26 @@ def test_agreements_are_kept_per_buurt(database_url):
     engine.dispose()
 
 
+def test_agreements_are_written_only_with_a_role_that_may_and_are_logged(database_url):
+    from stories.audit import Actor, AuditLog
+
+    engine = make_engine(database_url)
+    plan = Agreement(["jeugd"], "Meer plekken voor jongeren")
+    with pytest.raises(ValueError, match="actor"):
+        AgreementStore(engine).save("GM9999", OUDE_HAVEN, plan)
+    with pytest.raises(StoreError, match="niet doen met jouw rol"):
+        AgreementStore(engine, Actor("lezer", "lex@partner.nl")).save(
+            "GM9999", OUDE_HAVEN, plan
+        )
+    assert AgreementStore(engine).get("GM9999", OUDE_HAVEN).empty
+    AgreementStore(engine, TESTER).save("GM9999", OUDE_HAVEN, plan)
+    lines = AuditLog(engine).entries("GM9999")
+    assert lines.iloc[0]["wat"] == "gewijzigd"
+    assert lines.iloc[0]["toelichting"] == f"afspraken {OUDE_HAVEN}"
+    assert lines.iloc[0]["wie"] == TESTER.who
+    engine.dispose()
+
+
 def test_agreement_checks(catalogue):
     assert check_agreement(Agreement(["jeugd"], "Samen"), catalogue.themes) == []
     problems = check_agreement(
@@ -256,7 +276,7 @@ def test_a_failed_save_keeps_the_previous_agreement(database_url):
     engine = make_engine(database_url)
     if engine.dialect.name == "sqlite":
         pytest.skip("SQLite does not enforce column lengths; PostgreSQL does")
-    store = AgreementStore(engine)
+    store = AgreementStore(engine, TESTER)
     store.save("GM9999", OUDE_HAVEN, Agreement(["jeugd"], "Eerst"))
     with pytest.raises(StoreError, match="de vorige afspraken zijn bewaard"):
         store.save("GM9999", OUDE_HAVEN, Agreement(["x" * 300], "Te veel"))  # too long

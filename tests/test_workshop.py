@@ -110,9 +110,7 @@ def test_dots_are_limited_per_participant(store):
     assert store.vote(workshop, "p1", other) == 0
     with pytest.raises(StoreError, match="al je 3 stippen"):
         store.vote(workshop, "p1", other)
-    assert (
-        store.vote(workshop, "p2", other) == 2
-    )  # another participant has their own
+    assert store.vote(workshop, "p2", other) == 2  # another participant has their own
     store.unvote(workshop, "p1", dream)
     assert store.dots_of(workshop.id, "p1") == {dream: 1, other: 1}
     assert store.vote(workshop, "p1", other) == 0  # the freed dot can be used again

@@ -135,7 +135,7 @@ def register_view(
         st.divider()
         st.markdown("**Uitvoeren**: de initiatieven die nu in het register staan.")
         export_buttons(
-            export_initiatives(shown), export_initiatives(shown, "xlsx"),
+            lambda fmt: export_initiatives(shown, fmt),
             f"initiatieven_{data.info.gemeentecode}", "initiatieven",
             on_download=lambda: log_export(
                 user, data.info.gemeentecode, len(shown), "initiatieven"

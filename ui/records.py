@@ -70,17 +70,19 @@ def import_panel(
 
 
 def export_buttons(
-    csv: bytes, xlsx: bytes, name: str, key: str, on_download: Callable[[], None]
+    make: Callable[[str], bytes], name: str, key: str, on_download: Callable[[], None]
 ) -> None:
-    """CSV and Excel downloads; `on_download` runs on a click (the audit log's line)."""
+    """CSV and Excel downloads, made by `make("csv")` or `make("xlsx")` only when clicked:
+    a file made on every view would wait on the server, fetchable by its address, after the
+    browser closed. `on_download` runs on a click (the audit log's line)."""
     cols = st.columns(2)
     cols[0].download_button(
-        "Download als CSV", csv, file_name=f"{name}.csv", mime="text/csv",
-        key=f"{key}_csv", on_click=on_download,
+        "Download als CSV", lambda: make("csv"), file_name=f"{name}.csv",
+        mime="text/csv", key=f"{key}_csv", on_click=on_download,
     )  # fmt: skip
     cols[1].download_button(
-        "Download als Excel", xlsx, file_name=f"{name}.xlsx", key=f"{key}_xlsx",
-        on_click=on_download,
+        "Download als Excel", lambda: make("xlsx"), file_name=f"{name}.xlsx",
+        key=f"{key}_xlsx", on_click=on_download,
     )  # fmt: skip
 
 

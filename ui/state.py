@@ -34,6 +34,7 @@ from analysis.expected import Expected, expected_values
 from analysis.signals import dataset_signals, deviation_classes
 from analysis.wijken import WijkFigures, wijk_areas, wijk_figures
 from stories.access import User, counts_only
+from stories.agreements import AgreementStore
 from stories.audit import Actor, AuditLog
 from stories.dataset_store import DatabaseDatasets, use_database
 from stories.db import database_url, make_engine
@@ -248,6 +249,11 @@ def story_store() -> StoryStore:
 def initiative_store() -> InitiativeStore:
     """The initiatives, in the same database as the stories."""
     return InitiativeStore(_engine_or_stop(), actor(current_user()))
+
+
+def agreement_store() -> AgreementStore:
+    """The focusgesprek's agreements, in the same database; saves are logged as this user."""
+    return AgreementStore(_engine_or_stop(), actor(current_user()))
 
 
 def audit_log() -> AuditLog:

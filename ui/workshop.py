@@ -62,6 +62,8 @@ PROJECTOR_CSS = (
     ".st-key-ws_stappen .stSelectbox{min-width:12rem}"
     "</style>"
 )
+# How the privacy-safe projector and the phones name a buurt with too few stories to show.
+LITTLE_TOLD = "een buurt met weinig verhalen"
 PARTICIPANT_CSS = (
     "<style>" + _BARE + '[data-testid="stHeader"]{display:none}'
     ".block-container{max-width:40rem;padding-left:1rem;padding-right:1rem}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
+from secrets import token_urlsafe
 
 import pytest
 from oidc_provider_mock import User as MockUser
@@ -153,7 +153,7 @@ WIJK_TOEGANG = "login"
 
 [auth]
 redirect_uri = "http://127.0.0.1:{{port}}/oauth2callback"
-cookie_secret = "{secrets.token_urlsafe(32)}"
+cookie_secret = "{token_urlsafe(32)}"
 client_id = "tellen-en-vertellen"
 client_secret = "geheim"
 server_metadata_url = "http://127.0.0.1:{provider.server_port}/.well-known/openid-configuration"
