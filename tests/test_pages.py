@@ -701,6 +701,20 @@ def werksessie(**settings):
     return store, store.create("GM9999", "Buurtavond", **settings)
 
 
+def werksessie_with_a_dream(**settings):
+    """A werksessie (see `werksessie`) with one dream in it: (store, werksessie, dream)."""
+    from datetime import date
+
+    from stories.validation import StoryIn
+
+    store, made = werksessie(**settings)
+    dream = store.add_entry(
+        made, StoryIn("BU99990301", "droom", ["jeugd"], "Een speeltuin", "werksessie",
+                      "bewoner", date.today(), "Speeltuin", consent=True),
+    )  # fmt: skip
+    return store, made, dream
+
+
 def test_werksessie_start_step_and_privacy_switch(app):
     at = app.run()
     at.switch_page("pages/werksessie.py").run()
@@ -769,15 +783,7 @@ def test_doe_mee_form_checks_and_stores_a_werksessie_story(app, signed_in_as):
 
 
 def test_doe_mee_dots_are_limited(app, signed_in_as):
-    store, made = werksessie(votes_each=2)
-    from datetime import date
-
-    from stories.validation import StoryIn
-
-    dream = store.add_entry(
-        made, StoryIn("BU99990301", "droom", ["jeugd"], "Een speeltuin", "werksessie",
-                      "bewoner", date.today(), "Speeltuin", consent=True),
-    )  # fmt: skip
+    store, made, dream = werksessie_with_a_dream(votes_each=2)
     signed_in_as("deelnemer", "deelnemer")
     at = join(app, made.join_code)
     at.segmented_control(key="ws_doen").set_value("stemmen").run()
@@ -800,15 +806,7 @@ def test_doe_mee_dots_are_limited(app, signed_in_as):
 def test_doe_mee_a_phone_with_the_old_code_is_refused_after_reopening(
     app, signed_in_as
 ):
-    store, made = werksessie(votes_each=2)
-    from datetime import date
-
-    from stories.validation import StoryIn
-
-    dream = store.add_entry(
-        made, StoryIn("BU99990301", "droom", ["jeugd"], "Een speeltuin", "werksessie",
-                      "bewoner", date.today(), "Speeltuin", consent=True),
-    )  # fmt: skip
+    store, made, dream = werksessie_with_a_dream(votes_each=2)
     signed_in_as("deelnemer", "deelnemer")
     at = join(app, made.join_code)
     at.segmented_control(key="ws_doen").set_value("stemmen").run()
@@ -1004,15 +1002,7 @@ def test_logboek_download_neutralises_formulas(app, downloads):
 def test_doe_mee_names_no_buurt_the_projector_hides(app, signed_in_as, demo, safe):
     """Veilig tonen leaves out buurten with fewer stories than the minimum; the phones' dream
     list must not name them either."""
-    from datetime import date
-
-    from stories.validation import StoryIn
-
-    store, made = werksessie(min_stories=50, privacy_safe=safe)
-    store.add_entry(
-        made, StoryIn("BU99990301", "droom", ["jeugd"], "Een speeltuin", "werksessie",
-                      "bewoner", date.today(), "Speeltuin", consent=True),
-    )  # fmt: skip
+    store, made, _ = werksessie_with_a_dream(min_stories=50, privacy_safe=safe)
     name = demo.buurten.set_index("buurtcode").at["BU99990301", "buurtnaam"]
     signed_in_as("deelnemer", "deelnemer")
     at = join(app, made.join_code)
