@@ -57,6 +57,11 @@ class Indicator:
     wbk: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     count_base: str = "aantal_inwoners"
+    # How CBS rounds what it publishes: the figure itself (in its own unit), and for a figure
+    # derived from a count, that count (in people). A verdict must hold for every value the
+    # rounded figure can stand for (analysis/signals.py).
+    precision: float = 0.0
+    count_precision: float = 0.0
     derive: dict | None = field(default=None, hash=False, compare=False)
     # An outcome (youth care, Wmo, bijstand): what its expected value is modelled from, and
     # the count it is made of (which, like the outcome itself, may never be a predictor).

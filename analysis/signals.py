@@ -35,11 +35,23 @@ SIGNAL_COLUMNS = [
 # Shares and rates: the value divided by this is a share of the base.
 RATE_SCALES = {"%": 100.0, "per 1.000": 1000.0}
 COUNTED = ("inwoners", "huishoudens", "woningen", "jongeren")
+BASE_WORDS = {
+    "inwoners": "inwoners",
+    "huishoudens": "huishoudens",
+    "woningen": "woningen",
+    "jongeren": "jongeren tot 23 jaar",
+}
+# The funnel's normal approximation needs at least this many expected cases (and non-cases)
+# in a buurt; below it a percentage rests on a handful of people and gets no verdict.
+MIN_EXPECTED = 10
 
 
 def rate_base(wide: pd.DataFrame, ind: Indicator) -> tuple[float, pd.Series] | None:
     """(scale, base per buurt) for a share or rate with a counted denominator; None for an
     average, a count or a class (those keep the spread rule).
+
+    The base is CBS's own where CBS publishes both a count and the share (count ÷ share:
+    for youth care its young people up to 23); otherwise the catalogue's denominator.
 
     >>> from analysis.catalogue import load_catalogue
     >>> cat = load_catalogue()
@@ -52,8 +64,35 @@ def rate_base(wide: pd.DataFrame, ind: Indicator) -> tuple[float, pd.Series] | N
     """
     if ind.unit not in RATE_SCALES or ind.denominator not in COUNTED:
         return None
+    scale = RATE_SCALES[ind.unit]
     base = weights(wide, ind.denominator)
-    return None if base is None else (RATE_SCALES[ind.unit], base)
+    if ind.count and ind.count in wide and ind.id in wide:
+        share = wide[ind.id].astype(float) / scale
+        with np.errstate(divide="ignore", invalid="ignore"):
+            implied = wide[ind.count].astype(float) / share
+        usable = (wide[ind.count] > 0) & (share > 0) & np.isfinite(implied)
+        fallback = base if base is not None else pd.Series(np.nan, index=wide.index)
+        base = implied.where(usable, fallback)
+    return None if base is None else (scale, base)
+
+
+def base_problems(n: np.ndarray, target: float, ind: Indicator) -> np.ndarray:
+    """Why a buurt gets no funnel verdict on `ind` (None where it may): no base, or too few
+    people for the share to mean something (fewer than MIN_EXPECTED expected cases)."""
+    words = BASE_WORDS.get(ind.denominator, ind.denominator)
+    problems = np.full(len(n), None, dtype=object)
+    with np.errstate(invalid="ignore"):
+        unknown = ~(n > 0)
+        small = ~unknown & (
+            (n * target < MIN_EXPECTED) | (n * (1 - target) < MIN_EXPECTED)
+        )
+    problems[unknown] = f"geen oordeel: het aantal {words} is niet bekend of 0"
+    problems[small] = [
+        f"geen oordeel: te weinig {words} (ongeveer {format_number(v, 0)}) voor een "
+        "betrouwbaar cijfer"
+        for v in n[small]
+    ]
+    return problems
 
 
 @dataclass(frozen=True)
@@ -69,9 +108,10 @@ class SignalRule:
         """The one sentence for one rule ('trechter' or 'spreiding')."""
         if rule == "trechter":
             return (
-                "Trechterregel: de buurt ligt buiten de 95%-grenzen rond de gemeentewaarde; "
-                "die grenzen zijn ruimer naarmate de buurt minder inwoners of huishoudens "
-                "heeft, en houden rekening met de gewone spreiding tussen buurten."
+                "Trechterregel: de buurt ligt buiten de gewone spreiding tussen buurten, "
+                "dus buiten de grenzen rond de gemeentewaarde waarbinnen 95 van de 100 "
+                "buurten blijven door toeval en die spreiding samen; die grenzen zijn "
+                "ruimer naarmate de buurt minder inwoners, huishoudens of jongeren heeft."
             )
         sd = format_number(self.sd_factor, 1).removesuffix(",0")
         return (
@@ -91,6 +131,16 @@ class SignalRule:
         )
 
 
+def judged(
+    wide: pd.DataFrame, ind: Indicator, rule: SignalRule | None = None
+) -> np.ndarray:
+    """Which buurten may get a signal on `ind`: a published value and at least the rule's
+    minimum of inhabitants."""
+    rule = rule or SignalRule()
+    inwoners = wide.get("aantal_inwoners", pd.Series(float("nan"), index=wide.index))
+    return wide[ind.id].notna().to_numpy() & (inwoners >= rule.min_inwoners).to_numpy()
+
+
 def funnel_for(
     wide: pd.DataFrame, ind: Indicator, reference: float, eligible: np.ndarray
 ) -> tuple[Funnel, float, np.ndarray] | None:
@@ -101,10 +151,31 @@ def funnel_for(
         return None
     scale, base = rate
     values, n = wide[ind.id].to_numpy(float), base.to_numpy(float)
-    ok = eligible & (n > 0)
-    if ok.sum() < 2 or not 0 < reference / scale < 1:
+    target = reference / scale
+    if not 0 < target < 1:
         return None
-    return fit_funnel(values[ok] / scale, n[ok], reference / scale), scale, n
+    ok = eligible & pd.isna(base_problems(n, target, ind))
+    if ok.sum() < 2:
+        return None
+    return fit_funnel(values[ok] / scale, n[ok], target), scale, n
+
+
+def rounding_slack(ind: Indicator, scale: float, n: np.ndarray) -> np.ndarray:
+    """Half of CBS's rounding, as a share: of the figure itself, or of the count it is
+    derived from (bijstand: people, rounded to 10; over a small base that is a lot)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.maximum(ind.precision / 2 / scale, ind.count_precision / 2 / n)
+
+
+def funnel_z(
+    funnel: Funnel, ind: Indicator, share: np.ndarray, n: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The funnel z-score per buurt (NaN where it gets none) and why it gets none."""
+    problems = base_problems(n, funnel.target, ind)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = funnel.z(share, n, rounding_slack(ind, RATE_SCALES[ind.unit], n))
+    z[pd.notna(problems)] = np.nan
+    return z, problems
 
 
 def signal_scores(
@@ -113,9 +184,10 @@ def signal_scores(
     reference: float,
     eligible: np.ndarray,
     rule: SignalRule = SignalRule(),
-) -> tuple[np.ndarray, str]:
+) -> tuple[np.ndarray, str, np.ndarray]:
     """A score per buurt, in the better direction (the raw direction for context figures),
-    scaled so that beyond ±1 is kracht/aandacht; and which rule made it.
+    scaled so that beyond ±1 is kracht/aandacht; which rule made it; and per buurt why it
+    gets no score (None where it does: see `base_problems`; the score is then NaN).
 
     Funnel for a share with a base: the adjusted z-score over 1.96. Spread otherwise: the
     difference over one standard deviation of the eligible buurten. Either way a difference
@@ -126,10 +198,11 @@ def signal_scores(
     sign = ind.direction or 1
     found = funnel_for(wide, ind, reference, eligible)
     used = "spreiding" if found is None else "trechter"
+    problems = np.full(len(values), None, dtype=object)
     if found is not None:
         funnel, scale, n = found
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = funnel.z(values / scale, n) / Z95
+        score, problems = funnel_z(funnel, ind, values / scale, n)
+        score = score / Z95
     else:
         spread = values[eligible].std() if eligible.any() else float("nan")
         margin = rule.sd_factor * spread
@@ -138,7 +211,7 @@ def signal_scores(
     if ind.min_difference > 0:
         cap = np.abs(diff) / ind.min_difference
         score = np.sign(score) * np.minimum(np.abs(score), cap)
-    return score * sign, used
+    return score * sign, used, problems
 
 
 def buurt_signals(
@@ -175,7 +248,7 @@ def buurt_signals(
         missing = np.isnan(values)
         eligible = ~missing & ~too_small
         diff = values - ref
-        score, used = signal_scores(wide, ind, ref, eligible, rule)
+        score, used, problems = signal_scores(wide, ind, ref, eligible, rule)
         signal = np.full(len(values), "gemiddeld", dtype=object)
         signal[score > 1] = "kracht"
         signal[score < -1] = "aandacht"
@@ -190,6 +263,8 @@ def buurt_signals(
             why[eligible] = _reasons(ind, values[eligible], ref, signal[eligible])
         else:
             why[eligible] = ""
+        unjudged = eligible & pd.notna(problems)
+        why[unjudged] = problems[unjudged]
         parts.append((ind, values, ref, diff, signal, why, used))
     if not parts:
         return pd.DataFrame(columns=SIGNAL_COLUMNS)
@@ -211,24 +286,55 @@ def buurt_signals(
 
 
 VERDICTS = {
-    "kracht": "duidelijk beter dan gemiddeld",
-    "aandacht": "duidelijk slechter dan gemiddeld",
-    "gemiddeld": "niet duidelijk anders dan gemiddeld",
+    "kracht": "beter, buiten de gewone spreiding tussen buurten",
+    "aandacht": "slechter, buiten de gewone spreiding tussen buurten",
+    "hoger": "hoger, maar binnen de gewone spreiding tussen buurten",
+    "lager": "lager, maar binnen de gewone spreiding tussen buurten",
+    "gelijk": "gelijk aan de gemeente",
 }
+# How often a 95 % rule flags a buurt when only chance is at work (bench/calibration.py).
+BY_CHANCE = 0.05
 
 
 def _reasons(
     ind: Indicator, values: np.ndarray, ref: float, signals: np.ndarray
 ) -> list[str]:
-    """'18,0% tegen 10,0% in de gemeente: duidelijk slechter dan gemiddeld (lager is beter).'"""
+    """'18,0% tegen 10,0% in de gemeente: slechter, buiten de gewone spreiding tussen
+    buurten (lager is beter).' A buurt that differs within the ordinary spread says so:
+    higher or lower, but not beyond it."""
     direction = "hoger is beter" if ind.direction > 0 else "lager is beter"
     tail = {
-        signal: f" tegen {ind.format(ref)} in de gemeente: {verdict} ({direction})."
-        for signal, verdict in VERDICTS.items()
+        key: f" tegen {ind.format(ref)} in de gemeente: {verdict} ({direction})."
+        for key, verdict in VERDICTS.items()
     }
-    return [
-        text + tail[s] for text, s in zip(ind.format_many(values.tolist()), signals)
+    keys = [
+        s
+        if s != "gemiddeld"
+        else ("hoger" if v > ref else "lager" if v < ref else "gelijk")
+        for s, v in zip(signals, values)
     ]
+    return [
+        text + tail.get(key, ".")
+        for text, key in zip(ind.format_many(values.tolist()), keys)
+    ]
+
+
+def chance_sentence(judged: int, flagged: int | None = None) -> str:
+    """How many verdicts chance alone gives among this many buurten, in words.
+
+    >>> chance_sentence(116, 9)
+    'Hier vallen 9 van de 116 buurten buiten de grenzen; door toeval alleen zouden het er ongeveer 6 zijn.'
+    """
+    expected = round(BY_CHANCE * judged)
+    if flagged is None:
+        return (
+            f"Bij {judged} buurten vallen er door toeval alleen al ongeveer {expected} "
+            "buiten de grenzen."
+        )
+    return (
+        f"Hier vallen {flagged} van de {judged} buurten buiten de grenzen; door toeval "
+        f"alleen zouden het er ongeveer {expected} zijn."
+    )
 
 
 def dataset_signals(
@@ -282,7 +388,7 @@ def deviation_classes(
     inwoners = frame.get("aantal_inwoners", pd.Series(float("nan"), index=values.index))
     too_small = ~(inwoners >= rule.min_inwoners)
     eligible = (values.notna() & ~too_small).to_numpy()
-    score, _ = signal_scores(frame, indicator, reference, eligible, rule)
+    score, _, _ = signal_scores(frame, indicator, reference, eligible, rule)
     worst, worse, middle, better, best = DEVIATION_CLASSES[
         1 if indicator.direction else 0
     ]

@@ -81,11 +81,19 @@ def test_signals_csv_for_the_demo():
         "buurtcode", "buurtnaam", "jaar", "indicator", "value", "gemeente_value", "signal", "reason",
     ]  # fmt: skip
     assert (table["jaar"] == 2023).all()
-    row = table[
-        (table["buurtcode"] == "BU99990201")
-        & (table["indicator"] == "pct_huishoudens_laag_inkomen")
-    ]
-    assert row["signal"].item() == "aandacht"
+
+    def row(indicator):
+        return table[
+            (table["buurtcode"] == "BU99990201") & (table["indicator"] == indicator)
+        ]
+
+    assert row("gem_inkomen_per_inwoner")["signal"].item() == "aandacht"
+    low_income = row("pct_huishoudens_laag_inkomen")
+    assert low_income["signal"].item() == "gemiddeld"
+    assert low_income["reason"].item() == (
+        "15,4% tegen 9,8% in de gemeente: hoger, maar binnen de gewone spreiding tussen "
+        "buurten (lager is beter)."
+    )
     assert (
         "standaardafwijking" in result.stderr
     )  # the rule, for whoever reads the report

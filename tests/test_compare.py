@@ -6,7 +6,13 @@ import pytest
 from analysis.compare import comparison_table
 from analysis.reference import reference_values
 from analysis.signals import buurt_signals
-from ui.charts import SIGNAL_COLOURS, distribution_chart, ranking_chart, scatter_chart
+from ui.charts import (
+    NO_SIGNAL,
+    SIGNAL_COLOURS,
+    distribution_chart,
+    ranking_chart,
+    scatter_chart,
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +34,14 @@ def test_one_buurt_table(catalogue, year_2023):
     ]  # fmt: skip
     row = table.set_index("Indicator").loc["Huishoudens met een laag inkomen"]
     assert row["Oude Haven"] == "15,4%" and row["Nederland"] == "8,0%"
-    assert row["Signaal"] == "aandacht" and row["Toelichting"].startswith(
-        "15,4% tegen 9,8%"
+    # Higher than the gemeente, and the reason says so, though not beyond the spread.
+    assert row["Signaal"] == "gemiddeld" and row["Toelichting"] == (
+        "15,4% tegen 9,8% in de gemeente: hoger, maar binnen de gewone spreiding tussen "
+        "buurten (lager is beter)."
+    )
+    income = table.set_index("Indicator").loc["Gemiddeld inkomen per inwoner"]
+    assert income["Signaal"] == "aandacht" and income["Toelichting"].endswith(
+        "slechter, buiten de gewone spreiding tussen buurten (hoger is beter)."
     )
     # Grouped by theme in catalogue order.
     themes = table["Thema"].drop_duplicates().tolist()
@@ -48,8 +60,10 @@ def test_compare_buurten_and_missing_reasons(catalogue, year_2023):
         names.to_dict(),
     )
     row = table.set_index("Indicator").loc["Huishoudens met een laag inkomen"]
-    assert row["Oude Haven"] == "15,4% · aandacht"
+    assert row["Oude Haven"] == "15,4%"  # no signal, so none added
     assert row["Bedrijventerrein De Vaart"] == "geheim"  # suppressed, and said so
+    income = table.set_index("Indicator").loc["Gemiddeld inkomen per inwoner"]
+    assert income["Oude Haven"] == "€ 23.800 · aandacht"
     assert "Signaal" not in table.columns
 
 
@@ -63,8 +77,12 @@ def test_ranking_chart(catalogue, year_2023):
     bar = fig.data[0]
     assert len(bar.y) == wide[ind.id].notna().sum()  # suppressed buurten are left out
     assert list(bar.y) == sorted(bar.y, reverse=True)
-    assert bar.marker.color[0] == SIGNAL_COLOURS["aandacht"]
-    assert bar.marker.color[-1] == SIGNAL_COLOURS["kracht"]
+    # Every bar in the colour of its buurt's signal (grey without one).
+    by_name = dict(zip(names[own.index], own))
+    assert list(bar.marker.color) == [
+        SIGNAL_COLOURS.get(by_name.get(name), NO_SIGNAL) for name in bar.x
+    ]
+    assert SIGNAL_COLOURS["kracht"] in bar.marker.color  # the two lowest
     texts = [a.text for a in fig.layout.annotations]
     assert (
         "<b>Oude Haven</b>" in texts

@@ -49,7 +49,7 @@ def test_tellen_shows_the_funnel_the_expected_values_and_peers(demo):
     assert "Trechterregel" in captions(at)
     expected = table_with(at, "Oordeel")
     assert len(expected) == 40 and expected["Buurt"].iloc[0] == "Oude Haven"
-    assert "5-voudige kruisvalidatie" in captions(at)
+    assert "keer opnieuw verdelen" in captions(at)
     subheaders = [s.value for s in at.subheader]
     assert "Vergelijkbare buurten: Oude Haven" in subheaders
     assert len(table_with(at, "Afstand")) == 10
@@ -79,7 +79,7 @@ def test_kaart_colours_by_expected_with_the_verdict_in_words():
     )  # in words: not colour alone
     legend = " ".join(m.value for m in at.markdown)
     assert "zoals verwacht" in legend
-    assert "kruisvalidatie" in captions(at)
+    assert "die het model niet zag" in captions(at)
     at = open_page("kaart", kleur="verwacht", indicator="gem_inkomen_per_inwoner")
     assert (
         "Verwacht is er alleen per buurt, voor jeugdzorg, Wmo en bijstand"
@@ -105,7 +105,7 @@ def test_real_eindhoven_profile_asks_about_youth_care_above_expectation():
         "Jongeren met jeugdzorg is hoger dan je op grond van de bevolking zou verwachten: "
         "wat zien partners en bewoners?"
     ) in questions
-    assert "verwacht" in captions(at) and "kruisvalidatie" in captions(at)
+    assert "verwacht" in captions(at) and "die het model niet zag" in captions(at)
 
 
 def test_cli_expected_and_peers():

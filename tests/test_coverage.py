@@ -270,7 +270,9 @@ def test_on_the_demo_every_role_and_verdict_occurs(demo, catalogue):
     )  # fmt: skip
     assert len(table) == 40 * len(catalogue.themes)
     assert {"initiëren", "stimuleren", "versterken", "kans"} <= set(table["rol"])
-    assert {"eens", "oneens", "stil"} <= set(table["overeenstemming"])
+    # ('stil' no longer occurs: each buurt the demo's figures flag has stories; the table
+    # test above covers it.)
+    assert {"eens", "oneens"} <= set(table["overeenstemming"])
     assert table.loc[table["rol"].notna(), "rol_reden"].str.len().gt(40).all()
     # Need without supply comes first.
     top = focus_cells(table)

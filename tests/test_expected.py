@@ -29,11 +29,12 @@ def synthetic(count: int = 300, seed: int = 0) -> pd.DataFrame:
     """Buurten whose youth care follows low income and single-person households, with
     binomial noise and some real spread between buurten."""
     rng = np.random.default_rng(seed)
-    inwoners = rng.integers(400, 9000, count).astype(float)
+    inwoners = rng.integers(1500, 9000, count).astype(float)
     frame = pd.DataFrame(
         {
             "aantal_inwoners": inwoners,
             "pct_0_15": rng.uniform(8, 25, count),
+            "pct_15_25": rng.uniform(8, 20, count),
             "pct_huishoudens_laag_inkomen": rng.uniform(3, 30, count),
             "pct_huishoudens_sociaal_minimum": rng.uniform(3, 25, count),
             "bijstand_per_1000": rng.uniform(5, 80, count),
@@ -45,13 +46,13 @@ def synthetic(count: int = 300, seed: int = 0) -> pd.DataFrame:
         index=pd.Index([f"BU{i:08d}" for i in range(count)], name="buurtcode"),
     )
     logit = (
-        -3.2
-        + 0.05 * (frame["pct_huishoudens_laag_inkomen"] - 15)
-        + 0.01 * (frame["pct_eenpersoonshuishoudens"] - 45)
+        -2.4
+        + 0.03 * (frame["pct_huishoudens_laag_inkomen"] - 15)
+        + 0.015 * (frame["pct_eenpersoonshuishoudens"] - 45)
         + rng.normal(0, 0.08, count)
     )
     p = 1 / (1 + np.exp(-logit))
-    youths = (inwoners * frame["pct_0_15"] / 100).round()
+    youths = (inwoners * (frame["pct_0_15"] + 0.8 * frame["pct_15_25"]) / 100).round()
     frame["pct_jongeren_jeugdzorg"] = rng.binomial(youths.astype(int), p) / youths * 100
     return frame
 
@@ -68,7 +69,7 @@ def test_a_planted_outlier_is_more_than_expected_and_the_fit_is_reported():
     assert row["oordeel"] == VERDICTS[0]
     assert row["ondergrens"] < row["verwacht"] < row["bovengrens"] < row["werkelijk"]
     width = result.table["bovengrens"] - result.table["ondergrens"]
-    assert width[small] > 2 * width[outlier]  # few youths: a wide interval
+    assert width[small] > 1.3 * width[outlier]  # fewer youths: a wider interval
     share = (result.table["oordeel"] != VERDICTS[1]).mean()
     assert share < 0.10
 
@@ -106,6 +107,62 @@ def test_shuffled_real_eindhoven_youth_care_is_mostly_as_expected(eindhoven_2022
     assert np.mean(judged) <= 0.10
 
 
+@pytest.mark.skipif(not CBS_DIR.exists(), reason="needs ../shared/data/cbs")
+def test_real_eindhoven_stays_within_0_and_100_percent_and_uses_cbs_bases(
+    eindhoven_2022,
+):
+    """A model for shares cannot predict a negative rate: every expected value lies
+    strictly within 0-100 % and every limit within 0-100 % (a lower limit of 0: nothing
+    lies below it). Each buurt's base is CBS's own (count ÷ share);
+    for youth care that is the young up to 23, which the age groups approximate."""
+    from analysis.reference import weights
+    from analysis.signals import rate_base
+
+    for outcome in outcomes(CAT):
+        result = expected_values(eindhoven_2022, outcome)
+        scale = 100.0 if outcome.unit == "%" else 1000.0
+        limits = result.table[["verwacht", "ondergrens", "bovengrens"]].dropna()
+        assert len(limits) >= 60, outcome.id
+        assert ((limits >= 0) & (limits <= scale)).all().all(), outcome.id
+        assert ((limits["verwacht"] > 0) & (limits["verwacht"] < scale)).all()
+        assert (limits["ondergrens"] < limits["verwacht"]).all()
+        assert (limits["verwacht"] < limits["bovengrens"]).all()
+        assert result.r2_range[0] <= result.r2_out_of_sample <= result.r2_range[1]
+    _, base = rate_base(eindhoven_2022, YOUTH)
+    implied = (
+        eindhoven_2022["aantal_jongeren_jeugdzorg"]
+        / eindhoven_2022["pct_jongeren_jeugdzorg"]
+        * 100
+    )
+    known = implied.notna() & np.isfinite(implied) & (implied > 0)
+    assert np.allclose(base[known], implied[known])
+    ratio = (implied[known] / weights(eindhoven_2022, "jongeren")[known]).median()
+    assert 0.9 < ratio < 1.1  # 0.985; the 0-14 base of before was 1.73 times too small
+
+
+@pytest.mark.skipif(not CBS_DIR.exists(), reason="needs ../shared/data/cbs")
+def test_a_buurt_with_too_few_young_people_gets_no_youth_care_verdict(eindhoven_2022):
+    """BU07724260: 475 inhabitants, none aged 0-14; CBS's count (10, rounded to 5) and
+    share (13 %) imply about 77 young people up to 23: fewer than 10 expected cases, so no
+    verdict, with the reason, in the signals and in verwacht versus werkelijk."""
+    from analysis.reference import weighted_reference
+    from analysis.signals import buurt_signals
+
+    code = "BU07724260"
+    signals = buurt_signals(
+        eindhoven_2022,
+        pd.DataFrame(index=eindhoven_2022.index),
+        weighted_reference(eindhoven_2022, CAT),
+        CAT,
+    ).set_index(["buurtcode", "indicator"])
+    row = signals.loc[(code, YOUTH.id)]
+    assert row["signal"] is None
+    assert row["reason"].startswith("geen oordeel: te weinig jongeren tot 23 jaar")
+    assert "77" in row["reason"]
+    verdict = expected_values(eindhoven_2022, YOUTH).table.at[code, "oordeel"]
+    assert verdict == row["reason"]
+
+
 @pytest.fixture(scope="module")
 def eindhoven_2022(tmp_path_factory):
     import os
@@ -130,7 +187,10 @@ def test_suppressed_figures_get_no_judgement_and_small_models_say_so():
     frame.iloc[1, frame.columns.get_loc("aantal_inwoners")] = 150
     result = expected_values(frame, YOUTH)
     assert result.table.iloc[0]["oordeel"].startswith("geen oordeel: cijfer ontbreekt")
-    assert result.table.iloc[1]["oordeel"] == "geen oordeel: te weinig gegevens"
+    # 150 inhabitants: about 27 young people, too few for a share to mean something.
+    assert result.table.iloc[1]["oordeel"].startswith(
+        "geen oordeel: te weinig jongeren"
+    )
     assert pd.isna(result.table.iloc[0]["verwacht"])
     assert result.n == 18 < MIN_BUURTEN
     assert any("maar 18 buurten" in note for note in result.caveats)

@@ -1,6 +1,8 @@
 """Funnel limits and the signals that use them: worked values, overdispersion, and the same
 deviation judged differently for a large and a small buurt."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,26 +12,46 @@ from analysis.reference import weighted_reference
 from analysis.signals import buurt_signals
 
 
+def by_hand(target: float, n: float, z: float) -> tuple[float, float]:
+    """sin²(asin(√p0) ± z / (2√n)): the arcsine-scale limits, written out once more."""
+    centre, width = math.asin(math.sqrt(target)), z / (2 * math.sqrt(n))
+    return math.sin(centre - width) ** 2, math.sin(centre + width) ** 2
+
+
 @pytest.mark.parametrize(
     "target, n, z, lower, upper",
     [
-        # Worked by hand from p0 ± z·sqrt(p0(1-p0)/n), Spiegelhalter (2005), eq. 1:
+        # Worked by hand: asin(√0.1) = 0.321751, 1.959964/(2·20) = 0.048999 → sin² of
+        # 0.272752 and 0.370750.
+        (0.10, 400, Z95, 0.072567, 0.131272),
+        (0.10, 400, Z998, by_hand(0.10, 400, Z998)[0], by_hand(0.10, 400, Z998)[1]),
+        (0.50, 100, Z95, 0.402628, 0.597372),
         (
-            0.10,
-            400,
+            0.02,
+            10_000,
             Z95,
-            0.10 - 1.959964 * 0.015,
-            0.10 + 1.959964 * 0.015,
-        ),  # 0.0706-0.1294
-        (0.10, 400, Z998, 0.10 - 3.090232 * 0.015, 0.10 + 3.090232 * 0.015),
-        (0.50, 100, Z95, 0.50 - 1.959964 * 0.05, 0.50 + 1.959964 * 0.05),  # 0.402-0.598
-        (0.02, 10_000, Z95, 0.02 - 1.959964 * 0.0014, 0.02 + 1.959964 * 0.0014),
+            by_hand(0.02, 10_000, Z95)[0],
+            by_hand(0.02, 10_000, Z95)[1],
+        ),
+        # A small base near 0: the lower limit stops at 0 instead of going below it.
+        (0.01, 50, Z95, 0.0, by_hand(0.01, 50, Z95)[1]),
     ],
 )
 def test_limits_match_worked_values(target, n, z, lower, upper):
     lo, hi = Funnel(target, 1.0, 0.0, 50).limits(np.array([float(n)]), z)
-    assert lo[0] == pytest.approx(lower, abs=1e-5)
-    assert hi[0] == pytest.approx(upper, abs=1e-5)
+    assert lo[0] == pytest.approx(lower, abs=1e-6)
+    assert hi[0] == pytest.approx(upper, abs=1e-6)
+
+
+@pytest.mark.parametrize("target, n", [(0.10, 400), (0.02, 10_000), (0.3, 2_000)])
+def test_limits_agree_with_the_exact_binomial(target, n):
+    """An independent calculation: the 2.5 % and 97.5 % points of the binomial itself
+    (scipy), within one person of the funnel's limits."""
+    from scipy.stats import binom
+
+    lo, hi = Funnel(target, 1.0, 0.0, 50).limits(np.array([float(n)]))
+    assert abs(lo[0] * n - binom.ppf(0.025, n, target)) <= 1.5
+    assert abs(hi[0] * n - binom.ppf(0.975, n, target)) <= 1.5
 
 
 def test_limits_narrow_as_the_base_grows_and_widen_with_tau2():
@@ -40,6 +62,10 @@ def test_limits_narrow_as_the_base_grows_and_widen_with_tau2():
     assert (
         wider.limits(np.array([8000.0]))[1][0] > funnel.limits(np.array([8000.0]))[1][0]
     )
+    # Chance alone (the inner lines of Tellen's funnel) is narrower than with the spread.
+    assert wider.limits(np.array([8000.0]), spread=False)[1][0] == pytest.approx(
+        funnel.limits(np.array([8000.0]))[1][0]
+    )
 
 
 def test_no_overdispersion_when_buurten_differ_by_chance_only():
@@ -47,7 +73,7 @@ def test_no_overdispersion_when_buurten_differ_by_chance_only():
     n = rng.integers(200, 5000, size=400).astype(float)
     share = rng.binomial(n.astype(int), 0.15) / n
     funnel = fit_funnel(share, n, 0.15)
-    # Winsorising the z-scores makes φ about 0.7 for pure chance: no overdispersion found.
+    # Clipping the z-scores makes φ a little under 1 for pure chance: no overdispersion.
     assert funnel.phi < 1 and funnel.tau2 == 0
     outside = np.abs(funnel.z(share, n)) > Z95
     assert 0.02 < outside.mean() < 0.08  # about 5 % by chance
@@ -58,17 +84,27 @@ def test_overdispersion_is_estimated_and_keeps_flags_near_five_percent():
     n = rng.integers(500, 8000, size=400).astype(float)
     truth = np.clip(
         rng.normal(0.15, 0.03, size=400), 0.01, 0.99
-    )  # real spread: τ = 0.03
+    )  # real spread: τ = 0.03 on the share, about 0.042 on the arcsine scale
     share = rng.binomial(n.astype(int), truth) / n
     plain = Funnel(0.15, 1.0, 0.0, 400)
     funnel = fit_funnel(share, n, 0.15)
+    tau2 = (0.03 / (2 * math.sqrt(0.15 * 0.85))) ** 2
     assert funnel.phi > 5  # clearly overdispersed
-    # Winsorising pulls the estimate down (a cautious τ²), but it is of the right size.
-    assert 0.4 * 0.03**2 < funnel.tau2 < 1.3 * 0.03**2
+    assert 0.7 * tau2 < funnel.tau2 < 1.3 * tau2
     flagged_plain = (np.abs(plain.z(share, n)) > Z95).mean()
     flagged = (np.abs(funnel.z(share, n)) > Z95).mean()
     assert flagged_plain > 0.5  # without the adjustment, more than half look special
-    assert flagged < 0.15  # about 11 %: the cautious τ² leaves a few more than 5 %
+    assert 0.03 < flagged < 0.08
+
+
+def test_a_rounded_figure_is_judged_on_its_most_favourable_value():
+    """CBS rounds: a count of 0 (rounded to 10) may be 4 people. The verdict must hold for
+    every value the rounded figure can stand for."""
+    funnel = Funnel(0.008, 1.0, 0.0, 50)  # 8 of 1,000 expected
+    n = np.array([1000.0])
+    assert funnel.z(0.0, n)[0] < -Z95  # as published: far below
+    assert funnel.z(0.0, n, slack=0.005)[0] > -Z95  # but 4 of 1,000 may be there
+    assert funnel.z(0.2, n, slack=0.005)[0] > Z95  # far above stays far above
 
 
 def rows(buurten: dict[str, tuple[float, float]]) -> pd.DataFrame:

@@ -164,7 +164,7 @@ def test_deviation_map_is_red_for_aandacht(demo, catalogue):
     from analysis.reference import weighted_reference
     from analysis.signals import buurt_signals, deviation_classes
 
-    ind = catalogue["pct_huishoudens_laag_inkomen"]
+    ind = catalogue["gem_inkomen_per_inwoner"]
     wide = demo.wide(2023)
     ref = weighted_reference(wide, catalogue)
     classes = deviation_classes(wide[ind.id], ref.at[ind.id, "value"], ind, wide)
@@ -201,7 +201,9 @@ def test_deviation_for_context_indicators_does_not_judge(demo, catalogue):
         "hoger",
         "veel hoger",
     }
-    assert "veel hoger" in set(classes)  # Bloemenwijk is old
+    oldest = wide[ind.id].idxmax()  # in Bloemenwijk
+    assert classes[oldest] in {"hoger", "veel hoger"}
+    assert classes[wide[ind.id].idxmin()] in {"lager", "veel lager"}
 
 
 def test_story_points_escape_and_hide_points(demo):

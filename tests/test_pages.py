@@ -204,7 +204,8 @@ def test_kaart_choosing_a_buurt_shows_its_key_figures(app):
     at.selectbox(key="kaart_buurt").select("BU99990201").run()
     assert at.subheader[0].value == "Oude Haven"
     table = at.dataframe[0].value.set_index("Indicator")
-    assert table.at["Huishoudens met een laag inkomen", "Signaal"] == "aandacht"
+    assert table.at["Gemiddeld inkomen per inwoner", "Signaal"] == "aandacht"
+    assert table.at["Huishoudens met een laag inkomen", "Signaal"] == "gemiddeld"
     assert table.at["Inwoners", "Buurt"] == "3.120"
     assert at.query_params["buurt"] == "BU99990201"
     # The selected buurt, and only that one, is outlined on the map.
@@ -234,7 +235,15 @@ def test_kaart_as_a_table_one_switch_away(app, demo):
     assert words.str.fullmatch(r"klasse [1-5] van 5|geen cijfer").all()
     at.selectbox(key="kaart_kleur").select("afwijking").run()
     words = set(at.dataframe[0].value["Kleur op de kaart"])
-    assert "aandacht" in words and "kracht" in words
+    assert "kracht" in words and "iets slechter" in words
+    assert words <= {
+        "aandacht",
+        "iets slechter",
+        "gemiddeld",
+        "iets beter",
+        "kracht",
+        "–",
+    }
 
 
 def test_kaart_opens_the_view_from_a_shared_url(app):
@@ -400,7 +409,8 @@ def test_tellen_one_buurt(app):
     assert not at.exception
     assert at.title[0].value == "Tellen"
     table = at.dataframe[0].value.set_index("Indicator")
-    assert table.at["Huishoudens met een laag inkomen", "Signaal"] == "aandacht"
+    assert table.at["Huishoudens met een laag inkomen", "Signaal"] == "gemiddeld"
+    assert table.at["Gemiddeld inkomen per inwoner", "Signaal"] == "aandacht"
     assert table.at["Huishoudens met een laag inkomen", "Nederland"] == "8,0%"
     assert "standaardafwijking" in texts(at)
     download = at.get("download_button")[0]
@@ -450,6 +460,7 @@ def test_tellen_trend_table(app):
 
 def test_kaart_deviation_colouring(app):
     app.query_params["kleur"] = "afwijking"
+    app.query_params["indicator"] = "gem_inkomen_per_inwoner"
     at = app.run()
     at.switch_page("pages/kaart.py").run()
     assert not at.exception
@@ -544,7 +555,8 @@ def test_initiatieven_rolwijzer_counts_and_explains_every_role(app, demo):
     for explanation in ROLE_EXPLANATIONS.values():
         assert explanation in shown
     # Every suggestion is listed with its reason, which names figures and stories.
-    assert "Bijstand per 1\\.000 inwoners" in shown and "zorgverhal" in shown
+    labels = [re.escape(i.label) for i in load_catalogue().indicators.values()]
+    assert any(label in shown for label in labels) and "zorgverhal" in shown
     assert at.query_params["weergave"] == "rolwijzer"
 
 

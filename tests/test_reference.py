@@ -75,15 +75,17 @@ def frame(**columns):
             2,
             0,
         ),
-        # Jeugdzorg is weighted by the young, not by all inhabitants.
+        # Jeugdzorg is weighted by the young up to 23 (0-14 and 8 of the 10 years 15-24:
+        # 300 and 500 here), not by all inhabitants.
         (
             "pct_jongeren_jeugdzorg",
             {
                 "aantal_inwoners": [1000.0, 1000.0],
                 "pct_0_15": [10.0, 30.0],
+                "pct_15_25": [25.0, 25.0],
                 "pct_jongeren_jeugdzorg": [20.0, 4.0],
             },
-            8.0,
+            10.0,
             2,
             0,
         ),

@@ -207,6 +207,12 @@ def funnel_chart(
                 x=ns, y=np.clip(edge, 0, 1) * scale, mode="lines", name=label,
                 line=dict(color="#636363", dash=dash, width=1.5), hoverinfo="skip",
             ))  # fmt: skip
+    chance = funnel.limits(ns, Z95, spread=False)
+    for edge in chance:  # chance alone: what the ordinary spread adds is between these
+        fig.add_trace(go.Scatter(
+            x=ns, y=edge * scale, mode="lines", name="95%-grens zonder spreiding",
+            line=dict(color="#9aa0ad", width=1), hoverinfo="skip",
+        ))  # fmt: skip
     fig.add_hline(y=funnel.target * scale, line_color="#1f2a44", line_width=1.5)
     colours = [
         SIGNAL_COLOURS.get(signals.get(c), NO_SIGNAL) for c in both.index

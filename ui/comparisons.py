@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analysis.catalogue import Catalogue, Indicator
+from analysis.catalogue import Catalogue, Indicator, format_number
 from analysis.datasets import Dataset
 from analysis.expected import VERDICTS, Expected, outcomes
 from analysis.peers import compare_with_peers, nearest, peer_variables, standardised
-from analysis.signals import SignalRule, funnel_for
+from analysis.signals import SignalRule, chance_sentence, funnel_for
 from ui.charts import funnel_chart, ranking_chart
 from ui.state import (
     cached_expected,
@@ -59,16 +59,20 @@ def funnel_view(
         width="stretch", key=key,
     )  # fmt: skip
     spread = (
-        f"De gewone spreiding tussen buurten is meegenomen (overspreiding φ = "
-        f"{funnel.phi:.1f}).".replace(".", ",", 1)
+        "De gewone spreiding tussen buurten is meegenomen: de buurten verschillen "
+        f"{format_number(funnel.phi, 1)} keer zoveel als toeval alleen zou geven."
         if funnel.tau2 > 0
         else "De buurten verschillen niet meer dan door toeval te verwachten is."
     )
+    judged = int(own.notna().sum())
+    flagged = int(own.isin(["kracht", "aandacht"]).sum())
     st.caption(
         f"{rule.rule_sentence('trechter')} Elke stip is een buurt; rechts de grote "
-        f"buurten. Doorgetrokken lijn: de gemeente; streepjes: 95%-grenzen; stippels: "
-        f"99,8%-grenzen. {spread} Blauw kracht, rood aandacht, grijs gemiddeld; gekozen "
-        "buurten zijn groter en omlijnd."
+        f"buurten. Doorgetrokken lijn: de gemeente; streepjes: de grenzen waarbinnen 95 "
+        f"van de 100 buurten vallen; stippels: 998 van de 1.000; dunne lijnen: waar toeval "
+        f"alleen de buurten zou houden, zonder de gewone spreiding. {spread} "
+        f"{chance_sentence(judged, flagged)} Blauw kracht, rood aandacht, grijs "
+        "gemiddeld; gekozen buurten zijn groter en omlijnd."
     )
 
 

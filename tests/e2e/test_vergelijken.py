@@ -40,7 +40,7 @@ def test_funnel_expected_and_peers_in_tellen(page: Page, server, screenshots):
     page.screenshot(path=screenshots / "tellen-trechter.png", full_page=True)
     page.goto(f"{server}/tellen?buurt=BU99990201&indicator=wmo_clienten_per_1000")
     page.get_by_role("tab", name="Verwacht").click()
-    expect(page.get_by_text("5-voudige kruisvalidatie", exact=False)).to_be_visible(
+    expect(page.get_by_text("keer opnieuw verdelen", exact=False)).to_be_visible(
         timeout=TIMEOUT
     )
     expect(page.locator("td", has_text="zoals verwacht").first).to_be_attached(
@@ -76,5 +76,7 @@ def test_real_profile_asks_the_focus_question(page: Page, tmp_path, screenshots)
         )
         expect(question).to_be_visible(timeout=TIMEOUT)
         question.scroll_into_view_if_needed()
-        expect(page.get_by_text("kruisvalidatie", exact=False).first).to_be_visible()
+        expect(
+            page.get_by_text("die het model niet zag", exact=False).first
+        ).to_be_visible()
         page.screenshot(path=screenshots / "buurtprofiel-verwacht.png")
