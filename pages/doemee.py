@@ -120,7 +120,7 @@ def capture_form(workshop: Workshop) -> None:
 def dots_panel(workshop: Workshop, participant: str) -> None:
     # The code again on every refresh: after *Opnieuw openen* or the end, the old one is dead.
     if store.by_code(workshop.join_code) is None:
-        code_refused()
+        code_refused(heading=False)  # the page's own heading is already above
         return
     # In the order they came in, without the tally: everyone chooses for themselves.
     told = store.entries(workshop.id)
@@ -178,9 +178,10 @@ def cast(action, workshop: Workshop, participant: str, story_id: str) -> None:
         st.session_state["ws_stip_fout"] = str(exc)
 
 
-def code_refused() -> None:
+def code_refused(heading: bool = True) -> None:
     """A wrong, ended or replaced code: say so, and offer to type the one on the screen."""
-    st.subheader("Doe mee")
+    if heading:
+        st.subheader("Doe mee")
     st.warning(
         "Deze code klopt niet, of de werksessie is afgelopen. Kijk op het grote scherm "
         "voor de code, of vraag de begeleider.",
