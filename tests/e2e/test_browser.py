@@ -51,7 +51,11 @@ def pick(page: Page, box, typed: str, option: str | None = None) -> None:
         page.keyboard.press("ArrowDown")
     expect(highlighted).to_have_attribute("id", wanted_id)
     page.keyboard.press("Enter")
-    if page.get_by_role("listbox").count():  # a multiselect stays open for the next one
+    # A selectbox closes its list; a multiselect keeps it open for the next choice. Escape
+    # only then: pressed while a selectbox's list is still closing, it undoes the choice.
+    try:
+        expect(page.get_by_role("listbox")).to_have_count(0, timeout=2000)
+    except AssertionError:
         page.keyboard.press("Escape")
     expect(page.get_by_role("listbox")).to_have_count(0, timeout=TIMEOUT)
 
