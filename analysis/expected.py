@@ -6,10 +6,11 @@ expected from who lives there, part is not, and that part is a question for part
 residents, never a verdict. The model is one for shares: a binomial GLM on the log-odds
 scale (statsmodels), each buurt weighted by its base (CBS's own where published: count ÷
 share), over all buurten of all loaded gemeenten of that year. Real differences between
-buurten beyond the predictors are an added variance τ² on the log-odds scale
-(DerSimonian-Laird on the first fit's residuals); each buurt's weight becomes its effective
-base n / (1 + n·p(1−p)·τ²). Expected values and limits are made on the log-odds scale and
-turned back, so they stay within 0-100 % without clipping.
+buurten beyond the predictors are an added variance τ² on the funnel's arcsine-square-root
+scale (its additive estimator, on each buurt's distance to the base-weighted fit); each
+buurt's weight becomes its effective base n / (1 + 4n·τ²). Expected values come from the
+log-odds scale, so they lie strictly within 0-100 %; limits are made on the arcsine scale
+and turned back, stopping at 0 and 100 % (a lower limit of 0: nothing lies below it).
 
 Each buurt is judged by a fit *without* it (leave-one-out): its own figure never widens or
 pulls the line it is measured against. A predictor that correlates above `NEAR_COPY` with the
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue, Indicator, format_number
-from analysis.funnel import angle, spread_beyond_chance
+from analysis.funnel import angle, around, nearer, spread_beyond_chance
 from analysis.signals import base_problems, rate_base, rounding_slack
 
 VERDICTS = ("meer dan verwacht", "zoals verwacht", "minder dan verwacht")
@@ -214,12 +215,8 @@ def expected_values(
         fitted = p * (1 - p) / 4 * float(Zf[i] @ fit.cov_params() @ Zf[i])
         spread[i] = fitted + tau2 + 1 / (4 * nf[i])
     expected = logistic(eta)
-    width = z * np.sqrt(spread)
-    low = np.sin(np.clip(angle(expected) - width, 0, np.pi / 2)) ** 2
-    high = np.sin(np.clip(angle(expected) + width, 0, np.pi / 2)) ** 2
-    slack = rounding_slack(outcome, scale, nf)
-    gap = yf - expected
-    closer = yf - np.sign(gap) * np.minimum(np.abs(gap), slack)
+    low, high = around(expected, z * np.sqrt(spread))
+    closer = nearer(yf, expected, rounding_slack(outcome, scale, nf))
     verdict = np.where(
         closer > high, VERDICTS[0], np.where(closer < low, VERDICTS[2], VERDICTS[1])
     )

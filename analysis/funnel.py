@@ -37,6 +37,23 @@ def angle(share) -> np.ndarray:
     return np.arcsin(np.sqrt(np.clip(np.asarray(share, dtype=float), 0, 1)))
 
 
+def around(centre: np.ndarray, width: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) shares `width` either side of the share `centre` on the arcsine scale;
+    they stop at 0 and 1 instead of folding back."""
+    middle = angle(centre)
+    low = np.clip(middle - width, 0, np.pi / 2)
+    high = np.clip(middle + width, 0, np.pi / 2)
+    return np.sin(low) ** 2, np.sin(high) ** 2
+
+
+def nearer(share: np.ndarray, target: np.ndarray, slack) -> np.ndarray:
+    """`share` moved up to `slack` towards `target`: the most favourable value a rounded
+    figure can stand for, so a verdict holds for every one of them."""
+    share = np.asarray(share, dtype=float)
+    gap = share - target
+    return share - np.sign(gap) * np.minimum(np.abs(gap), slack)
+
+
 @dataclass(frozen=True)
 class Funnel:
     """The funnel of one indicator: the target share (0-1) and the overdispersion."""
@@ -62,10 +79,7 @@ class Funnel:
         >>> round(float(lo[0]), 4), round(float(hi[0]), 4)
         (0.0726, 0.1313)
         """
-        centre, width = float(angle(self.target)), z * self.sd(n, spread)
-        low = np.clip(centre - width, 0, np.pi / 2)
-        high = np.clip(centre + width, 0, np.pi / 2)
-        return np.sin(low) ** 2, np.sin(high) ** 2
+        return around(self.target, z * self.sd(n, spread))
 
     def z(self, share: np.ndarray, n: np.ndarray, slack=0.0) -> np.ndarray:
         """How many standard deviations each buurt lies from the target (adjusted). `slack`
@@ -77,9 +91,7 @@ class Funnel:
         >>> float(funnel.z(0.1004, 400.0, slack=0.0005)), float(funnel.z(0.0, 400.0)) < -6
         (0.0, True)
         """
-        share = np.asarray(share, dtype=float)
-        gap = share - self.target
-        closer = share - np.sign(gap) * np.minimum(np.abs(gap), slack)
+        closer = nearer(share, self.target, slack)
         return (angle(closer) - angle(self.target)) / self.sd(n)
 
 
