@@ -28,7 +28,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue, Indicator, format_number
-from analysis.funnel import angle, around, nearer, spread_beyond_chance
+from analysis.funnel import (
+    angle,
+    around,
+    chance_variance,
+    nearer,
+    spread_beyond_chance,
+    unrounded,
+)
 from analysis.signals import base_problems, rate_base, rounding_slack
 
 VERDICTS = ("meer dan verwacht", "zoals verwacht", "minder dan verwacht")
@@ -140,18 +147,20 @@ def _glm(y, X, weights, start=None):
     return model.fit(start_params=start)
 
 
-def between_buurten(y, X, n) -> float:
+def between_buurten(y, X, n, rounding: float = 0.0) -> float:
     """τ², on the arcsine-square-root scale of the funnel: the spread the predictors leave
     beyond chance, estimated as the funnel estimates it (`fit_funnel`) from each buurt's
     distance to the base-weighted fit."""
     p = _glm(y, X, n).fittedvalues
-    return spread_beyond_chance(angle(y) - angle(p), n, clip=None)
+    return spread_beyond_chance(
+        angle(y) - angle(p), chance_variance(n, p, rounding), clip=None
+    )
 
 
-def effective(n, tau2):
-    """The base whose chance variance alone is a buurt's chance plus τ² (arcsine scale):
-    1 / (4·(1/(4n) + τ²))."""
-    return n / (1 + 4 * n * tau2)
+def effective(chance, tau2):
+    """The base whose binomial variance alone is a buurt's chance variance plus τ² (arcsine
+    scale): 1 / (4·(chance + τ²)); n / (1 + 4n·τ²) when chance is 1/(4n)."""
+    return 1 / (4 * (chance + tau2))
 
 
 def expected_values(
@@ -199,9 +208,12 @@ def expected_values(
     # Standardised predictors: coefficients comparable, the fit numerically steady.
     mean, sd = X[fit_rows].mean(), X[fit_rows].std().replace(0, 1)
     Z = _sm().add_constant((X - mean) / sd, has_constant="add")
-    yf, Zf, nf = y[fit_rows].to_numpy(), Z[fit_rows].to_numpy(), n[fit_rows].to_numpy()
-    tau2 = between_buurten(yf, Zf, nf)
-    weights = effective(nf, tau2)
+    rounding = outcome.count_precision
+    nf, Zf = n[fit_rows].to_numpy(), Z[fit_rows].to_numpy()
+    yf = unrounded(y[fit_rows].to_numpy(), nf, rounding)
+    tau2 = between_buurten(yf, Zf, nf, rounding)
+    target_chance = chance_variance(nf, target, rounding)
+    weights = effective(target_chance, tau2)
     full = _glm(yf, Zf, weights)
     z = NormalDist().inv_cdf(1 - alpha / 2)
     eta, spread = np.empty(count), np.empty(count)
@@ -213,10 +225,10 @@ def expected_values(
         p = logistic(eta[i])
         # On the arcsine scale: the fit's own uncertainty (delta method), τ² and chance.
         fitted = p * (1 - p) / 4 * float(Zf[i] @ fit.cov_params() @ Zf[i])
-        spread[i] = fitted + tau2 + 1 / (4 * nf[i])
+        spread[i] = fitted + tau2 + chance_variance(nf[i], p, rounding)
     expected = logistic(eta)
     low, high = around(expected, z * np.sqrt(spread))
-    closer = nearer(yf, expected, rounding_slack(outcome, scale, nf))
+    closer = nearer(yf, expected, rounding_slack(outcome, scale))
     verdict = np.where(
         closer > high, VERDICTS[0], np.where(closer < low, VERDICTS[2], VERDICTS[1])
     )
@@ -225,7 +237,7 @@ def expected_values(
     table.loc[rows, "ondergrens"] = low * scale
     table.loc[rows, "bovengrens"] = high * scale
     table.loc[rows, "oordeel"] = verdict
-    r2 = cross_validated_r2(yf, Zf, nf, tau2, full.params)
+    r2 = cross_validated_r2(yf, Zf, nf, weights, full.params)
     for column in COLUMNS[:4]:
         table[column] = pd.to_numeric(table[column])
     return Expected(
@@ -235,7 +247,7 @@ def expected_values(
 
 
 def cross_validated_r2(
-    y, X, n, tau2: float, start, folds: int = FOLDS, repeats: int = REPEATS
+    y, X, n, weights, start, folds: int = FOLDS, repeats: int = REPEATS
 ) -> np.ndarray:
     """Base-weighted R² of predictions for buurten the model did not see, once per random
     split into `folds` parts (`repeats` splits, fixed seeds: the same data, the same
@@ -249,7 +261,7 @@ def cross_validated_r2(
         for k in range(folds):
             test = order[k::folds]
             train = np.setdiff1d(order, test)
-            fit = _glm(y[train], X[train], effective(n[train], tau2), start)
+            fit = _glm(y[train], X[train], weights[train], start)
             predicted[test] = logistic(X[test] @ fit.params)
         scores.append(1 - np.sum(n * (y - predicted) ** 2) / total)
     return np.asarray(scores)

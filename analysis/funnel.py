@@ -46,6 +46,29 @@ def around(centre: np.ndarray, width: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return np.sin(low) ** 2, np.sin(high) ** 2
 
 
+def chance_variance(n, share, rounding: float = 0.0) -> np.ndarray:
+    """A buurt's chance variance on the arcsine scale: the binomial 1/(4n), plus, when the
+    count behind the share is published rounded to `rounding` (bijstand: people, to 10),
+    that rounding as noise: uniform over its width, variance rounding²/12 in the count,
+    carried to the arcsine scale at `share` (delta method). Rounding is noise, not a margin:
+    taken as a worst case it hid every small buurt (0 % flagged by chance)."""
+    n = np.asarray(n, dtype=float)
+    share = np.clip(np.asarray(share, dtype=float), 1e-9, 1 - 1e-9)
+    with np.errstate(divide="ignore"):
+        return 1 / (4 * n) + rounding**2 / 12 / n**2 / (4 * share * (1 - share))
+
+
+def unrounded(share, n, rounding: float = 0.0) -> np.ndarray:
+    """A published share whose count was rounded to `rounding`, as the count it most likely
+    stands for: a published 0 means 0 to rounding/2 people (bijstand: 0-4), rounding/4 on
+    average, not none. Rounding noise is symmetric everywhere but at 0."""
+    share = np.asarray(share, dtype=float)
+    if not rounding:
+        return share
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(share == 0, rounding / 4 / np.asarray(n, dtype=float), share)
+
+
 def nearer(share: np.ndarray, target: np.ndarray, slack) -> np.ndarray:
     """`share` moved up to `slack` towards `target`: the most favourable value a rounded
     figure can stand for, so a verdict holds for every one of them."""
@@ -62,13 +85,13 @@ class Funnel:
     phi: float  # dispersion ratio: mean squared (clipped) z-score; > 1 is overdispersed
     tau2: float  # added between-buurt variance on the arcsine scale (0: none)
     units: int  # buurten it was estimated on
+    rounding: float = 0.0  # the count behind each share is rounded to this (0: exact)
 
     def sd(self, n: np.ndarray, spread: bool = True) -> np.ndarray:
         """Standard deviation of a buurt's share with base `n` on the arcsine scale; with
         the ordinary spread between buurten (`spread`) or chance alone."""
-        n = np.asarray(n, dtype=float)
-        with np.errstate(divide="ignore"):
-            return np.sqrt(1 / (4 * n) + (self.tau2 if spread else 0.0))
+        chance = chance_variance(n, self.target, self.rounding)
+        return np.sqrt(chance + (self.tau2 if spread else 0.0))
 
     def limits(
         self, n: np.ndarray, z: float = Z95, spread: bool = True
@@ -91,40 +114,49 @@ class Funnel:
         >>> float(funnel.z(0.1004, 400.0, slack=0.0005)), float(funnel.z(0.0, 400.0)) < -6
         (0.0, True)
         """
-        closer = nearer(share, self.target, slack)
+        closer = nearer(unrounded(share, n, self.rounding), self.target, slack)
         return (angle(closer) - angle(self.target)) / self.sd(n)
 
 
-def fit_funnel(share: np.ndarray, n: np.ndarray, target: float) -> Funnel:
-    """The funnel for these buurten (shares 0-1, bases n > 0) around `target`.
+def fit_funnel(
+    share: np.ndarray, n: np.ndarray, target: float, rounding: float = 0.0
+) -> Funnel:
+    """The funnel for these buurten (shares 0-1, bases n > 0) around `target`; `rounding`:
+    the width to which the counts behind the shares are rounded.
 
     Overdispersion: φ is the mean of the squared z-scores after pulling them in at `CLIP`
     robust standard deviations; when I·φ > I − 1, τ² = (I·φ − (I − 1)) / (Σw − Σw²/Σw)
-    with w = 4n (Spiegelhalter's additive estimator, on the arcsine scale).
+    with w = 1 / chance variance (4n without rounding; Spiegelhalter's additive estimator,
+    on the arcsine scale).
     """
     share, n = np.asarray(share, dtype=float), np.asarray(n, dtype=float)
     ok = ~np.isnan(share) & ~np.isnan(n) & (n > 0)
     share, n = share[ok], n[ok]
     units = len(share)
     if units < 2 or not 0 < target < 1:
-        return Funnel(target, 1.0, 0.0, units)
-    phi, tau2 = _overdispersion(angle(share) - angle(target), n)
-    return Funnel(target, phi, tau2, units)
+        return Funnel(target, 1.0, 0.0, units, rounding)
+    chance = chance_variance(n, target, rounding)
+    distance = angle(unrounded(share, n, rounding)) - angle(target)
+    phi, tau2 = _overdispersion(distance, chance)
+    return Funnel(target, phi, tau2, units, rounding)
 
 
 def spread_beyond_chance(
-    distance: np.ndarray, n: np.ndarray, clip: float | None = CLIP
+    distance: np.ndarray, chance: np.ndarray, clip: float | None = CLIP
 ) -> float:
-    """τ² from each buurt's distance (arcsine scale) to what it is compared with."""
-    return _overdispersion(np.asarray(distance, float), np.asarray(n, float), clip)[1]
+    """τ² from each buurt's distance (arcsine scale) to what it is compared with, and its
+    chance variance there (`chance_variance`)."""
+    return _overdispersion(
+        np.asarray(distance, float), np.asarray(chance, float), clip
+    )[1]
 
 
 def _overdispersion(
-    distance: np.ndarray, n: np.ndarray, clip: float | None = CLIP
+    distance: np.ndarray, chance: np.ndarray, clip: float | None = CLIP
 ) -> tuple[float, float]:
     """(φ, τ²) as `fit_funnel` describes them, from distances on the arcsine scale."""
     units = len(distance)
-    w = 4 * n
+    w = 1 / chance
     z = distance * np.sqrt(w)
     robust = float(np.median(np.abs(z))) / MAD_TO_SD
     if clip is not None and robust > 0:

@@ -157,14 +157,14 @@ def funnel_for(
     ok = eligible & pd.isna(base_problems(n, target, ind))
     if ok.sum() < 2:
         return None
-    return fit_funnel(values[ok] / scale, n[ok], target), scale, n
+    funnel = fit_funnel(values[ok] / scale, n[ok], target, ind.count_precision)
+    return funnel, scale, n
 
 
-def rounding_slack(ind: Indicator, scale: float, n: np.ndarray) -> np.ndarray:
-    """Half of CBS's rounding, as a share: of the figure itself, or of the count it is
-    derived from (bijstand: people, rounded to 10; over a small base that is a lot)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.maximum(ind.precision / 2 / scale, ind.count_precision / 2 / n)
+def rounding_slack(ind: Indicator, scale: float) -> float:
+    """Half of CBS's rounding of the figure itself, as a share (0.1 % → 0.0005). The
+    rounding of a count it is derived from is noise in the funnel (`chance_variance`)."""
+    return ind.precision / 2 / scale
 
 
 def funnel_z(
@@ -173,7 +173,7 @@ def funnel_z(
     """The funnel z-score per buurt (NaN where it gets none) and why it gets none."""
     problems = base_problems(n, funnel.target, ind)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = funnel.z(share, n, rounding_slack(ind, RATE_SCALES[ind.unit], n))
+        z = funnel.z(share, n, rounding_slack(ind, RATE_SCALES[ind.unit]))
     z[pd.notna(problems)] = np.nan
     return z, problems
 
@@ -334,6 +334,28 @@ def chance_sentence(judged: int, flagged: int | None = None) -> str:
     return (
         f"Hier vallen {flagged} van de {judged} buurten buiten de grenzen; door toeval "
         f"alleen zouden het er ongeveer {expected} zijn."
+    )
+
+
+def signals_by_chance(signals: pd.DataFrame) -> str:
+    """Next to a count of signals: how many of them chance alone would give. Only the
+    funnel rule is a chance test; its signals also need the minimum difference, so chance
+    gives at most about 2.5 % on each side. '' when no signal was judged by the funnel.
+
+    >>> frame = pd.DataFrame({"rule": ["trechter"] * 200, "signal": ["kracht"] * 9
+    ...     + ["aandacht"] * 21 + ["gemiddeld"] * 170})
+    >>> signals_by_chance(frame)
+    'Van 200 oordelen met de trechterregel zijn er 9 kracht en 21 aandacht; door toeval alleen zouden het er hooguit ongeveer 5 van elk zijn.'
+    """
+    funnel = signals[(signals["rule"] == "trechter") & signals["signal"].notna()]
+    if funnel.empty:
+        return ""
+    counted = funnel["signal"].value_counts()
+    per_side = round(BY_CHANCE / 2 * len(funnel))
+    return (
+        f"Van {len(funnel)} oordelen met de trechterregel zijn er "
+        f"{counted.get('kracht', 0)} kracht en {counted.get('aandacht', 0)} aandacht; "
+        f"door toeval alleen zouden het er hooguit ongeveer {per_side} van elk zijn."
     )
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.coverage import serving
-from analysis.signals import SignalRule, deviation_classes
+from analysis.signals import SignalRule, deviation_classes, signals_by_chance
 from analysis.wijken import COMPUTED, LEVELS, PUBLISHED
 from stories.store import StoryFilter
 from ui.access import log_view
@@ -139,7 +139,7 @@ def map_view() -> None:
             + expected_caption(model)
         )
     elif colouring == "afwijking":
-        reference, _ = cached_signals(data.info.id, year)
+        reference, signals = cached_signals(data.info.id, year)
         deviation = deviation_classes(
             values.reindex(area_codes),
             reference["value"].get(indicator_id, float("nan")),
@@ -151,7 +151,8 @@ def map_view() -> None:
         legend = deviation_legend(deviation, ind)
         explanation = (
             f"{SignalRule().sentence()} 'Iets beter' of 'iets slechter': meer dan de helft daarvan. "
-            f"Gemeente: {ind.format(reference['value'].get(indicator_id))}."
+            f"Gemeente: {ind.format(reference['value'].get(indicator_id))}. "
+            + signals_by_chance(signals[signals["indicator"] == indicator_id])
         )
     else:
         classes = quantile_classes(values)

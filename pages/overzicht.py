@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analysis.overview import theme_summary, where_to_start
-from analysis.signals import SignalRule
+from analysis.signals import SignalRule, signals_by_chance
 from analysis.wijken import LEVELS
 from ui.state import (
     cached_initiatives,
@@ -100,8 +100,8 @@ left, right = st.columns(2)
 with left:
     strongest(
         ":material/thumb_up: Sterkste krachten",
-        "Thema's waar de meeste buurten er in de cijfers duidelijk goed voor staan, en waar "
-        "bewoners de meeste krachten vertellen.",
+        "Thema's waar de meeste buurten er in de cijfers beter voor staan dan de gewone "
+        "spreiding tussen buurten, en waar bewoners de meeste krachten vertellen.",
         "buurten_kracht", "sterk in de cijfers", "kracht", "krachten",
     )  # fmt: skip
 with right:
@@ -111,6 +111,9 @@ with right:
         "meeste zorgen vertellen.",
         "buurten_aandacht", "vragen aandacht in de cijfers", "zorg", "zorgen",
     )  # fmt: skip
+
+if by_chance := signals_by_chance(signals):
+    st.caption(by_chance)
 
 st.subheader(":material/flag: Waar beginnen?")
 level = st.radio(
@@ -144,7 +147,8 @@ st.dataframe(
         "wijknaam": "Wijk",
         "aandacht": st.column_config.NumberColumn(
             "Cijfers met aandacht",
-            help="Indicatoren waarop de buurt duidelijk slechter scoort dan de gemeente.",
+            help="Cijfers waarop de buurt slechter is dan de gemeente, buiten de gewone "
+            "spreiding tussen buurten.",
         ),
         "zorgen": st.column_config.NumberColumn("Zorgverhalen"),
         "thema": st.column_config.TextColumn(

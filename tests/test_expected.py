@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.spatial.distance import mahalanobis
 
 from analysis.catalogue import load_catalogue
 from analysis.errors import AnalysisError
@@ -250,8 +251,13 @@ def test_peers_are_nearest_in_z_scores_and_weights_change_them(demo):
     found = nearest(z, code, k=10)
     assert len(found) == 10 and code not in found.index
     assert found.is_monotonic_increasing
-    by_hand = np.sqrt(((z.drop(code) - z.loc[code]) ** 2).sum(axis=1)).nsmallest(10)
-    assert found.round(10).equals(by_hand.round(10))
+    # scipy's Mahalanobis distance, with the z-scores' own covariance (their correlation).
+    inverse = np.linalg.inv(np.cov(z.to_numpy(), rowvar=False))
+    by_scipy = pd.Series(
+        {c: mahalanobis(z.loc[c], z.loc[code], inverse) for c in z.index.drop(code)}
+    ).nsmallest(10)
+    assert list(found.index) == list(by_scipy.index)
+    assert np.allclose(found.to_numpy(), by_scipy.to_numpy())
     only_age = nearest(
         z,
         code,
@@ -262,6 +268,52 @@ def test_peers_are_nearest_in_z_scores_and_weights_change_them(demo):
     assert set(only_age.index) == set(gaps.nsmallest(3).index)
     with pytest.raises(ValueError):
         nearest(z, code, weights={v: 0.0 for v in variables})
+
+
+def test_correlated_figures_do_not_count_twice():
+    """Two figures that are nearly one (r ≈ 0,99) and a third: Euclidean distance weighs
+    the pair double, Mahalanobis's once. B differs from A on the pair only, C on the third
+    only, by the same amount: Euclidean calls B farther, Mahalanobis calls them equal."""
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=400)
+    z = pd.DataFrame(
+        {
+            "a": base,
+            "b": base + rng.normal(scale=0.1, size=400),
+            "c": rng.normal(size=400),
+        }
+    )
+    z = (z - z.mean()) / z.std()
+    z.loc["A"], z.loc["B"], z.loc["C"] = (
+        [0.0, 0.0, 0.0],
+        [1.0, 1.0, 0.0],
+        [0.0, 0.0, 1.0],
+    )
+    found = nearest(z, "A", k=len(z))
+    euclidean = {"B": np.sqrt(2), "C": 1.0}
+    assert euclidean["B"] > 1.3 * euclidean["C"]
+    assert found["B"] == pytest.approx(found["C"], rel=0.1)
+
+
+def test_a_peer_within_chance_is_too_close_to_call():
+    """Youth care, lower is better. A (8 % of 1,000 young people) against B (10 % of 60:
+    6 people; the difference is chance), C (14 % of 2,000) and D (4 % of 2,000)."""
+    small = dataclasses.replace(
+        CAT, indicators={"pct_jongeren_jeugdzorg": CAT["pct_jongeren_jeugdzorg"]}
+    )
+    pooled = pd.DataFrame(
+        {
+            "pct_jongeren_jeugdzorg": [8.0, 10.0, 14.0, 4.0],
+            "aantal_jongeren_jeugdzorg": [80.0, 6.0, 280.0, 80.0],
+        },
+        index=["A", "B", "C", "D"],
+    )
+    (row,) = compare_with_peers(pooled, "A", ["B", "C", "D"], small).to_dict("records")
+    assert (row["better_than"], row["worse_than"], row["too_close"]) == (1, 1, 1)
+    assert row["sentence"] == (
+        "beter dan 1 van de 3 vergelijkbare buurten, slechter dan 1; bij 1 is het "
+        "verschil te klein om iets te zeggen"
+    )
 
 
 def test_better_than_so_many_comparable_buurten():

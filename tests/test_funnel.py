@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.funnel import Z95, Z998, Funnel, fit_funnel
+from analysis.funnel import Z95, Z998, Funnel, chance_variance, fit_funnel
 from analysis.reference import weighted_reference
 from analysis.signals import buurt_signals
 
@@ -105,6 +105,23 @@ def test_a_rounded_figure_is_judged_on_its_most_favourable_value():
     assert funnel.z(0.0, n)[0] < -Z95  # as published: far below
     assert funnel.z(0.0, n, slack=0.005)[0] > -Z95  # but 4 of 1,000 may be there
     assert funnel.z(0.2, n, slack=0.005)[0] > Z95  # far above stays far above
+
+
+def test_a_rounded_count_is_noise_and_a_published_zero_is_not_none():
+    """Bijstand: people counted to the nearest 10. Rounding adds uniform noise (variance
+    10²/12 people) to the binomial chance; a published 0 stands for 0-4 people, 2.5 on
+    average. Worked by hand for 1,000 inhabitants at 3 %: binomial 1/4000 = 0.00025 on the
+    arcsine scale; rounding 100/12/1000² / (4·0.03·0.97) = 0.0000716."""
+    chance = chance_variance(np.array([1000.0]), 0.03, rounding=10.0)[0]
+    assert chance == pytest.approx(0.00025 + 0.0000716, rel=1e-3)
+    assert chance_variance(np.array([1000.0]), 0.03)[0] == pytest.approx(0.00025)
+    exact, rounded = Funnel(0.03, 1.0, 0.0, 50), Funnel(0.03, 1.0, 0.0, 50, 10.0)
+    n = np.array([1000.0])
+    # 2.5 of 1,000 against 30 expected: asin(√0.0025) − asin(√0.03) = 0.05002 − 0.17408.
+    by_hand = (0.050021 - 0.174083) / math.sqrt(0.0003216)
+    assert rounded.z(0.0, n)[0] == pytest.approx(by_hand, rel=1e-3)
+    assert rounded.z(0.0, n)[0] > exact.z(0.0, n)[0]  # less extreme than none at all
+    assert rounded.z(0.05, n)[0] < exact.z(0.05, n)[0]  # the noise widens the limits
 
 
 def rows(buurten: dict[str, tuple[float, float]]) -> pd.DataFrame:

@@ -72,6 +72,14 @@ def test_overzicht_shows_the_demo_gemeente(app, demo):
         ":material/flag: Waar beginnen?",
     ]
     assert "standaardafwijking" in texts(at)
+    # The count of verdicts comes with the count chance alone would give.
+    _, signals = cached_signals("demo", 2023)
+    funnel = signals[(signals["rule"] == "trechter") & signals["signal"].notna()]
+    assert (
+        f"Van {len(funnel)} oordelen met de trechterregel zijn er "
+        f"{(funnel['signal'] == 'kracht').sum()} kracht" in texts(at)
+    )
+    assert f"hooguit ongeveer {round(0.025 * len(funnel))} van elk" in texts(at)
 
 
 def test_overzicht_where_to_start_matches_the_analysis(app, demo):
@@ -236,6 +244,15 @@ def test_kaart_as_a_table_one_switch_away(app, demo):
     at.selectbox(key="kaart_kleur").select("afwijking").run()
     words = set(at.dataframe[0].value["Kleur op de kaart"])
     assert "kracht" in words and "iets slechter" in words
+    # Beside the colours: how many verdicts there are, and how many chance alone gives.
+    _, signals = cached_signals("demo", 2023)
+    mine = signals[signals["indicator"] == "pct_huishoudens_laag_inkomen"]
+    judged = mine["signal"].notna().sum()
+    flagged = mine["signal"].value_counts()
+    assert (
+        f"Van {judged} oordelen met de trechterregel zijn er {flagged.get('kracht', 0)} "
+        f"kracht en {flagged.get('aandacht', 0)} aandacht" in texts(at)
+    )
     assert words <= {
         "aandacht",
         "iets slechter",

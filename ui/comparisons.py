@@ -163,8 +163,12 @@ def peers_view(data: Dataset, year: int, code: str, cat: Catalogue, key: str) ->
     st.caption(
         f"De {len(found)} buurten die het meest op deze lijken, uit {len(z)} buurten van "
         f"{gemeenten} ingeladen {'gemeente' if gemeenten == 1 else 'gemeenten'}: "
-        f"op {', '.join(data_label(v) for v in variables)} (z-scores, "
-        "afstand hemelsbreed in die kenmerken; gelijke gewichten tenzij anders gekozen)."
+        f"op {', '.join(data_label(v) for v in variables)}. De afstand telt hoeveel "
+        "een buurt op die kenmerken verschilt, gemeten in de gewone spreiding tussen "
+        "buurten; kenmerken die samen op en neer gaan (zoals huurwoningen en "
+        "eenpersoonshuishoudens) tellen één keer, niet dubbel. 0 is gelijk; hoe kleiner, "
+        "hoe meer gelijk. Alle kenmerken wegen even zwaar, tenzij je dat hierboven anders "
+        "kiest."
     )
     peers = pd.DataFrame(
         {
@@ -177,7 +181,9 @@ def peers_view(data: Dataset, year: int, code: str, cat: Catalogue, key: str) ->
     st.dataframe(peers, hide_index=True, width="stretch", key=f"{key}_lijst")
     st.caption(
         "Hoe deze buurt het doet tegen de vergelijkbare buurten die het cijfer hebben "
-        "(beter: in de goede richting, hoger of lager)."
+        "(beter: in de goede richting, hoger of lager). Een buurt telt alleen mee als "
+        "het verschil groter is dan toeval bij het aantal mensen in beide buurten; "
+        "anders is het verschil te klein om iets te zeggen."
     )
     st.dataframe(
         pd.DataFrame(
