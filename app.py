@@ -130,7 +130,6 @@ else:  # imported, by `streamlit run app.py`: the server
                 base_path=st.get_option("server.baseUrlPath"),
                 pages=("", *(name for name, _, _ in MENU), JOIN_PATH),
                 style=CAPTION_STYLE,
-                without_map=(JOIN_PATH,),
             ),
         ],
     )

@@ -468,7 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="laad een echte gemeente in uit CBS-bestanden of van internet",
     )
     imp.add_argument(
-        "--geometry", metavar="BESTAND", help="buurtkaart: .gpkg, .geojson of .zip"
+        "--geometry", metavar="BESTAND", help="buurtgrenzen: .gpkg, .geojson of .zip"
     )
     imp.add_argument(
         "--stats", metavar="BESTAND", help="Kerncijfers wijken en buurten: .csv/.xlsx"

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CBS_DIR = ROOT.parent / "shared" / "data" / "cbs"
-MAP = ".buurtkaart"
+MAP = "iframe[src*='st_folium']"
 RUNS = 1 if "--quick" in sys.argv else 5
 KB = 1024
 
@@ -33,6 +33,7 @@ BUDGETS = {
     "payload_max_shift_eindhoven_m": (5.0, "m"),
     "restyle_eindhoven_s": (0.15, "s"),  # click → recoloured map, in Chromium
     "restyle_1000_buurten_s": (0.3, "s"),
+    "restyle_eindhoven_ws_kb": (30, "KB"),  # websocket bytes per restyle
     "time_to_map_median_s": (2.5, "s"),  # returning visitor
     "time_to_map_fresh_browser_s": (2.5, "s"),
     "rerun_indicator_median_s": (0.3, "s"),
@@ -60,16 +61,15 @@ def median_time(action, runs: int = RUNS) -> float:
 
 
 def payloads(data, catalogue) -> dict:
-    """Bytes of our map (its data and its script, as the browser gets them) against a plain
-    folium choropleth of the full geometry."""
+    """Bytes of our map (its outlines, fetched once; the script of `Buurten`; one colouring
+    as `Opmaak` sends it) against a plain folium choropleth of the full geometry."""
     import folium
 
     from analysis.geometry import max_boundary_shift
     from ui.maps import (
-        MISSING_COLOUR,
+        _BUURTEN_JS,
+        Shapes,
         buurt_style,
-        compact_fills,
-        encode_shapes,
         quantile_classes,
         quantile_colours,
     )
@@ -78,11 +78,8 @@ def payloads(data, catalogue) -> dict:
     ind = catalogue["pct_huishoudens_laag_inkomen"]
     values = data.wide(year)[ind.id]
     colours = quantile_colours(values, quantile_classes(values))
-    sent = {
-        "shapes": encode_shapes(data.map_geometry),
-        "style": buurt_style(data.map_geometry, values, ind, colours),
-    }
-    script = (ROOT / "ui" / "buurtkaart.js").read_bytes()
+    style = buurt_style(data.map_geometry, values, ind, colours)
+    shapes = Shapes.of(data.map_geometry)
     plain = folium.Map(tiles=None)
     full = data.buurten.assign(
         waarde=values.reindex(data.buurten["buurtcode"]).to_numpy()
@@ -93,32 +90,14 @@ def payloads(data, catalogue) -> dict:
     ).add_to(plain)  # fmt: skip
     plain.fit_bounds([[full.total_bounds[1], full.total_bounds[0]],
                       [full.total_bounds[3], full.total_bounds[2]]])  # fmt: skip
-    ours_kb = (len(json.dumps(sent, separators=(",", ":")).encode()) + len(script)) / KB
-    # Sent along once per session, year, level and colouring: every indicator's colours, for
-    # recolouring before the rerun (not part of the comparison with folium: one indicator).
-    from analysis.datasets import catalogue_for
-
-    own = catalogue_for(data, catalogue)  # with the gemeente's other CBS figures
-    wide = data.wide(year)
-    ids = [i for i in own.indicators if i in wide]
-    follow = {
-        "labels": {own.option_label(i): i for i in ids},
-        "fills": {
-            i: compact_fills(
-                quantile_colours(wide[i], quantile_classes(wide[i]))
-                .reindex(data.map_geometry["buurtcode"])
-                .fillna(MISSING_COLOUR)
-            )
-            for i in ids
-        },
-    }
+    restyle_kb = len(json.dumps(style, separators=(",", ":")).encode()) / KB
+    ours_kb = (len(shapes.body) + len(_BUURTEN_JS.encode())) / KB + restyle_kb
     plain_kb = len(plain.get_root().render().encode()) / KB
     return {
         "ours_kb": ours_kb,
         "plain_folium_kb": plain_kb,
         "ratio": plain_kb / ours_kb,
-        "follow_kb": len(json.dumps(follow, separators=(",", ":")).encode()) / KB,
-        "follow_indicators": len(ids),
+        "restyle_data_kb": restyle_kb,
         "max_shift_m": max_boundary_shift(data.buurten, data.map_geometry),
     }
 
@@ -126,12 +105,14 @@ def payloads(data, catalogue) -> dict:
 # --- 2, 6. the browser: time to map, memory ---------------------------------------------------
 
 
-# Set in every page before it loads: the first animation frame in which all polygons are on
-# screen, in epoch milliseconds. That frame is the one that shows the map.
+# Set in the page before it loads: the first animation frame in which all polygons are on
+# screen in the map's frame, in epoch milliseconds. That frame is the one that shows the map.
 MAP_SHOWN = """
 (() => {
+  if (window !== window.top) return;
   const check = () => {
-    const paths = document.querySelectorAll('%s path.leaflet-interactive');
+    const frame = document.querySelector("iframe[src*='st_folium']");
+    const paths = frame?.contentDocument?.querySelectorAll('path.leaflet-interactive') ?? [];
     if (paths.length >= %d && paths[paths.length - 1].checkVisibility())
       window.mapShownAt = performance.timeOrigin + performance.now();
     else requestAnimationFrame(check);
@@ -152,7 +133,7 @@ def time_to_map(browser, url: str, polygons: int, context=None) -> float:
     own = context is None
     context = context or browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.add_init_script(MAP_SHOWN % (MAP, polygons))
+    page.add_init_script(MAP_SHOWN % polygons)
     started = time.time()
     page.goto(url, wait_until="commit")
     page.wait_for_function("window.mapShownAt", timeout=120_000)
@@ -163,40 +144,54 @@ def time_to_map(browser, url: str, polygons: int, context=None) -> float:
     return elapsed
 
 
-def restyle_time(browser, url: str, polygons: int) -> float:
+def restyle_time(browser, url: str, polygons: int) -> tuple[float, float]:
     """Median seconds from the click on another indicator to the recoloured map, timed in the
-    page: from the click event to the moment buurtkaart.js has set the new colours. (The
-    time Playwright itself needs to send the click is not the user's.)"""
+    browser (epoch milliseconds in the page and in the map's frame): from the click event to
+    the moment the map's script has set the new colours. (The time Playwright itself needs to
+    send the click is not the user's.) And the median kilobytes the page received over its
+    websocket per switch (Streamlit's messages: the rerun, the map's `Opmaak` included)."""
     import re
 
     page = browser.new_page(viewport={"width": 1280, "height": 800})
+    received: list[int] = []
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived",
+            lambda payload: received.append(
+                len(payload if isinstance(payload, bytes) else payload.encode())
+            ),
+        ),
+    )
     page.goto(url)
-    page.locator(f"{MAP} path.leaflet-interactive").nth(polygons - 1).wait_for(
+    frame = page.locator(MAP).content_frame
+    frame.locator("path.leaflet-interactive").nth(polygons - 1).wait_for(
         timeout=120_000
     )
     page.evaluate(
-        "document.addEventListener('click', () => { window.clicked = performance.now() },"
-        " true)"
+        "document.addEventListener('click', () => {"
+        " window.clicked = performance.timeOrigin + performance.now() }, true)"
     )
+    restyles = f'document.querySelector("{MAP}").contentDocument.body.dataset.restyles'
     box = page.get_by_role("combobox", name=re.compile("Indicator"))
-    times = []
+    times, sizes = [], []
     for i in range(RUNS + 1):  # the first switch warms up
-        before = page.locator(MAP).get_attribute("data-restyles")
+        before = page.evaluate(restyles)
+        page.wait_for_timeout(300)
+        received.clear()
         box.click()
         page.get_by_role("option", selected=False).nth(i).click()
-        page.wait_for_function(
-            f"document.querySelector('{MAP}').dataset.restyles !== '{before}'",
-            timeout=60_000,
-        )
-        page.wait_for_timeout(300)  # let the rest of the page settle between runs
-        times.append(
+        page.wait_for_function(f"{restyles} !== {json.dumps(before)}", timeout=60_000)
+        page.wait_for_timeout(500)  # let the rest of the rerun arrive
+        restyled_at = float(
             page.evaluate(
-                f"document.querySelector('{MAP}').dataset.restyledAt - window.clicked"
+                f'document.querySelector("{MAP}").contentDocument.body.dataset.restyledAt'
             )
-            / 1000
         )
+        times.append((restyled_at - page.evaluate("window.clicked")) / 1000)
+        sizes.append(sum(received) / KB)
     page.close()
-    return statistics.median(times[1:])
+    return statistics.median(times[1:]), statistics.median(sizes[1:])
 
 
 def static_files_s(url: str) -> float:
@@ -278,8 +273,12 @@ def browser_measures(data_dir: Path, eindhoven: bool, synthetic_id: str) -> dict
             out["time_to_map_1000_buurten_s"] = statistics.median(
                 [time_to_map(browser, big, 1000) for _ in range(RUNS)]
             )
-            out["restyle_1000_buurten_s"] = restyle_time(browser, big, 1000)
-            out["restyle_demo_s"] = restyle_time(browser, f"{url}/kaart", 40)
+            out["restyle_1000_buurten_s"], out["restyle_1000_buurten_ws_kb"] = (
+                restyle_time(browser, big, 1000)
+            )
+            out["restyle_demo_s"], out["restyle_demo_ws_kb"] = restyle_time(
+                browser, f"{url}/kaart", 40
+            )
         if eindhoven:  # one session on Eindhoven, on a fresh server of its own
             with running_app(data_dir.parent / "alleen-eindhoven") as url:
                 port = int(url.rsplit(":", 1)[1])
@@ -287,10 +286,12 @@ def browser_measures(data_dir: Path, eindhoven: bool, synthetic_id: str) -> dict
                 context = browser.new_context(viewport={"width": 1280, "height": 800})
                 page = context.new_page()
                 page.goto(f"{url}/kaart?gemeente=GM0772")
-                paths = page.locator(f"{MAP} path.leaflet-interactive")
+                paths = page.locator(MAP).content_frame.locator(
+                    "path.leaflet-interactive"
+                )
                 paths.nth(115).wait_for(timeout=120_000)
-                out["restyle_eindhoven_s"] = restyle_time(
-                    browser, f"{url}/kaart?gemeente=GM0772", 116
+                out["restyle_eindhoven_s"], out["restyle_eindhoven_ws_kb"] = (
+                    restyle_time(browser, f"{url}/kaart?gemeente=GM0772", 116)
                 )
                 page.goto(f"{url}/tellen?gemeente=GM0772")
                 page.get_by_role("heading", name="Tellen").wait_for(timeout=60_000)
@@ -407,7 +408,7 @@ def main() -> None:
             results["payload_eindhoven_kb"] = payload["ours_kb"]
             results["payload_ratio_eindhoven"] = payload["ratio"]
             results["payload_max_shift_eindhoven_m"] = payload["max_shift_m"]
-            results["payload_all_classes_eindhoven_kb"] = payload["follow_kb"]
+            results["restyle_data_eindhoven_kb"] = payload["restyle_data_kb"]
             # A second data directory with only Eindhoven, for the memory measurement.
             os.environ["WIJK_DATA_DIR"] = str(Path(tmp) / "alleen-eindhoven" / "data")
             import_cbs(*files)
@@ -417,7 +418,7 @@ def main() -> None:
         save_dataset(big)
         payload = payloads(big, catalogue)
         results["payload_1000_buurten_kb"] = payload["ours_kb"]
-        results["payload_all_classes_1000_buurten_kb"] = payload["follow_kb"]
+        results["restyle_data_1000_buurten_kb"] = payload["restyle_data_kb"]
         results.update(reruns())
         results.update(browser_measures(data_dir, eindhoven, big.info.id))
         results["machine_reference_after_s"] = reference_s()

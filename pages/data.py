@@ -29,7 +29,7 @@ cat = catalogue()
 
 st.title("Data")
 st.markdown(
-    "Laad je eigen gemeente in: een **buurtkaart** van CBS/PDOK met de **Kerncijfers wijken en "
+    "Laad je eigen gemeente in: de **buurtgrenzen** van CBS/PDOK met de **Kerncijfers wijken en "
     "buurten**. Elk jaar dat je inlaadt komt bij dezelfde gemeente, zodat je ontwikkelingen ziet."
 )
 
@@ -109,7 +109,7 @@ with files_tab:
         submitted = st.form_submit_button("Inladen", type="primary")
     if submitted:
         if geometry_file is None:
-            st.error("Kies eerst een buurtkaart.")
+            st.error("Kies eerst een bestand met buurtgrenzen.")
         else:
             run_import(
                 (geometry_file.getvalue(), geometry_file.name),

@@ -20,9 +20,9 @@ from ui.comparisons import unexpected_lines
 from ui.initiatives import register_view
 from ui.maps import (
     SEQUENTIAL,
+    Shapes,
+    buurt_map,
     buurt_style,
-    buurtkaart,
-    encode_shapes,
     inline_legend,
     map_table,
 )
@@ -207,9 +207,9 @@ if view == "dekking":
     geometry = data.map_geometry[data.map_geometry["buurtcode"].isin(codes)]
     map_col, text_col = st.columns([3, 2])
     with map_col:
-        buurtkaart(
+        buurt_map(
             cached_shapes(data) if len(geometry) == len(data.buurten)
-            else encode_shapes(geometry),
+            else Shapes.of(geometry),
             buurt_style(geometry, per_buurt, _Count(), colours),
             key="initiatieven_map", height=480,
             label="Kaart van het aantal zorgen zonder initiatief per buurt. Dezelfde "

@@ -14,8 +14,8 @@ from ui.comparisons import expected_caption
 from ui.maps import (
     KIND_COLOURS,
     KIND_LABELS,
+    buurt_map,
     buurt_style,
-    buurtkaart,
     deviation_colours,
     deviation_legend,
     expected_colours,
@@ -43,7 +43,6 @@ from ui.state import (
     catalogue,
     current_dataset,
     keep_in_address,
-    picker_fills,
     require_entry,
     synced_choice,
 )
@@ -176,18 +175,6 @@ def map_view() -> None:
             lambda row: "; ".join(n for n in row if isinstance(n, str)), axis=1
         )
 
-    # On opening the page the map comes first, with its pickers above it; the side panel
-    # (level, layers, legend, buurt) and the table switch follow once the browser has drawn
-    # the map and said so. Sent together, they kept the map from the screen ~0.3 s longer: the
-    # browser builds every element it has before it shows any. Without a browser to say so
-    # (AppTest) everything comes at once.
-    first_view = bool(st.context.headers) and not st.session_state.get(
-        "_kaart_getekend"
-    )
-
-    def drawn() -> None:
-        st.session_state["_kaart_getekend"] = True
-
     map_col, side_col = st.columns([3, 2], gap="medium")
     side_panel = side_col.container()  # toggles, filled after the map
     outlined = (
@@ -209,7 +196,7 @@ def map_view() -> None:
     with map_col:
         theme_colour = theme_colours(list(cat.themes))
         told = cached_stories(data) if show_stories else None
-        buurtkaart(
+        buurt_map(
             shapes,
             buurt_style(
                 areas,
@@ -233,28 +220,19 @@ def map_view() -> None:
             else None,
             basemap=basemap,
             on_click=choose_buurt,
-            # In five classes and by deviation the map recolours itself when another
-            # indicator is picked, without waiting for this run; with verwacht (a model per
-            # indicator) it waits.
-            follow={**picker_fills(data, year, level, colouring), "key": "kaart_indicator",
-                    "current": indicator_id}
-            if colouring in ("klassen", "afwijking")
-            else None,
-            on_drawn=drawn if first_view else None,
-        )  # fmt: skip
+        )
         if show_stories:
             log_view(user, data.info.gemeentecode, len(told), "Kaart: verhalen")
-        if not first_view:  # the table switch follows with the side panel
-            map_table(
-                "kaart_tabel",
-                areas,
-                values,
-                f"{ind.label} ({ind.unit})",
-                f"%.{ind.decimals}f",
-                words=words,
-                words_label="Kleur op de kaart",
-                area=level,
-            )
+        map_table(
+            "kaart_tabel",
+            areas,
+            values,
+            f"{ind.label} ({ind.unit})",
+            f"%.{ind.decimals}f",
+            words=words,
+            words_label="Kleur op de kaart",
+            area=level,
+        )
 
     with controls_box:
         controls = st.columns([9, 3, 4], vertical_alignment="bottom")
@@ -275,8 +253,6 @@ def map_view() -> None:
             "Verwacht (jeugdzorg, Wmo, bijstand): hoger of lager dan je op grond van de "
             "bevolking zou verwachten.",
         )
-    if first_view:
-        return
     with side_panel:
         st.radio(
             "Niveau", list(LEVELS), format_func=LEVELS.get, key="kaart_niveau",

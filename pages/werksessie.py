@@ -28,8 +28,8 @@ from ui.access import log_view
 from ui.initiatives import dream_form
 from ui.maps import (
     MISSING_COLOUR,
+    buurt_map,
     buurt_style,
-    buurtkaart,
     deviation_colours,
     deviation_legend,
     map_table,
@@ -297,7 +297,7 @@ def live_map(workshop: Workshop) -> None:
     told = store.entries(workshop.id)
     told = told[~told["buurtcode"].isin(hidden)]
     # The same map every few seconds, restyled in place: new dots appear, the room's zoom stays.
-    buurtkaart(
+    buurt_map(
         cached_shapes(data),
         buurt_style(
             data.map_geometry, values, ind, colours, selected=code, notes=notes

@@ -1,5 +1,6 @@
 """The map: classes, legend, geometry encoding, offline assets, escaping and the selection."""
 
+import json
 import re
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from ui.maps import (
     SEQUENTIAL,
     STEP,
     buurt_style,
-    compact_fills,
     deviation_colours,
     deviation_legend,
     encode_shapes,
@@ -72,7 +72,8 @@ def quantile_style(buurten, values, ind, **options):
 
 
 def decode(shapes: dict) -> list[list[list[np.ndarray]]]:
-    """What buurtkaart.js does with the steps: add them up from the origin."""
+    """What the map (templates/buurten.js.j2) does with the steps: add them up from the
+    origin."""
     origin = np.array(shapes["origin"])
     return [
         [
@@ -100,28 +101,6 @@ def test_shapes_decode_to_the_outlines_within_half_a_step(demo):
                 assert np.abs(points - original).max() <= STEP / 2 + 1e-9
 
 
-def test_compact_fills_give_back_every_colour(demo):
-    """What buurtkaart.js makes of `compact_fills` is the colouring it was made of."""
-    wide = demo.wide(2023)
-    for indicator_id in wide.columns:
-        values = wide[indicator_id]
-        colours = quantile_colours(values, quantile_classes(values))
-        palette, places = compact_fills(colours)
-        assert MISSING_COLOUR not in palette and len(palette) <= 5
-        assert [
-            MISSING_COLOUR if p == "-" else palette[int(p)] for p in places
-        ] == list(colours)
-    # A deviation colouring, and an indicator without any figure this year.
-    colours = pd.Series(
-        [DEVIATION_COLOURS["aandacht"], MISSING_COLOUR, DEVIATION_COLOURS["kracht"]] * 2
-    )
-    assert compact_fills(colours) == [
-        [DEVIATION_COLOURS["aandacht"], DEVIATION_COLOURS["kracht"]],
-        "0-10-1",
-    ]
-    assert compact_fills(pd.Series([MISSING_COLOUR] * 3)) == [[], "---"]
-
-
 def test_style_has_one_entry_per_buurt_and_outlines_the_choice(demo, catalogue):
     ind = catalogue["pct_huishoudens_laag_inkomen"]
     values = demo.wide(2023)[ind.id]
@@ -139,10 +118,26 @@ def test_style_has_one_entry_per_buurt_and_outlines_the_choice(demo, catalogue):
 
 
 def test_the_basemap_address_is_the_only_online_part():
-    js = (Path(__file__).resolve().parent.parent / "ui" / "buurtkaart.js").read_text()
-    assert re.findall(r"https?://[^\"' ]+", js) == [
+    js = Path(__file__).resolve().parent.parent / "ui" / "templates" / "buurten.js.j2"
+    assert re.findall(r"https?://[^\"' ]+", js.read_text()) == [
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     ]
+
+
+def test_the_outlines_are_published_once_under_their_content(demo):
+    """The map fetches its outlines by an address that names their content: the browser
+    keeps them for good, and other outlines get another address."""
+    from ui.assets import PUBLISHED
+    from ui.maps import Shapes
+
+    shapes = Shapes.of(demo.map_geometry)
+    url = shapes.url()
+    assert url == f"/kaartvormen/{shapes.name}"
+    answer = PUBLISHED[shapes.name]
+    assert json.loads(answer.plain[0]) == encode_shapes(demo.map_geometry)
+    assert b"immutable" in dict(answer.plain[1])[b"cache-control"]
+    assert Shapes.of(demo.map_geometry.iloc[:5]).name != shapes.name
+    assert shapes.bounds[0][0] < shapes.bounds[1][0]  # south below north
 
 
 def test_names_are_escaped_in_tooltips(demo, catalogue):

@@ -12,26 +12,37 @@ from analysis.catalogue import load_catalogue
 from analysis.overview import where_to_start
 from stories.demo import demo_initiatives, demo_stories
 from tests.conftest import TESTER
+from ui.assets import PUBLISHED
 from ui.maps import CHOSEN, MISSING_COLOUR, OUTLINED
 from ui.state import cached_signals
 
 APP = "../app.py"
 
 
-def map_component(at: AppTest):
-    """The map component (ui/buurtkaart.js) on this run; the other is the page set-up."""
-    maps = [
+def map_component(at: AppTest) -> dict:
+    """The arguments of the map (streamlit-folium's component) on this run."""
+    (component,) = [
         c
-        for c in at.get("bidi_component")
-        if c.proto.component_name.endswith("buurtkaart")
+        for c in at.get("component_instance")
+        if c.proto.component_name.endswith("st_folium")
     ]
-    (component,) = maps
-    return component
+    return json.loads(component.proto.json_args)
 
 
 def map_data(at: AppTest) -> dict:
-    """What the page sent to the map component on this run."""
-    return json.loads(map_component(at).proto.json)
+    """What the page sent to the map on this run: the data of its restyle (ui/maps.Opmaak),
+    with the outlines it fetches by address (`shapes`, as published by the app)."""
+    args = map_component(at)
+    start = args["feature_group"].index("window.kaart.apply(") + len(
+        "window.kaart.apply("
+    )
+    sent, _ = json.JSONDecoder().raw_decode(args["feature_group"], start)
+    (name,) = re.findall(r'"/kaartvormen/([0-9a-f]+\.json)"', args["script"])
+    return {
+        **sent,
+        "shapes": json.loads(PUBLISHED[name].plain[0]),
+        "links": args["js_links"] + args["css_links"],
+    }
 
 
 def app_sources(*folders: str):
@@ -109,9 +120,16 @@ def test_kaart_draws_every_buurt_offline(app, demo):
     data = map_data(at)
     assert data["shapes"]["codes"] == demo.map_geometry["buurtcode"].tolist()
     assert len(data["style"]["fill"]) == len(demo.buurten)
-    # Leaflet comes from this server; nothing in the map's data points elsewhere.
-    assert data["vendor"] == "/app/static/vendor" and not data["basemap"]
-    assert "http" not in map_component(at).proto.json
+    # Leaflet and its clusters come from this server, not from folium's CDNs; the one
+    # address elsewhere is the optional street map's, off unless switched on.
+    assert data["links"] and all(
+        link.startswith("/app/static/vendor/") for link in data["links"]
+    )
+    assert not data["basemap"]
+    args = json.dumps(map_component(at))
+    assert re.findall(r"https?://[^\"\\\s]+", args) == [
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    ]
     # Legend outside the map, with classes and the grey entry for suppressed buurten.
     legend = next(m.value for m in at.markdown if 'class="legend"' in m.value)
     assert legend.count("<span style=") == 6 and "geheim of niet beschikbaar" in legend
@@ -136,55 +154,6 @@ def test_kaart_switching_indicator_restyles_and_updates_url(app):
     assert after["shapes"] == before["shapes"]
     assert at.query_params["indicator"] == "wmo_clienten_per_1000"
     assert "Wmo-cliënten per 1.000 inwoners" in texts(at)
-
-
-@pytest.mark.parametrize(
-    "level, colouring",
-    [
-        ("buurt", "klassen"),
-        ("wijk", "klassen"),
-        ("buurt", "afwijking"),
-        ("wijk", "afwijking"),
-    ],
-)
-def test_kaart_sends_every_indicators_colours_for_recolouring_at_once(
-    app, level, colouring
-):
-    """In five classes and by deviation the map gets every indicator's colours with the
-    picker's labels, so it can recolour before the rerun (buurtkaart.js, follow): they must
-    be the colours the rerun then brings, per buurt and per wijk. Verwacht (a model per
-    indicator) comes only with the rerun."""
-    app.query_params["niveau"] = level
-    app.query_params["kleur"] = colouring
-    at = app.run()
-    at.switch_page("pages/kaart.py").run()
-    follow = map_data(at)["follow"]
-    picker = at.selectbox(key="kaart_indicator")
-    assert follow["key"] == "kaart_indicator" and follow["current"] == picker.value
-    # The labels as the picker shows them, each with its indicator.
-    assert list(follow["labels"]) == picker.options
-    assert list(follow["labels"].values())[picker.index] == picker.value
-    for indicator in ["wmo_clienten_per_1000", "pct_65_plus"]:
-        picker.select(indicator).run()
-        sent = map_data(at)
-        palette, classes = follow["fills"][indicator]
-        assert len(classes) == len(sent["shapes"]["codes"])
-        assert sent["shapes"]["codes"][0][:2] == {"buurt": "BU", "wijk": "WK"}[level]
-        assert [
-            follow["missing"] if c == "-" else palette[int(c)] for c in classes
-        ] == sent["style"]["fill"]
-        assert sent["follow"]["current"] == indicator
-        # Sent once: the map keeps them under their version.
-        assert sent["follow"]["version"] == follow["version"]
-        assert "fills" not in sent["follow"] and "labels" not in sent["follow"]
-    # Another year has other colours, under another version.
-    at.selectbox(key="kaart_jaar").select(
-        at.selectbox(key="kaart_jaar").options[0]
-    ).run()
-    other = map_data(at)["follow"]
-    assert other["version"] != follow["version"] and other["fills"] != follow["fills"]
-    at.selectbox(key="kaart_kleur").select("verwacht").run()
-    assert map_data(at)["follow"] is None
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,9 @@ every request (Streamlit sends them uncompressed: compressing on every request c
 than it saved).
 
 It also answers the addresses of the app's own pages with Streamlit's page, in Dutch (`lang`)
-and with the app's styles from the first byte on, and with two additions:
-- where the server is. Opened at /kaart, Streamlit first asks /kaart/_stcore/health, gets "not
-  found", waits 0.1 s and then asks /_stcore/health; told the address, it asks once.
-- Leaflet (the map's library) starts to load at once. The map would otherwise ask for it only
-  once Streamlit has built everything above it, and then wait for the browser to be free to run
-  it. ui/buurtkaart.js finds it under the same name (`window.__buurtkaartScripts`).
+and with the app's styles from the first byte on, and with where the server is: opened at
+/kaart, Streamlit first asks /kaart/_stcore/health, gets "not found", waits 0.1 s and then asks
+/_stcore/health; told the address, it asks once.
 
 An address of one part that is none of the app's pages (a typo, an old link) is sent on to the
 start page with `?niet_gevonden`, where the app says so in Dutch; Streamlit itself would show
@@ -29,7 +26,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import mimetypes
 from pathlib import Path
 
@@ -54,6 +50,27 @@ STREAMLIT_ROUTES = {
     "oauth2callback",
     "static",
 }
+
+
+# Files the app makes while it runs (the map's outlines), by content hash: answered from memory
+# under `<base>/kaartvormen/<name>`, kept by the browser for good (a new content, a new name).
+PUBLISHED_PATH = "kaartvormen"
+PUBLISHED: dict[str, Answer] = {}
+MAX_PUBLISHED = 64  # gemeenten × levels; the oldest goes first
+
+
+def publish(name: str, body: bytes, base_path: str | None) -> str:
+    """Serve `body` (JSON) under `name`, which must change when it does; its address."""
+    if name not in PUBLISHED:
+        while len(PUBLISHED) >= MAX_PUBLISHED:
+            PUBLISHED.pop(next(iter(PUBLISHED)))
+        PUBLISHED[name] = Answer(
+            body,
+            "application/json",
+            f"public, immutable, max-age={YEAR}",
+            compress=True,
+        )
+    return f"{root_path(base_path)}/{PUBLISHED_PATH}/{name}"
 
 
 def root_path(base_path: str | None) -> str:
@@ -143,14 +160,9 @@ def accepts_gzip(value: bytes) -> bool:
     return False
 
 
-def page_head(vendor: str | None, deep: bool, style: str) -> str:
+def page_head(deep: bool, style: str) -> str:
     """What the app adds to the head of Streamlit's page: for a page other than the start page
-    (`deep`), where the server is; the app's own `style`; and, given where it is (`vendor`),
-    Leaflet, loading."""
-    script, sheet = (
-        json.dumps(f"{vendor}/leaflet/leaflet.js"),
-        f"{vendor}/leaflet/leaflet.css",
-    )
+    (`deep`), where the server is; and the app's own `style`."""
     # Streamlit reads window.__streamlit as it starts; the page's own address without its last
     # part is the server's (also behind a proxy that adds a path in front).
     base = (
@@ -159,44 +171,25 @@ def page_head(vendor: str | None, deep: bool, style: str) -> str:
         if deep
         else ""
     )
-    head = base + f"<style>\n{style}</style>\n"
-    if vendor is None:
-        return head
-    return head + (
-        f'<link rel="stylesheet" href="{sheet}" data-buurtkaart="{sheet}">\n'
-        "<script>\n"
-        "(() => {\n"
-        "  const script = document.createElement('script');\n"
-        f"  script.src = {script};\n"
-        "  script.async = true;\n"
-        "  const loaded = new Promise((resolve, reject) => {\n"
-        "    script.onload = resolve;\n"
-        f"    script.onerror = () => reject(new Error('Kon ' + {script} + ' niet laden'));\n"
-        "  });\n"
-        "  loaded.catch(() => {});  // said by the map, on a page that has one\n"
-        f"  window.__buurtkaartScripts = {{ [{script}]: loaded }};\n"
-        "  document.head.appendChild(script);\n"
-        "})();\n"
-        "</script>\n"
-    )
+    return base + f"<style>\n{style}</style>\n"
 
 
 class FrontEnd:
     """ASGI middleware: Streamlit's files under `<base>/static/`, and the app's pages (their
     addresses relative to the base: "" for the start page, "kaart", ...) with the app's
-    `style` in their head, from memory. Pages in `without_map` never show one (the
-    participants' phone form): they do not load Leaflet."""
+    `style` in their head, from memory; and what the app publishes while it runs
+    (`publish`)."""
 
     def __init__(
         self,
         app,
         base_path: str | None = "",
         pages: tuple[str, ...] = (),
-        without_map: tuple[str, ...] = (),
         style: str = "",
     ) -> None:
         self.app = app
         self.root = root = root_path(base_path)
+        self.published = f"{root}/{PUBLISHED_PATH}/"
         # Only the files that are there, by their exact address: nothing else is answered here.
         files = STREAMLIT_FILES / "static"
         self.files = {
@@ -206,13 +199,11 @@ class FrontEnd:
         }
         self.answers: dict[str, Answer] = {}
         page = (STREAMLIT_FILES / "index.html").read_text(encoding="utf-8")
-        vendor = vendor_url(base_path)
         for name in pages:
             # Before Streamlit's own script, so that it is there when Streamlit starts.
             html = page.replace('<html lang="en">', '<html lang="nl">', 1).replace(
                 '<script type="module"',
-                page_head(None if name in without_map else vendor, bool(name), style)
-                + '<script type="module"',
+                page_head(bool(name), style) + '<script type="module"',
                 1,
             )
             self.answers[f"{root}/{name}"] = Answer(
@@ -225,6 +216,14 @@ class FrontEnd:
             await self.app(scope, receive, send)
             return
         answer = self.answers.get(path)
+        if path.startswith(self.published):
+            answer = PUBLISHED.get(path[len(self.published) :])
+            if answer is None:  # gone (the server restarted) or never published
+                await send(
+                    {"type": "http.response.start", "status": 404, "headers": []}
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
         if answer is None and path in self.files:
             # Read (and compressed) once, away from the event loop.
             answer = await anyio.to_thread.run_sync(Answer.of_file, self.files[path])

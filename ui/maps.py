@@ -1,26 +1,38 @@
-"""The buurt map: colours, legends and the layers' data for the Leaflet map in `buurtkaart.js`.
+"""The buurt map: a folium map drawn by streamlit-folium, its colours, legends and layers.
 
-Leaflet comes from `static/vendor/` (Streamlit static serving): the map needs no request outside
-the app's own server; without the optional online base map the background is plain white. The
-geometry goes to the browser as quantised steps and stays there; a rerun sends new colours.
+Leaflet and its marker clusters come from `static/vendor/` (Streamlit static serving; folium's
+CDN links replaced): the map needs no request outside the app's own server; without the optional
+online base map the background is plain white. The outlines go to the browser once, as quantised
+steps by address (`Shapes`); a rerun sends only new colours, tooltips and points (`Opmaak`),
+which restyle the map already on screen.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
 
 from analysis.catalogue import Indicator
-from ui.assets import vendor_url
+from ui.assets import publish, vendor_url
+
+# The script of `Buurten`, the one piece of the map folium does not write itself.
+_BUURTEN_JS = (Path(__file__).parent / "templates" / "buurten.js.j2").read_text(
+    encoding="utf-8"
+)
 
 # ColorBrewer YlGnBu, 5 classes: sequential and safe for colour-blind readers.
 SEQUENTIAL = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
@@ -125,15 +137,6 @@ def quantile_words(values: pd.Series, classes: Classes) -> pd.Series:
         for i in range(len(classes.colours))
     }
     return classes.indices(values).map(words).astype(object).fillna("geen cijfer")
-
-
-def compact_fills(colours: pd.Series) -> list:
-    """One colouring of the map, compact, for the map to recolour at once when another
-    indicator is picked (buurtkaart.js, `follow`): its colours, and one character per area,
-    that colour's place in the list or '-' for grey (no figure)."""
-    palette = list(dict.fromkeys(c for c in colours if c != MISSING_COLOUR))
-    place = {c: str(i) for i, c in enumerate(palette)}
-    return [palette, "".join(place.get(c, "-") for c in colours)]
 
 
 def deviation_colours(classes: pd.Series) -> pd.Series:
@@ -250,7 +253,7 @@ def _steps(ring, x0: float, y0: float) -> list[int]:
     return np.diff(points, axis=0, prepend=[[0, 0]]).ravel().tolist()
 
 
-# How a buurt's outline is drawn (buurtkaart.js, polygonStyle).
+# How a buurt's outline is drawn (templates/buurten.js.j2, polygonStyle).
 PLAIN, NO_FIGURE, CHOSEN, OUTLINED = 0, 1, 2, 3
 
 
@@ -376,27 +379,78 @@ def initiative_points(
     return points
 
 
-_component = st.components.v2.component(
-    "buurtkaart",
-    js=(Path(__file__).parent / "buurtkaart.js").read_text(encoding="utf-8"),
-    css=".buurtkaart.leaflet-container{background:#ffffff;font-size:14px}"
-    # Reached with Tab, the map shows it has the focus (arrow keys pan, + and - zoom).
-    ".buurtkaart.leaflet-container:focus-visible{outline:3px solid #1f5f99;outline-offset:2px}"
-    ".buurtkaart .leaflet-tooltip{font-size:14px}"
-    # Story clusters in neutral white, so they do not compete with the choropleth.
-    ".buurtkaart .marker-cluster,.buurtkaart .marker-cluster div"
-    "{background:rgba(255,255,255,.9)!important}"
-    ".buurtkaart .marker-cluster div{border:2px solid #1f2a44;color:#1f2a44;font-weight:700}",
-    isolate_styles=False,  # Leaflet's own stylesheet must reach the map
-)
+# --- the map: folium, drawn by streamlit-folium --------------------------------------------
 
 
-def _nothing() -> None:
-    pass
+@dataclass(frozen=True)
+class Shapes:
+    """Outlines of a gemeente's buurten (or wijken) as the map fetches them: `encode_shapes`
+    as JSON, published by the app's own server under its content hash (ui/assets.publish), so
+    a browser fetches them once and keeps them; a rerun never sends them again."""
+
+    name: str
+    body: bytes
+    codes: tuple[str, ...]
+    bounds: tuple[
+        tuple[float, float], tuple[float, float]
+    ]  # (south, west), (north, east)
+
+    @classmethod
+    def of(cls, areas: gpd.GeoDataFrame) -> Shapes:
+        body = json.dumps(encode_shapes(areas), separators=(",", ":")).encode()
+        west, south, east, north = (round(float(v), 5) for v in areas.total_bounds)
+        name = hashlib.sha256(body).hexdigest()[:24] + ".json"
+        return cls(
+            name, body, tuple(areas["buurtcode"]), ((south, west), (north, east))
+        )
+
+    def url(self) -> str:
+        return publish(self.name, self.body, st.get_option("server.baseUrlPath"))
 
 
-def buurtkaart(
-    shapes: dict,
+class Buurten(JSCSSMixin, MacroElement):
+    """The buurt outlines on the folium map, fetched from `url` and drawn once, and what
+    updates them: `window.kaart.apply(data)` (see `Opmaak`) restyles the polygons already on
+    screen, so the zoom and position stay where the user left them. Also what folium does
+    not do by itself: Dutch names for the controls, a Dutch frame title and language, a
+    viewport the user may zoom (WCAG 1.4.4), a scale bar in metres only."""
+
+    _template = Template(_BUURTEN_JS)
+
+    def __init__(self, url: str, bounds, vendor: str) -> None:
+        super().__init__()
+        self._name = "Buurten"
+        self.url, self.bounds = url, [list(bounds[0]), list(bounds[1])]
+        self.default_js = [
+            ("markercluster", f"{vendor}/markercluster/leaflet.markercluster.js")
+        ]
+        self.default_css = [
+            ("markercluster_css", f"{vendor}/markercluster/MarkerCluster.css"),
+            (
+                "markercluster_default",
+                f"{vendor}/markercluster/MarkerCluster.Default.css",
+            ),
+        ]
+
+
+class Opmaak(MacroElement):
+    """What changes from run to run, as data: the fill, tooltip and outline of every buurt,
+    the story and initiative points, the base map, the map's name. streamlit-folium adds it
+    to the map already on screen (`feature_group_to_add`); it does not rebuild the map."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}window.kaart.apply({{ this.data|tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, data: dict) -> None:
+        super().__init__()
+        self._name = "Opmaak"
+        self.data = data
+
+
+def buurt_map(
+    shapes: Shapes,
     style: dict,
     *,
     key: str,
@@ -406,53 +460,49 @@ def buurtkaart(
     initiatives: list[list] | None = None,
     basemap: bool = False,
     on_click: Callable[[str], None] | None = None,
-    follow: dict | None = None,
-    on_drawn: Callable[[], None] | None = None,
 ) -> None:
-    """Draw (or restyle) the map; `on_click(buurtcode)` runs before the rerun a click starts,
-    `on_drawn()` before the rerun the browser starts once it has first drawn the map (or
-    could not).
+    """Draw (or restyle) the map, a folium map in `st_folium`; `on_click(buurtcode)` runs
+    before the rerun a click on a buurt starts.
 
     `label` is the map's name for a screen reader: say what it shows and where the same
-    figures stand as a table. With `follow` ({key, current, version, labels, fills}: the
-    indicator picker's widget key, the indicator shown, a name for the labels and fills,
-    picker label → indicator, and every indicator's `compact_fills`) the map recolours
-    itself the moment another indicator is picked there, a tenth of a second before the
-    rerun brings the legend and the tooltips. Labels and fills go to the browser once per
-    session and version; after that only their version (the map keeps them).
+    figures stand as a table. The base map (outlines by address, controls) is the same from
+    run to run, so streamlit-folium keeps it; only `Opmaak` travels.
     """
+    from streamlit_folium import st_folium
 
-    def clicked() -> None:
-        code = (st.session_state.get(key) or {}).get("buurt")
-        if on_click and code:
-            on_click(code)
-
-    if follow is not None:
-        sent = st.session_state.setdefault(f"_{key}_sent", set())
-        follow = {**follow, "missing": MISSING_COLOUR}
-        if follow["version"] in sent:  # the browser has them: only their version
-            follow = {k: v for k, v in follow.items() if k not in ("labels", "fills")}
-    _component(
-        key=key,
-        data={
-            "vendor": vendor_url(st.get_option("server.baseUrlPath")),
-            "height": height,
+    vendor = vendor_url(st.get_option("server.baseUrlPath"))
+    base = folium.Map(tiles=None, zoom_control=False, zoom_snap=0.25, font_size="14px")
+    base.default_js = [("leaflet", f"{vendor}/leaflet/leaflet.js")]
+    base.default_css = [("leaflet_css", f"{vendor}/leaflet/leaflet.css")]
+    Buurten(shapes.url(), shapes.bounds, vendor).add_to(base)
+    layers = folium.FeatureGroup(name="opmaak", control=False)
+    Opmaak(
+        {
             "label": label,
-            "shapes": shapes,
             "style": style,
             "stories": stories,
             "initiatives": initiatives,
             "basemap": basemap,
-            "follow": follow,
-            "announce": on_drawn is not None,
-        },
+            "missing": MISSING_COLOUR,
+        }
+    ).add_to(layers)
+
+    def clicked() -> None:
+        drawing = (st.session_state.get(key) or {}).get("last_active_drawing") or {}
+        code = (drawing.get("properties") or {}).get("buurtcode")
+        if on_click and code:
+            on_click(code)
+
+    st_folium(
+        base,
+        key=key,
         height=height,
-        on_buurt_change=clicked,
-        # Always registered, so the map's triggers are the same from run to run.
-        on_drawn_change=on_drawn or _nothing,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+        feature_group_to_add=layers,
+        on_change=clicked,
+        render=False,  # st_folium renders the map itself as well: once is enough
     )
-    if follow is not None:
-        sent.add(follow["version"])
 
 
 def map_table(

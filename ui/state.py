@@ -31,7 +31,7 @@ from analysis.datasets import (
 )
 from analysis.errors import AnalysisError
 from analysis.expected import Expected, expected_values
-from analysis.signals import dataset_signals, deviation_classes
+from analysis.signals import dataset_signals
 from analysis.wijken import WijkFigures, wijk_areas, wijk_figures
 from stories.access import User, counts_only
 from stories.agreements import AgreementStore
@@ -44,14 +44,7 @@ from stories.retention import Retention
 from stories.store import StoryFilter, StoryStore
 from stories.workshop import WorkshopStore
 from ui.access import actor, current_user, require
-from ui.maps import (
-    MISSING_COLOUR,
-    compact_fills,
-    deviation_colours,
-    encode_shapes,
-    quantile_classes,
-    quantile_colours,
-)
+from ui.maps import Shapes
 
 START_UP = Actor("beheerder", "bewaartermijn bij het starten")
 
@@ -119,23 +112,22 @@ def _signals(dataset_id: str, version: str, year: int):
 
 
 @st.cache_resource(max_entries=8)
-def _shapes(dataset_id: str, version: str) -> dict:
-    return encode_shapes(cached_dataset(dataset_id).map_geometry)
+def _shapes(dataset_id: str, version: str) -> Shapes:
+    return Shapes.of(cached_dataset(dataset_id).map_geometry)
 
 
-def cached_shapes(data: Dataset) -> dict:
-    """The dataset's buurt outlines as the map component takes them (shared, never changed:
-    a resource, so no copy is made on every rerun)."""
+def cached_shapes(data: Dataset) -> Shapes:
+    """The dataset's buurt outlines as the map fetches them (shared, never changed)."""
     return _shapes(data.info.id, dataset_version(data.info.id))
 
 
 @st.cache_resource(max_entries=8)
-def _wijken(dataset_id: str, version: str) -> tuple[gpd.GeoDataFrame, dict]:
+def _wijken(dataset_id: str, version: str) -> tuple[gpd.GeoDataFrame, Shapes]:
     areas = wijk_areas(cached_dataset(dataset_id))
-    return areas, encode_shapes(areas)
+    return areas, Shapes.of(areas)
 
 
-def cached_wijken(data: Dataset) -> tuple[gpd.GeoDataFrame, dict]:
+def cached_wijken(data: Dataset) -> tuple[gpd.GeoDataFrame, Shapes]:
     """The wijken as areas (buurt column names, see analysis/wijken) and their map outlines;
     shared and never changed, like `cached_shapes`."""
     return _wijken(data.info.id, dataset_version(data.info.id))
@@ -291,61 +283,6 @@ def _present(dataset_id: str, version: str, level: str) -> tuple[list[str], str]
     ids = cat.picker_order(i for i in cat.indicators if i in present)
     preferred = ("pct_huishoudens_laag_inkomen", "aantal_inwoners")
     return ids, next((i for i in preferred if i in present), ids[0] if ids else "")
-
-
-@st.cache_resource(max_entries=16)
-def _picker_fills(
-    dataset_id: str, version: str, year: int, level: str, colouring: str
-) -> dict:
-    ids, _ = _present(dataset_id, version, level)
-    cat = _catalogue(dataset_id, version)
-    if level == "wijk":
-        areas = _wijken(dataset_id, version)[0]
-        wide = _wijk_figures(dataset_id, version, year).values
-    else:
-        data = cached_dataset(dataset_id)
-        areas, wide = data.map_geometry, data.wide(year)
-    codes = areas["buurtcode"].tolist()
-    # The gemeente's values, for the deviation; five classes need no signals.
-    reference = (
-        _signals(dataset_id, version, year)[0]["value"]
-        if colouring == "afwijking"
-        else None
-    )
-
-    # Coloured as pages/kaart.py colours the chosen indicator.
-    def colours(indicator_id: str) -> pd.Series:
-        values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
-        if colouring == "afwijking":
-            return deviation_colours(
-                deviation_classes(
-                    values.reindex(codes),
-                    reference.get(indicator_id, float("nan")),
-                    cat[indicator_id],
-                    wide,
-                )
-            )
-        return quantile_colours(values, quantile_classes(values))
-
-    return {
-        "version": f"{dataset_id}/{version}/{year}/{level}/{colouring}",
-        "labels": {cat.option_label(i): i for i in ids},
-        "fills": {
-            i: compact_fills(colours(i).reindex(codes).fillna(MISSING_COLOUR))
-            for i in ids
-        },
-    }
-
-
-def picker_fills(data: Dataset, year: int, level: str, colouring: str) -> dict:
-    """For the map to recolour at once when another indicator is picked (ui/maps.buurtkaart,
-    `follow`): each picker label's indicator, and every indicator's colours in five classes
-    or by deviation ("klassen", "afwijking"), with a `version` that names them. Kept per
-    dataset version, year, level and colouring: all indicators' colours take a while to
-    work out."""
-    return _picker_fills(
-        data.info.id, dataset_version(data.info.id), year, level, colouring
-    )
 
 
 def available_indicators(data: Dataset, level: str = "buurt") -> tuple[list[str], str]:

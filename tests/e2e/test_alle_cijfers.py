@@ -6,7 +6,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import CBS_DIR
-from tests.e2e.test_browser import TIMEOUT, open_page, pick, wait_for_polygons
+from tests.e2e.test_browser import (
+    TIMEOUT,
+    open_page,
+    pick,
+    the_map,
+    wait_for_polygons,
+)
 
 
 def test_wijken_on_kaart_and_tellen(page: Page, server, screenshots):
@@ -15,7 +21,9 @@ def test_wijken_on_kaart_and_tellen(page: Page, server, screenshots):
     page.get_by_text("Wijken", exact=True).click()
     polygons = wait_for_polygons(page, 8)  # Voorbeeldstad has 8 wijken
     polygons.first.hover()
-    expect(page.locator(".leaflet-tooltip")).to_contain_text("berekend uit de buurten")
+    expect(the_map(page).locator(".leaflet-tooltip")).to_contain_text(
+        "berekend uit de buurten"
+    )
     expect(page.get_by_text("8 berekend uit de buurten")).to_be_visible()
     page.screenshot(path=screenshots / "kaart-wijken.png")
     open_page(page, f"{server}/tellen")

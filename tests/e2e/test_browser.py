@@ -60,11 +60,27 @@ def pick(page: Page, box, typed: str, option: str | None = None) -> None:
     expect(page.get_by_role("listbox")).to_have_count(0, timeout=TIMEOUT)
 
 
+MAP_FRAME = "iframe[src*='st_folium']"
+
+
 def the_map(page: Page):
-    """The page's one map (ui/buurtkaart.js draws it in the page itself, no iframe)."""
-    shown = page.locator(".buurtkaart:visible")
-    expect(shown).to_have_count(1, timeout=TIMEOUT)
-    return shown
+    """The page's one map: a folium map in streamlit-folium's frame; its Leaflet container."""
+    frames = page.locator(f"{MAP_FRAME}:visible")
+    expect(frames).to_have_count(1, timeout=TIMEOUT)
+    return frames.content_frame.locator(".leaflet-container")
+
+
+def restyles(kaart) -> str | None:
+    """How often the map's colours changed (templates/buurten.js.j2 counts them)."""
+    return kaart.evaluate("() => document.body.dataset.restyles ?? null")
+
+
+def view(kaart) -> list:
+    """The map's zoom and centre, as the user left them."""
+    return kaart.evaluate(
+        "() => { const m = window.kaart.map, c = m.getCenter();"
+        " return [m.getZoom(), c.lat.toFixed(6), c.lng.toFixed(6)]; }"
+    )
 
 
 def wait_for_polygons(page: Page, count: int = 40):
@@ -105,29 +121,6 @@ def test_kaart_makes_no_request_outside_the_app(page: Page, server, screenshots,
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in requests)
 
 
-# Notes in the page the first animation frame in which each part of the Kaart is on screen.
-FIRST_SHOWN = """
-(() => {
-  const shown = {};
-  window.firstShown = shown;
-  const parts = {
-    map: ".buurtkaart path.leaflet-interactive",
-    picker: ".st-key-kaart_indicator input",
-    side: ".st-key-kaart_buurt input",
-    table: ".st-key-kaart_tabel input",
-  };
-  const check = () => {
-    for (const [name, selector] of Object.entries(parts)) {
-      const element = document.querySelector(selector);
-      if (!shown[name] && element?.checkVisibility()) shown[name] = performance.now();
-    }
-    if (Object.keys(shown).length < Object.keys(parts).length) requestAnimationFrame(check);
-  };
-  requestAnimationFrame(check);
-})();
-"""
-
-
 def to_tellen_and_back(page: Page) -> None:
     """From the Kaart to Tellen and back through the menu, as within one visit."""
     page.get_by_role("link", name="Tellen", exact=True).click()
@@ -135,34 +128,13 @@ def to_tellen_and_back(page: Page) -> None:
     page.get_by_role("link", name="Kaart", exact=True).click()
 
 
-def test_kaart_shows_the_map_first_then_the_side_panel(page: Page, server):
-    """Opening the Kaart, the map and its pickers come first; the side panel and the table
-    switch follow once the browser has drawn the map and said so (pages/kaart.py)."""
-    page.add_init_script(FIRST_SHOWN)
-    open_page(page, f"{server}/kaart")
-    wait_for_polygons(page)
-    page.wait_for_function(
-        "Object.keys(window.firstShown).length === 4", timeout=TIMEOUT
-    )
-    shown = page.evaluate("window.firstShown")
-    assert shown["map"] < shown["side"] and shown["map"] < shown["table"]
-    # Then the whole page, as before: legend, buurt choice, the table one switch away.
-    expect(page.get_by_text("geen cijfer: geheim of niet beschikbaar")).to_be_visible()
-    page.get_by_text("De kaart als tabel").click()
-    expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=TIMEOUT)
-    # Back from another page, the whole Kaart is there again.
-    to_tellen_and_back(page)
-    expect(page.get_by_text("De kaart als tabel")).to_be_visible(timeout=TIMEOUT)
-    assert the_map(page).locator("path.leaflet-interactive").count() == 40
-
-
 def test_kaart_without_its_map_still_shows_the_rest(page: Page, server):
-    """A map that cannot be drawn (here Leaflet does not load) says so, and the page does not
-    wait for it: the side panel and the table come all the same."""
-    page.route("**/leaflet/leaflet.js", lambda route: route.abort())
+    """A map that cannot be drawn (here its outlines do not come) says so, and the page
+    does not wait for it: the side panel and the table come all the same."""
+    page.route("**/kaartvormen/**", lambda route: route.abort())
     open_page(page, f"{server}/kaart")
-    expect(page.get_by_text("De kaart kon niet worden getoond")).to_be_visible(
-        timeout=TIMEOUT
+    expect(the_map(page)).to_contain_text(
+        "De kaart kon niet worden getoond", timeout=TIMEOUT
     )
     expect(page.get_by_text("geen cijfer: geheim of niet beschikbaar")).to_be_visible(
         timeout=TIMEOUT
@@ -174,18 +146,29 @@ def fills(polygons) -> list[str]:
     return polygons.evaluate_all("paths => paths.map(p => p.getAttribute('fill'))")
 
 
-def recolours_itself(page: Page, typed: str, unit: str) -> None:
-    """Pick another indicator: the map recolours itself the moment the picker changes
-    (buurtkaart.js, follow), and the rerun's colours, legend included, are the same: it does
-    not recolour again."""
+def recolours(page: Page, typed: str, unit: str) -> None:
+    """Pick another indicator: the map on screen is restyled (its colours change), with the
+    legend beside it."""
     kaart = the_map(page)
     polygons = kaart.locator("path.leaflet-interactive")
-    before, restyles = fills(polygons), kaart.get_attribute("data-restyles")
+    before, count = fills(polygons), restyles(kaart)
     pick(page, page.get_by_role("combobox", name=re.compile("Indicator")), typed)
     expect(page.get_by_text(unit)).to_be_visible(timeout=TIMEOUT)
-    expect(kaart).not_to_have_attribute("data-restyles", restyles, timeout=TIMEOUT)
-    assert fills(polygons) != before
-    assert kaart.get_attribute("data-restyled-by") == "browser"
+    page.wait_for_function(
+        f'(before) => document.querySelector("{MAP_FRAME}")'
+        ".contentDocument.body.dataset.restyles !== before",
+        arg=count,
+        timeout=TIMEOUT,
+    )
+    now = fills(polygons)
+    assert now != before
+    # The colours follow the indicator: each is one of the legend's beside the map.
+    legend = page.locator(".legend").last.inner_html()
+    swatches = {
+        "#{:02x}{:02x}{:02x}".format(*map(int, rgb))
+        for rgb in re.findall(r"rgb\((\d+), (\d+), (\d+)\)", legend)
+    }
+    assert set(now) <= swatches, (set(now), swatches)
 
 
 def test_switching_indicator_restyles_and_keeps_zoom_and_position(
@@ -202,45 +185,34 @@ def test_switching_indicator_restyles_and_keeps_zoom_and_position(
     page.mouse.down()
     page.mouse.move(box["x"] + 200, box["y"] + 220, steps=5)
     page.mouse.up()
-    expect(kaart).to_have_attribute("data-zoom", re.compile(r"\d"), timeout=TIMEOUT)
-    page.wait_for_timeout(500)
-    view = (kaart.get_attribute("data-zoom"), kaart.get_attribute("data-center"))
-    page.evaluate("document.querySelector('.buurtkaart').__same = true")
+    page.wait_for_timeout(800)
+    where = view(kaart)
+    kaart.evaluate("() => { window.same = true; }")
     for typed, unit in [
         ("Wmo-cliënten per", "Wmo-cliënten per 1.000 inwoners (per 1.000)"),
         ("Ouderen van 65", "Ouderen van 65 jaar en ouder (%)"),
         ("Misdrijven per", "Misdrijven per 1.000 inwoners (per 1.000)"),
     ]:
-        recolours_itself(page, typed, unit)
-        # The same map, restyled: same element, same zoom, same centre.
-        assert page.evaluate("document.querySelector('.buurtkaart').__same") is True
-        assert (
-            kaart.get_attribute("data-zoom"),
-            kaart.get_attribute("data-center"),
-        ) == view
+        recolours(page, typed, unit)
+        # The same map, restyled: same frame, same zoom, same centre.
+        assert kaart.evaluate("() => window.same") is True
+        assert view(kaart) == where
     expect(page).to_have_url(re.compile("indicator=misdrijven_per_1000"))
     page.screenshot(path=screenshots / "kaart-misdrijven-ingezoomd.png")
-    # By deviation too: the map recolours itself, in red and blue, and keeps its view.
+    # By deviation too: the map recolours, in red and blue, and keeps its view.
     pick(page, page.get_by_role("combobox", name=re.compile("Kleuren")), "Afwijking")
     expect(page).to_have_url(re.compile("kleur=afwijking"))
-    expect(kaart).to_have_attribute("data-restyled-by", "server", timeout=TIMEOUT)
-    recolours_itself(
-        page, "Wmo-cliënten per", "Wmo-cliënten per 1.000 inwoners (per 1.000)"
-    )
-    assert (
-        kaart.get_attribute("data-zoom"),
-        kaart.get_attribute("data-center"),
-    ) == view
+    recolours(page, "Wmo-cliënten per", "Wmo-cliënten per 1.000 inwoners (per 1.000)")
+    assert view(kaart) == where and kaart.evaluate("() => window.same") is True
 
 
-def test_map_recolours_itself_after_another_page(page: Page, server):
-    """Every indicator's colours come once per session; a map drawn again after a visit to
-    another page still has them, and recolours without waiting for the server."""
+def test_map_recolours_after_another_page(page: Page, server):
+    """A map drawn again after a visit to another page restyles like the first."""
     open_page(page, f"{server}/kaart")
     wait_for_polygons(page)
     to_tellen_and_back(page)
     wait_for_polygons(page)
-    recolours_itself(page, "Ouderen van 65", "Ouderen van 65 jaar en ouder (%)")
+    recolours(page, "Ouderen van 65", "Ouderen van 65 jaar en ouder (%)")
 
 
 def test_click_buurt_shows_its_figures(page: Page, server, screenshots):
@@ -248,7 +220,7 @@ def test_click_buurt_shows_its_figures(page: Page, server, screenshots):
     polygons = wait_for_polygons(page)
     target = polygons.nth(6)
     target.hover()
-    tooltip = page.locator(".leaflet-tooltip")
+    tooltip = the_map(page).locator(".leaflet-tooltip")
     expect(tooltip).to_be_visible(timeout=TIMEOUT)
     name = tooltip.inner_text().rsplit(":", 1)[0].strip()
     target.click()

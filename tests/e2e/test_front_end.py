@@ -12,7 +12,7 @@ import streamlit
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import running_app
-from tests.e2e.test_browser import TIMEOUT, open_page, wait_for_polygons
+from tests.e2e.test_browser import TIMEOUT, open_page, the_map, wait_for_polygons
 
 STREAMLIT_FILES = Path(streamlit.__file__).parent / "static"
 
@@ -81,24 +81,36 @@ def test_only_streamlits_own_files_are_answered_from_memory(server):
     )
 
 
-def test_pages_carry_the_server_address_and_leaflet(server):
+def test_pages_carry_the_server_address_and_the_outlines(server):
     start = get(server, "/").body.decode()
     kaart = get(server, "/kaart").body.decode()
     for html in (start, kaart):
         assert '<html lang="nl">' in html  # Dutch from the first byte on (WCAG 3.1.1)
-        assert "/app/static/vendor/leaflet/leaflet.js" in html
-        # In the head, before Streamlit starts.
-        assert html.index("__buurtkaartScripts") < html.index('<script type="module"')
+        # The map loads Leaflet in its own frame, only where there is a map.
+        assert "leaflet" not in html
     assert "BACKEND_BASE_URL" in kaart and "BACKEND_BASE_URL" not in start
-    # The participants' phone form knows the server too, but has no map to load Leaflet for.
     join = get(server, "/doemee").body.decode()
     assert "BACKEND_BASE_URL" in join and "color: #555b6b" in join
-    assert "leaflet" not in join
-    # Not a page of ours: Streamlit's own page, unchanged.
-    assert "__buurtkaartScripts" not in get(server, "/nietbestaand").body.decode()
     # Asked again, the page has not changed.
     etag = get(server, "/kaart").getheader("etag")
     assert get(server, "/kaart", **{"If-None-Match": etag}).status == 304
+
+
+def test_the_map_outlines_come_from_memory_and_are_kept(page: Page, server):
+    """The outlines the map fetches are answered by the app under their content's name,
+    compressed, to be kept for good; a name it never published is not found."""
+    fetched = []
+    page.on(
+        "response",
+        lambda r: fetched.append(r) if "/kaartvormen/" in r.url else None,
+    )
+    open_page(page, f"{server}/kaart")
+    wait_for_polygons(page)
+    (answer,) = fetched
+    assert answer.status == 200 and answer.headers["content-encoding"] == "gzip"
+    assert "immutable" in answer.headers["cache-control"]
+    assert len(answer.json()["codes"]) == 40
+    assert get(server, "/kaartvormen/0000.json").status == 404
 
 
 def test_an_address_that_is_no_page_gets_a_dutch_note(page: Page, server):
@@ -125,14 +137,17 @@ def test_an_address_that_is_no_page_gets_a_dutch_note(page: Page, server):
 def test_a_deep_link_finds_the_server_at_once_and_leaflet_loads_once(
     page: Page, server
 ):
-    """Opened at /kaart, Streamlit asks for the server where it is, not first under /kaart; the
-    map uses the Leaflet the page head started to load."""
+    """Opened at /kaart, Streamlit asks for the server where it is, not first under /kaart;
+    the map loads Leaflet once."""
     open_page(page, f"{server}/kaart")
     wait_for_polygons(page)
     asked = asked_paths(page)
     assert "/kaart/_stcore/health" not in asked
     assert asked.count("/_stcore/health") == 1
-    assert asked.count("/app/static/vendor/leaflet/leaflet.js") == 1
+    in_map = the_map(page).evaluate(
+        "() => performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+    )
+    assert in_map.count("/app/static/vendor/leaflet/leaflet.js") == 1
     # The caption grey (WCAG 1.4.3) is in the page's head from the start: it holds with
     # app.py's page_setup styles taken out again.
     page.evaluate(
@@ -153,10 +168,6 @@ def test_behind_a_path(page: Page, tmp_path):
     with running_app(tmp_path, base_path="wijk") as url:
         index = streamlit_script("index")
         assert get(url, f"/wijk/static/js/{index.name}").body == index.read_bytes()
-        assert (
-            "/wijk/app/static/vendor/leaflet/leaflet.js"
-            in get(url, "/wijk/kaart").body.decode()
-        )
         # An address that is no page goes to the start page under /wijk.
         moved = get(url, "/wijk/kaartt", Accept="text/html")
         assert (moved.status, moved.getheader("location")) == (302, "./?niet_gevonden")

@@ -75,7 +75,7 @@ def test_a_phone_sees_nothing_but_the_werksessie(
         assert page.locator("input[type=file]").count() == 0, path
         assert page.get_by_role("button", name=re.compile("erwijderen")).count() == 0
         assert page.locator("[data-testid=stSidebar]").count() == 0, path
-        assert page.locator("iframe, .buurtkaart").count() == 0, path  # no map, chart
+        assert page.locator("iframe, .leaflet-container").count() == 0, path  # no map
         assert not shown_quotes(page), path
         assert "Voorbeeldstad" not in page.locator("body").inner_text(), path
     page.screenshot(path=screenshots / "toegang-deelnemer-data.png")

@@ -73,8 +73,8 @@ def test_add_story_then_see_it_in_list_and_on_map(
     page.screenshot(path=screenshots / "kaart-verhalen.png")
     # The new story is one of the markers, its popup holding the quote as escaped text.
     popups = frame.evaluate(
-        """(div) => { const out = [];
-            div.leafletMap.eachLayer(l => { if (l.getLayers) l.getLayers().forEach(m => {
+        """() => { const out = [];
+            window.kaart.map.eachLayer(l => { if (l.getLayers) l.getLayers().forEach(m => {
                 const p = m.getPopup && m.getPopup(); if (!p) return;
                 const c = p.getContent(); out.push(typeof c === "string" ? c : c.innerHTML); }); });
             return out; }"""
@@ -86,4 +86,5 @@ def test_add_story_then_see_it_in_list_and_on_map(
     assert "&lt;script&gt;" in ours[0] and "<script>" not in ours[0]
     # The injected script never ran: not in the page, not in the map.
     assert dialogs == []
-    assert page.evaluate("window.injected") is None  # the map is in the page itself
+    assert page.evaluate("window.injected") is None
+    assert frame.evaluate("() => window.injected") is None  # nor in the map's frame
