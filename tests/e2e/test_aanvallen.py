@@ -26,7 +26,7 @@ from stories.validation import StoryIn
 from stories.workshop import WorkshopStore
 from tests.e2e.conftest import AS_PARTICIPANT, CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.e2e.test_browser import TIMEOUT
-from tests.e2e.test_toegang import PHONE, QUOTES, settle, shown_quotes
+from tests.e2e.test_toegang import PHONE, QUOTES, sees_quotes, settle, shown_quotes
 
 STAFF_ONLY = "Alleen voor medewerkers"
 
@@ -62,8 +62,7 @@ def test_the_laptops_own_browser_is_staff(page: Page, laptop):
     """The control for the attacks below: the same server, opened as it should be."""
     url, _ = laptop
     opens_as_staff(page, url)
-    settle(page)
-    assert shown_quotes(page)
+    sees_quotes(page)
     opens_as_staff(page, url.replace("127.0.0.1", "localhost"))
 
 
