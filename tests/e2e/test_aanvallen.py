@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 from playwright.sync_api import Browser, BrowserType, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from stories.audit import Actor
@@ -214,6 +215,20 @@ def test_a_visitor_cannot_empty_the_server_caches(page: Page, laptop):
 # --- 9 and 10. Nothing for the taking without a session -----------------------------------
 
 
+def download_by_click(page: Page, button):
+    """The file a click on `button` gives. Once in three CI runs the first click on a cold
+    server gave nothing within 30 s (the file is made when asked for); as a person would,
+    click again once."""
+    for wait in (TIMEOUT // 2, TIMEOUT):
+        try:
+            with page.expect_download(timeout=wait) as made:
+                button.click()
+            return made.value
+        except PlaywrightTimeoutError:
+            if wait == TIMEOUT:
+                raise
+
+
 def test_no_download_or_metrics_without_a_session(browser: Browser, laptop):
     """Before: each view of Vertellen put the stories' CSV and XLSX under /media/<hash>,
     fetchable by anyone for minutes after the staff browser closed; and /_stcore/metrics
@@ -237,9 +252,7 @@ def test_no_download_or_metrics_without_a_session(browser: Browser, laptop):
     expect(button).to_be_visible(timeout=TIMEOUT)
     settle(page)
     assert offered == []  # no file made before anyone asked for it
-    with page.expect_download(timeout=TIMEOUT) as made:
-        button.click()
-    download = made.value
+    download = download_by_click(page, button)
     text = open(download.path(), encoding="utf-8-sig").read()
     assert any(q in text for q in QUOTES)  # the download itself still works
     address = download.url
