@@ -64,9 +64,8 @@ def nearest(
     w = w * len(w) / w.sum()  # the same scale whatever the weights add up to
     d = (z - z.loc[code]).to_numpy() * np.sqrt(w.to_numpy())
     correlation = np.atleast_2d(np.corrcoef(z.to_numpy(), rowvar=False))
-    inverse = np.linalg.pinv(
-        correlation, hermitian=True
-    )  # figures that are copies: once
+    # A pseudo-inverse: figures that are exact copies of each other count once.
+    inverse = np.linalg.pinv(correlation, hermitian=True)
     distance = pd.Series(
         np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", d, inverse, d), 0)), index=z.index
     )
@@ -112,6 +111,12 @@ def distinct(ind: Indicator, pooled: pd.DataFrame, code: str, peers) -> pd.Serie
     return pd.Series(beyond & np.isfinite(chance[1:]), index=theirs.index)
 
 
+PEER_COLUMNS = [
+    "indicator", "value", "better_than", "worse_than", "too_close", "peers_with_value",
+    "sentence",
+]  # fmt: skip
+
+
 def compare_with_peers(
     pooled: pd.DataFrame, code: str, peers: list[str], catalogue: Catalogue
 ) -> pd.DataFrame:
@@ -145,9 +150,3 @@ def compare_with_peers(
             }
         )
     return pd.DataFrame(rows, columns=PEER_COLUMNS)
-
-
-PEER_COLUMNS = [
-    "indicator", "value", "better_than", "worse_than", "too_close", "peers_with_value",
-    "sentence",
-]  # fmt: skip
