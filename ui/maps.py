@@ -390,19 +390,15 @@ class Shapes:
 
     name: str
     body: bytes
-    codes: tuple[str, ...]
-    bounds: tuple[
-        tuple[float, float], tuple[float, float]
-    ]  # (south, west), (north, east)
+    # (south, west), (north, east): where the map first looks
+    bounds: tuple[tuple[float, float], tuple[float, float]]
 
     @classmethod
     def of(cls, areas: gpd.GeoDataFrame) -> Shapes:
         body = json.dumps(encode_shapes(areas), separators=(",", ":")).encode()
         west, south, east, north = (round(float(v), 5) for v in areas.total_bounds)
         name = hashlib.sha256(body).hexdigest()[:24] + ".json"
-        return cls(
-            name, body, tuple(areas["buurtcode"]), ((south, west), (north, east))
-        )
+        return cls(name, body, ((south, west), (north, east)))
 
     def url(self) -> str:
         return publish(self.name, self.body, st.get_option("server.baseUrlPath"))
