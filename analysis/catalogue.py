@@ -102,9 +102,12 @@ class Indicator:
             return "–"
         return self.format_many([value])[0]
 
-    def format_many(self, values) -> list[str]:
-        """`format` for many values at once (a national table has 15,000 buurten)."""
+    def format_many(self, values, finer: int = 0) -> list[str]:
+        """`format` for many values at once (a national table has 15,000 buurten); `finer`
+        adds decimals (a limit that would look equal to the value it is compared with)."""
         scale, spec, prefix, suffix = self._style()
+        if finer:
+            spec = f"{spec[:-2]}{int(spec[-2]) + finer}f"
         return [
             "–"
             if v != v

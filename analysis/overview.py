@@ -20,13 +20,25 @@ def story_counts(stories: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# What each rule flags on one side when nothing stands out: the funnel's 95 % limits leave
+# 2.5 % per side to chance; one standard deviation leaves 15.9 % per side of a normal spread.
+RULE_SHARE = {"trechter": 0.025, "spreiding": 0.159}
+
+
 def theme_summary(
-    signals: pd.DataFrame, stories: pd.DataFrame, themes: dict[str, str]
+    signals: pd.DataFrame,
+    stories: pd.DataFrame,
+    themes: dict[str, str],
+    labels: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Per theme: buurten with a statistical kracht / aandacht, and kracht / zorg / droom stories.
 
     Returns a frame indexed by theme id (all themes, in catalogue order) with the columns
-    `label`, `buurten_kracht`, `buurten_aandacht`, `kracht`, `zorg`, `droom`.
+    `label`, `buurten_kracht`, `buurten_aandacht`, `kracht`, `zorg`, `droom`; and per side
+    (`beyond_kracht`, `beyond_aandacht`) how many verdicts there are beyond what the rule
+    gives when nothing stands out (`RULE_SHARE` of the judged buurten, per indicator), and
+    (`cijfers_kracht`, `cijfers_aandacht`) the indicators behind them, most verdicts first,
+    named by `labels` ('Gemiddeld inkomen per inwoner (12)').
     """
     flagged = signals[signals["signal"].isin(["kracht", "aandacht"])]
     buurten = (
@@ -44,7 +56,31 @@ def theme_summary(
         .reindex(columns=["kracht", "zorg", "droom"], fill_value=0)
     )
     table = pd.DataFrame({"label": pd.Series(themes)}).join(buurten).join(told)
-    return table.fillna(0).astype({c: int for c in table.columns if c != "label"})
+    table = table.fillna(0).astype({c: int for c in table.columns if c != "label"})
+    if "indicator" in signals and "rule" in signals:
+        judged = signals[signals["signal"].notna()]
+        per = judged.groupby(["theme", "indicator", "rule"]).agg(
+            judged=("signal", "size"),
+            kracht=("signal", lambda s: int((s == "kracht").sum())),
+            aandacht=("signal", lambda s: int((s == "aandacht").sum())),
+        )
+        share = per.index.get_level_values("rule").map(RULE_SHARE).fillna(0.0)
+        for side in ("kracht", "aandacht"):
+            excess = (per[side] - per["judged"] * share).clip(lower=0)
+            table[f"beyond_{side}"] = (
+                excess.groupby(level="theme").sum().reindex(table.index).fillna(0.0)
+            )
+            counted = per[per[side] > 0][side].sort_values(ascending=False)
+            table[f"cijfers_{side}"] = [
+                ", ".join(
+                    f"{(labels or {}).get(i, i)} ({n})"
+                    for (_, i, _), n in counted[
+                        counted.index.get_level_values("theme") == theme
+                    ].items()
+                )
+                for theme in table.index
+            ]
+    return table
 
 
 def where_to_start(

@@ -83,13 +83,20 @@ def strongest(
     sig: pd.DataFrame, catalogue: Catalogue, kind: str, n: int = 3
 ) -> list[str]:
     """The `n` figures of one buurt furthest from the gemeente with signal `kind`, as
-    "label: value (gemeente value)"; `sig` is the buurt's signals indexed by indicator."""
-    rows = sig[sig["signal"] == kind].copy()
+    "label: value (gemeente value)"; `sig` is the buurt's signals indexed by indicator.
+    Where fewer figures have the verdict, those on the way to it follow ('iets slechter',
+    said so): a visibly high figure is not left out because it stays within the spread."""
+    near = "iets beter" if kind == "kracht" else "iets slechter"
+    rows = sig[(sig["signal"] == kind) | (sig["position"] == near)].copy()
     rows["distance"] = (rows["difference"] / rows["reference"].abs()).abs()
+    rows["beyond"] = rows["signal"] == kind
+    rows = rows.sort_values(["beyond", "distance"], ascending=False).head(n)
     return [
         f"{catalogue[i].label}: {catalogue[i].format(r.value)} "
-        f"(gemeente {catalogue[i].format(r.reference)})"
-        for i, r in rows.sort_values("distance", ascending=False).head(n).iterrows()
+        f"(gemeente {catalogue[i].format(r.reference)}"
+        + ("" if r.beyond else f"; {near}, binnen de gewone spreiding")
+        + ")"
+        for i, r in rows.iterrows()
     ]
 
 

@@ -178,16 +178,30 @@ def funnel_z(
     return z, problems
 
 
+@dataclass(frozen=True)
+class Scores:
+    """What `signal_scores` decides for one indicator: per buurt a score in the better
+    direction (beyond ±1 is kracht/aandacht), which rule made it, why a buurt gets none, and
+    the published values at which the verdict changes (`low`, `high`: a buurt strictly below
+    `low` or above `high` gets a verdict; they depend on the base under the funnel rule)."""
+
+    score: np.ndarray
+    rule: str
+    problems: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
 def signal_scores(
     wide: pd.DataFrame,
     ind: Indicator,
     reference: float,
     eligible: np.ndarray,
     rule: SignalRule = SignalRule(),
-) -> tuple[np.ndarray, str, np.ndarray]:
+) -> Scores:
     """A score per buurt, in the better direction (the raw direction for context figures),
-    scaled so that beyond ±1 is kracht/aandacht; which rule made it; and per buurt why it
-    gets no score (None where it does: see `base_problems`; the score is then NaN).
+    scaled so that beyond ±1 is kracht/aandacht, with the rule, the reasons for no score and
+    the limits (`Scores`).
 
     Funnel for a share with a base: the adjusted z-score over 1.96. Spread otherwise: the
     difference over one standard deviation of the eligible buurten. Either way a difference
@@ -203,15 +217,73 @@ def signal_scores(
         funnel, scale, n = found
         score, problems = funnel_z(funnel, ind, values / scale, n)
         score = score / Z95
+        # The published values beyond which the rounded figure is outside the funnel.
+        slack = rounding_slack(ind, scale)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lo, hi = funnel.limits(n)
+        low, high = (lo - slack) * scale, (hi + slack) * scale
+        low[pd.notna(problems)] = high[pd.notna(problems)] = np.nan
     else:
         spread = values[eligible].std() if eligible.any() else float("nan")
         margin = rule.sd_factor * spread
         with np.errstate(divide="ignore", invalid="ignore"):
             score = diff / margin if margin > 0 else np.zeros_like(diff)
+        low = np.full(len(values), reference - margin)
+        high = np.full(len(values), reference + margin)
     if ind.min_difference > 0:
         cap = np.abs(diff) / ind.min_difference
         score = np.sign(score) * np.minimum(np.abs(score), cap)
-    return score * sign, used, problems
+        low = np.fmin(low, reference - ind.min_difference)
+        high = np.fmax(high, reference + ind.min_difference)
+    return Scores(score * sign, used, problems, low, high)
+
+
+POSITIONS = {
+    # direction-aware: red always means aandacht
+    1: ["aandacht", "iets slechter", "gemiddeld", "iets beter", "kracht"],
+    # context indicators: only higher or lower, no judgement
+    0: ["veel lager", "lager", "gemiddeld", "hoger", "veel hoger"],
+}
+
+
+def positions(score: np.ndarray, direction: int) -> np.ndarray:
+    """The graded position per score: the outer classes are exactly the verdicts (beyond
+    ±1); half of that splits off 'iets beter'/'iets slechter'. NaN scores get None."""
+    worst, worse, middle, better, best = POSITIONS[1 if direction else 0]
+    # Strict inequalities at the limit, exactly as buurt_signals decides kracht/aandacht.
+    conditions = [score > 1, score > 0.5, score < -1, score < -0.5]
+    out = np.select(conditions, [best, better, worst, worse], default=middle)
+    out = out.astype(object)
+    out[np.isnan(score)] = None
+    return out
+
+
+def ranks(values: np.ndarray, reference: float, eligible: np.ndarray) -> np.ndarray:
+    """Per buurt its place among the judged buurten, counted from the end it lies towards:
+    '3e hoogste van 92' above the gemeente, '2e laagste van 92' below; '' otherwise.
+
+    >>> ranks(np.array([5.0, 9.0, 7.0, 1.0]), 6.0, np.array([True, True, True, False]))
+    array(['laagste van 3', 'hoogste van 3', '2e hoogste van 3', ''], dtype=object)
+    """
+    ordered = np.sort(values[eligible])
+    out = np.full(len(values), "", dtype=object)
+    total = len(ordered)
+    if total < 2:
+        return out
+    higher = total - np.searchsorted(ordered, values, "right") + 1
+    lower = np.searchsorted(ordered, values, "left") + 1
+    for i in np.flatnonzero(eligible):
+        if values[i] > reference:
+            out[i] = _place(higher[i], "hoogste", total)
+        elif values[i] < reference:
+            out[i] = _place(lower[i], "laagste", total)
+    return out
+
+
+def _place(place: int, end: str, total: int) -> str:
+    """>>> _place(1, "hoogste", 92), _place(3, "laagste", 92)
+    ('hoogste van 92', '3e laagste van 92')"""
+    return f"{end} van {total}" if place == 1 else f"{place}e {end} van {total}"
 
 
 def buurt_signals(
@@ -232,9 +304,12 @@ def buurt_signals(
     Returns
     -------
     Long frame with `SIGNAL_COLUMNS`; `signal` is None where no signal may be given, and
-    `reason` then says why ('geheim', 'minder dan 200 inwoners'). With `reasons=False` the
-    reason of a buurt that does get a signal is left empty: writing 300,000 Dutch sentences for
-    a national table takes longer than deciding the signals.
+    `reason` then says why ('geheim', 'minder dan 200 inwoners'). `position` grades the
+    buurt (`POSITIONS`: 'iets slechter' within the ordinary spread), `limit` is the value at
+    which the verdict on the buurt's side of the gemeente begins, `rank` its place ('3e
+    hoogste van 92'). With `reasons=False` the reason of a buurt that does get a signal and
+    its rank are left empty: writing 300,000 Dutch sentences for a national table takes
+    longer than deciding the signals.
     """
     inwoners = wide.get("aantal_inwoners", pd.Series(float("nan"), index=wide.index))
     too_small = ~(inwoners >= rule.min_inwoners).to_numpy()
@@ -247,40 +322,65 @@ def buurt_signals(
         values, ref = wide[ind.id].to_numpy(float), reference.at[ind.id, "value"]
         missing = np.isnan(values)
         eligible = ~missing & ~too_small
-        diff = values - ref
-        score, used, problems = signal_scores(wide, ind, ref, eligible, rule)
+        scores = signal_scores(wide, ind, ref, eligible, rule)
         signal = np.full(len(values), "gemiddeld", dtype=object)
-        signal[score > 1] = "kracht"
-        signal[score < -1] = "aandacht"
-        signal[missing | too_small | np.isnan(score)] = None
+        signal[scores.score > 1] = "kracht"
+        signal[scores.score < -1] = "aandacht"
+        unsigned = missing | too_small | np.isnan(scores.score)
+        signal[unsigned] = None
+        position = positions(scores.score, ind.direction)
+        position[unsigned] = None
+        limit = np.where(values > ref, scores.high, scores.low)
+        limit[unsigned | (values == ref)] = np.nan
         why = np.full(len(values), small_reason, dtype=object)
         if ind.id in status:
             told = status[ind.id].to_numpy(object)
         else:
             told = np.full(len(values), "", dtype=object)
         why[missing] = [t or "niet beschikbaar" for t in told[missing]]
+        place = np.full(len(values), "", dtype=object)
         if reasons:
-            why[eligible] = _reasons(ind, values[eligible], ref, signal[eligible])
+            place = ranks(values, ref, eligible & ~unsigned)
+            why[eligible] = _reasons(
+                ind,
+                values[eligible],
+                ref,
+                signal[eligible],
+                limit[eligible],
+                place[eligible],
+                scores.rule,
+            )
         else:
             why[eligible] = ""
-        unjudged = eligible & pd.notna(problems)
-        why[unjudged] = problems[unjudged]
-        parts.append((ind, values, ref, diff, signal, why, used))
+        unjudged = eligible & pd.notna(scores.problems)
+        why[unjudged] = scores.problems[unjudged]
+        parts.append(
+            (ind, values, ref, signal, why, scores.rule, position, limit, place)
+        )
     if not parts:
         return pd.DataFrame(columns=SIGNAL_COLUMNS)
     n = len(wide.index)
+
+    def texts(i: int) -> pd.Series:
+        # object, not pandas' string type: converting 300,000 texts costs 0.2 s
+        return pd.Series(np.concatenate([p[i] for p in parts]), dtype=object)
+
+    values = np.concatenate([p[1] for p in parts])
+    refs = np.repeat([p[2] for p in parts], n)
     return pd.DataFrame(
         {
             "buurtcode": np.tile(wide.index.to_numpy(), len(parts)),
             "indicator": np.repeat([p[0].id for p in parts], n),
             "theme": np.repeat([p[0].theme for p in parts], n),
-            "value": np.concatenate([p[1] for p in parts]),
-            "reference": np.repeat([p[2] for p in parts], n),
-            "difference": np.concatenate([p[3] for p in parts]),
-            "signal": pd.Series(np.concatenate([p[4] for p in parts]), dtype=object),
-            # object, not pandas' string type: converting 300,000 texts costs 0.2 s
-            "reason": pd.Series(np.concatenate([p[5] for p in parts]), dtype=object),
-            "rule": np.repeat([p[6] for p in parts], n),
+            "value": values,
+            "reference": refs,
+            "difference": values - refs,
+            "signal": texts(3),
+            "reason": texts(4),
+            "rule": np.repeat([p[5] for p in parts], n),
+            "position": texts(6),
+            "limit": np.concatenate([p[7] for p in parts]),
+            "rank": texts(8),
         }
     )
 
@@ -297,26 +397,49 @@ BY_CHANCE = 0.05
 
 
 def _reasons(
-    ind: Indicator, values: np.ndarray, ref: float, signals: np.ndarray
+    ind: Indicator,
+    values: np.ndarray,
+    ref: float,
+    signals: np.ndarray,
+    limits: np.ndarray,
+    places: np.ndarray,
+    rule: str,
 ) -> list[str]:
-    """'18,0% tegen 10,0% in de gemeente: slechter, buiten de gewone spreiding tussen
-    buurten (lager is beter).' A buurt that differs within the ordinary spread says so:
-    higher or lower, but not beyond it."""
+    """'9,1% tegen 5,3% in de gemeente: hoger, maar binnen de gewone spreiding tussen
+    buurten (lager is beter). Aandacht boven 9,8% bij deze buurtgrootte; 3e hoogste van
+    92.' The value, the gemeente, the verdict in words, the limit that applied on the
+    buurt's side and its place."""
     direction = "hoger is beter" if ind.direction > 0 else "lager is beter"
     tail = {
         key: f" tegen {ind.format(ref)} in de gemeente: {verdict} ({direction})."
         for key, verdict in VERDICTS.items()
     }
-    keys = [
-        s
-        if s != "gemiddeld"
-        else ("hoger" if v > ref else "lager" if v < ref else "gelijk")
-        for s, v in zip(signals, values)
-    ]
-    return [
-        text + tail.get(key, ".")
-        for text, key in zip(ind.format_many(values.tolist()), keys)
-    ]
+    # Which verdict lies beyond the limit above and below the gemeente.
+    beyond = {True: "Kracht" if ind.direction > 0 else "Aandacht"}
+    beyond[False] = "Aandacht" if ind.direction > 0 else "Kracht"
+    size = " bij deze buurtgrootte" if rule == "trechter" else ""
+    texts = ind.format_many(values.tolist())
+    bounds = ind.format_many(limits.tolist())
+    out = []
+    for text, value, signal, limit, bound, place in zip(
+        texts, values, signals, limits, bounds, places
+    ):
+        key = signal
+        if signal == "gemiddeld":
+            key = "hoger" if value > ref else "lager" if value < ref else "gelijk"
+        line = text + tail.get(key, ".")
+        extra = []
+        if not np.isnan(limit):
+            if bound == text:  # at the display's precision the two would look equal
+                bound = ind.format_many([limit], finer=1)[0]
+            side = "boven" if value > ref else "onder"
+            extra.append(f"{beyond[value > ref]} {side} {bound}{size}")
+        if place:
+            extra.append(place)
+        if extra:
+            line += " " + "; ".join(extra) + "."
+        out.append(line)
+    return out
 
 
 def chance_sentence(judged: int, flagged: int | None = None) -> str:
@@ -384,14 +507,6 @@ def theme_picture(signals: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(columns=["kracht", "aandacht"], fill_value=0).reset_index()
 
 
-DEVIATION_CLASSES = {
-    # direction-aware: red always means aandacht
-    1: ["aandacht", "iets slechter", "gemiddeld", "iets beter", "kracht"],
-    # context indicators: only higher or lower, no judgement
-    0: ["veel lager", "lager", "gemiddeld", "hoger", "veel hoger"],
-}
-
-
 def deviation_classes(
     values: pd.Series,
     reference: float,
@@ -410,16 +525,7 @@ def deviation_classes(
     inwoners = frame.get("aantal_inwoners", pd.Series(float("nan"), index=values.index))
     too_small = ~(inwoners >= rule.min_inwoners)
     eligible = (values.notna() & ~too_small).to_numpy()
-    score, _, _ = signal_scores(frame, indicator, reference, eligible, rule)
-    worst, worse, middle, better, best = DEVIATION_CLASSES[
-        1 if indicator.direction else 0
-    ]
-    # Strict inequalities at the limit, exactly as buurt_signals decides kracht/aandacht.
-    conditions = [score > 1, score > 0.5, score < -1, score < -0.5]
-    out = pd.Series(
-        np.select(conditions, [best, better, worst, worse], default=middle),
-        index=values.index,
-        dtype=object,
-    )
-    out[~eligible | np.isnan(score)] = None
+    score = signal_scores(frame, indicator, reference, eligible, rule).score
+    out = pd.Series(positions(score, indicator.direction), index=values.index)
+    out[~eligible] = None
     return out

@@ -14,6 +14,7 @@ from stories.errors import StoreError
 from stories.privacy import find_identifiers
 from stories.store import StoryFilter
 from ui.access import log_export, log_view
+from ui.charts import chart_config
 from ui.comparisons import expected_caption, peers_view
 from ui.profile_doc import locator_svg, render_html, render_pdf
 from ui.state import (
@@ -95,10 +96,10 @@ with top[1]:
     left, right = st.columns(2)
     left.markdown("**Sterkste krachten (cijfers)**")
     left.markdown("\n".join(f"- {plain(k)}" for k in profile.krachten) or "_Geen cijfer "
-                  "duidelijk beter dan de gemeente._")  # fmt: skip
+                  "beter dan de gemeente._")  # fmt: skip
     right.markdown("**Grootste zorgen (cijfers)**")
     right.markdown("\n".join(f"- {plain(z)}" for z in profile.zorgen) or "_Geen cijfer "
-                   "duidelijk slechter dan de gemeente._")  # fmt: skip
+                   "slechter dan de gemeente._")  # fmt: skip
 
 st.subheader("Cijfers per thema")
 figures = pd.DataFrame(
@@ -147,7 +148,8 @@ if compared:
         font=dict(size=13), plot_bgcolor="#ffffff", yaxis=dict(autorange="reversed"),
         xaxis_title="buurt als % van de gemeente (100 = gelijk); rood aandacht, blauw kracht",
     )  # fmt: skip
-    st.plotly_chart(fig, width="stretch", key="profiel_chart")
+    st.plotly_chart(fig, width="stretch", key="profiel_chart",
+                    config=chart_config(f"profiel_{code}"))  # fmt: skip
 
 left, right = st.columns(2, gap="large")
 with left:

@@ -67,15 +67,24 @@ if stories.empty:
         "komen alleen uit de cijfers."
     )
 
-summary = theme_summary(signals, stories, cat.themes)
+summary = theme_summary(
+    signals, stories, cat.themes, {i: cat[i].label for i in cat.indicators}
+)
 counted = {i.theme for i in cat.indicators.values() if i.has_signal}
 
 
-def figures(row, kind: str, phrase: str) -> str:
-    """What the figures say for a theme, or that this theme has no figures with a direction."""
+def figures(row, side: str, phrase: str, other: str) -> str:
+    """What the figures say for a theme: how many buurten, on which figures, and how many
+    buurten the other way; or that this theme has no figures with a direction."""
     if row.name not in counted:
         return "geen cijfers met een goede of slechte richting"
-    return f"{row[kind]} buurten {phrase}"
+    text = f"{row[f'buurten_{side}']} buurten {phrase}"
+    if row[f"cijfers_{side}"]:
+        text += f" (buurten per cijfer: {row[f'cijfers_{side}']})"
+    opposite = "kracht" if side == "aandacht" else "aandacht"
+    if row[f"buurten_{opposite}"]:
+        text += f"; {row[f'buurten_{opposite}']} buurten {other}"
+    return text
 
 
 def told(count: int, kind: str) -> str:
@@ -83,15 +92,16 @@ def told(count: int, kind: str) -> str:
     return "" if stories.empty else f"; {count} verhalen over {kind}"
 
 
-def strongest(heading: str, explanation: str, flagged: str, phrase: str, kind: str,
-              kinds: str) -> None:  # fmt: skip
-    """The three themes with most buurten `flagged` in the figures plus stories of `kind`."""
+def strongest(heading: str, explanation: str, side: str, phrase: str, other: str,
+              kind: str, kinds: str) -> None:  # fmt: skip
+    """The three themes where the verdicts on `side` most exceed what the rule gives when
+    nothing stands out, plus stories of `kind`."""
     st.subheader(heading)
     st.caption(explanation)
-    top = summary.assign(score=summary[flagged] + summary[kind]).nlargest(3, "score")
-    for _, row in top.iterrows():
+    top = summary.assign(score=summary[f"beyond_{side}"] + summary[kind])
+    for _, row in top[top["score"] > 0].nlargest(3, "score").iterrows():
         st.markdown(
-            f"**{row['label']}** — {figures(row, flagged, phrase)}"
+            f"**{row['label']}** — {figures(row, side, phrase, other)}"
             + told(row[kind], kinds)
         )
 
@@ -100,16 +110,16 @@ left, right = st.columns(2)
 with left:
     strongest(
         ":material/thumb_up: Sterkste krachten",
-        "Thema's waar de meeste buurten er in de cijfers beter voor staan dan de gewone "
-        "spreiding tussen buurten, en waar bewoners de meeste krachten vertellen.",
-        "buurten_kracht", "sterk in de cijfers", "kracht", "krachten",
+        "Thema's waar in de cijfers meer buurten beter staan dan de regel bij gewone "
+        "verschillen al aanwijst, en waar bewoners de meeste krachten vertellen.",
+        "kracht", "sterk in de cijfers", "vragen aandacht", "kracht", "krachten",
     )  # fmt: skip
 with right:
     strongest(
         ":material/warning: Grootste zorgen",
-        "Thema's waar de meeste buurten in de cijfers aandacht vragen, en waar bewoners de "
-        "meeste zorgen vertellen.",
-        "buurten_aandacht", "vragen aandacht in de cijfers", "zorg", "zorgen",
+        "Thema's waar in de cijfers meer buurten aandacht vragen dan de regel bij gewone "
+        "verschillen al aanwijst, en waar bewoners de meeste zorgen vertellen.",
+        "aandacht", "vragen aandacht in de cijfers", "sterk", "zorg", "zorgen",
     )  # fmt: skip
 
 if by_chance := signals_by_chance(signals):
@@ -164,7 +174,9 @@ st.caption(SignalRule().sentence())
 
 with st.expander("Alle thema's"):
     st.dataframe(
-        summary.rename(
+        summary.drop(
+            columns=[c for c in summary if c.startswith(("beyond_", "cijfers_"))]
+        ).rename(
             columns={
                 "label": "Thema",
                 "buurten_kracht": "Buurten sterk (cijfers)",

@@ -3,11 +3,12 @@
 import pandas as pd
 import pytest
 
-from analysis.compare import comparison_table
+from analysis.compare import comparison_table, reason_table
 from analysis.reference import reference_values
 from analysis.signals import buurt_signals
 from ui.charts import (
     NO_SIGNAL,
+    POSITION_COLOURS,
     SIGNAL_COLOURS,
     distribution_chart,
     ranking_chart,
@@ -30,18 +31,20 @@ def test_one_buurt_table(catalogue, year_2023):
         wide, status, ref, signals, catalogue, ["BU99990201"], names.to_dict()
     )
     assert list(table.columns) == [
-        "Thema", "Indicator", "Oude Haven", "Gemeente", "Nederland", "Signaal", "Toelichting",
+        "Thema", "Indicator", "Oude Haven", "Gemeente", "Nederland", "Oordeel", "Toelichting",
     ]  # fmt: skip
     row = table.set_index("Indicator").loc["Huishoudens met een laag inkomen"]
     assert row["Oude Haven"] == "15,4%" and row["Nederland"] == "8,0%"
     # Higher than the gemeente, and the reason says so, though not beyond the spread.
-    assert row["Signaal"] == "gemiddeld" and row["Toelichting"] == (
+    assert row["Oordeel"] == "gemiddeld (iets slechter)" and row["Toelichting"] == (
         "15,4% tegen 9,8% in de gemeente: hoger, maar binnen de gewone spreiding tussen "
-        "buurten (lager is beter)."
+        "buurten (lager is beter). Aandacht boven 17,9% bij deze buurtgrootte; 2e hoogste "
+        "van 38."
     )
     income = table.set_index("Indicator").loc["Gemiddeld inkomen per inwoner"]
-    assert income["Signaal"] == "aandacht" and income["Toelichting"].endswith(
-        "slechter, buiten de gewone spreiding tussen buurten (hoger is beter)."
+    assert income["Oordeel"] == "aandacht" and (
+        "slechter, buiten de gewone spreiding tussen buurten (hoger is beter). Aandacht "
+        "onder € " in income["Toelichting"]
     )
     # Grouped by theme in catalogue order.
     themes = table["Thema"].drop_duplicates().tolist()
@@ -60,29 +63,47 @@ def test_compare_buurten_and_missing_reasons(catalogue, year_2023):
         names.to_dict(),
     )
     row = table.set_index("Indicator").loc["Huishoudens met een laag inkomen"]
-    assert row["Oude Haven"] == "15,4%"  # no signal, so none added
+    assert row["Oude Haven"] == "15,4% · iets slechter"  # the graded position
     assert row["Bedrijventerrein De Vaart"] == "geheim"  # suppressed, and said so
     income = table.set_index("Indicator").loc["Gemiddeld inkomen per inwoner"]
     assert income["Oude Haven"] == "€ 23.800 · aandacht"
-    assert "Signaal" not in table.columns
+    assert "Oordeel" not in table.columns
+    # Their reasons in full, each buurt its own.
+    reasons = reason_table(signals, catalogue, "BU99990201").set_index("Indicator")
+    assert reasons.at["Huishoudens met een laag inkomen", "Waarom"] == (
+        table_reason(signals, "BU99990201", "pct_huishoudens_laag_inkomen")
+    )
+    assert reasons.at["Huishoudens met een laag inkomen", "Oordeel"] == (
+        "gemiddeld (iets slechter)"
+    )
+
+
+def table_reason(signals, code, indicator):
+    own = signals[(signals["buurtcode"] == code) & (signals["indicator"] == indicator)]
+    return own["reason"].item()
 
 
 def test_ranking_chart(catalogue, year_2023):
     wide, _, ref, signals, names = year_2023
     ind = catalogue["pct_huishoudens_laag_inkomen"]
-    own = signals[signals["indicator"] == ind.id].set_index("buurtcode")["signal"]
+    own = signals[signals["indicator"] == ind.id].set_index("buurtcode")["position"]
     fig = ranking_chart(
         wide[ind.id], names, own, ind, ref.at[ind.id, "value"], 8.0, ["BU99990201"]
     )
     bar = fig.data[0]
     assert len(bar.y) == wide[ind.id].notna().sum()  # suppressed buurten are left out
     assert list(bar.y) == sorted(bar.y, reverse=True)
-    # Every bar in the colour of its buurt's signal (grey without one).
+    # Every bar in the colour of its buurt's graded position (light grey without one): Oude
+    # Haven, high but within the spread, in the light red of 'iets slechter'.
     by_name = dict(zip(names[own.index], own))
     assert list(bar.marker.color) == [
-        SIGNAL_COLOURS.get(by_name.get(name), NO_SIGNAL) for name in bar.x
+        POSITION_COLOURS.get(by_name.get(name), NO_SIGNAL) for name in bar.x
     ]
     assert SIGNAL_COLOURS["kracht"] in bar.marker.color  # the two lowest
+    assert (
+        bar.marker.color[list(bar.x).index("Oude Haven")]
+        == (POSITION_COLOURS["iets slechter"])
+    )
     texts = [a.text for a in fig.layout.annotations]
     assert (
         "<b>Oude Haven</b>" in texts

@@ -47,7 +47,7 @@ def test_tellen_shows_the_funnel_the_expected_values_and_peers(demo):
     )
     assert max(buurten["marker"]["size"]) == 14  # the chosen buurt stands out
     assert "Trechterregel" in captions(at)
-    expected = table_with(at, "Oordeel")
+    expected = table_with(at, "Bovengrens")
     assert len(expected) == 40 and expected["Buurt"].iloc[0] == "Oude Haven"
     assert "keer opnieuw verdelen" in captions(at)
     subheaders = [s.value for s in at.subheader]

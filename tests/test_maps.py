@@ -176,7 +176,7 @@ def test_deviation_map_is_red_for_aandacht(demo, catalogue):
     legend = deviation_legend(classes, ind)
     assert legend[0] == (
         DEVIATION_COLOURS["kracht"],
-        "kracht: duidelijk beter dan de gemeente",
+        "kracht: beter, buiten de gewone spreiding",
     )
     assert "minder dan 200 inwoners" in legend[-1][1]
 

@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 
 from analysis.overview import story_counts, theme_summary, where_to_start
 
@@ -56,3 +57,25 @@ def test_where_to_start_ranks_by_figures_and_stories():
     assert (
         start.set_index("buurtnaam").at["Bee", "thema"] == "jeugd"
     )  # 1 aandacht + 1 zorg
+
+
+def test_themes_count_verdicts_beyond_what_the_rule_gives_by_itself():
+    # Jeugd: an average (spread rule) with 2 kracht among 10 buurten, where one standard
+    # deviation gives 1,59 per side anyway; a share (funnel) with 3 aandacht among 40, where
+    # chance gives 1. Veiligheid: 1 kracht among 40 by the funnel, 1 expected.
+    rows = (
+        [("jeugd", "x", "spreiding", s) for s in ["kracht"] * 2 + ["gemiddeld"] * 8]
+        + [("jeugd", "y", "trechter", s) for s in ["aandacht"] * 3 + ["gemiddeld"] * 37]
+        + [("veiligheid", "z", "trechter", s) for s in ["kracht"] + ["gemiddeld"] * 39]
+    )
+    signals = pd.DataFrame(rows, columns=["theme", "indicator", "rule", "signal"])
+    signals["buurtcode"] = [f"B{i % 40}" for i in range(len(signals))]
+    summary = theme_summary(
+        signals, STORIES, THEMES, {"x": "Inkomen", "y": "Jeugdzorg"}
+    )
+    assert summary.at["jeugd", "beyond_kracht"] == pytest.approx(2 - 10 * 0.159)
+    assert summary.at["jeugd", "beyond_aandacht"] == pytest.approx(3 - 40 * 0.025)
+    assert summary.at["veiligheid", "beyond_kracht"] == pytest.approx(0)
+    assert summary.at["jeugd", "cijfers_aandacht"] == "Jeugdzorg (3)"
+    assert summary.at["jeugd", "cijfers_kracht"] == "Inkomen (2)"
+    assert summary.at["taal", "cijfers_kracht"] == ""

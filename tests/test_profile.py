@@ -58,9 +58,15 @@ def test_profile_contents_on_the_demo(demo, catalogue, oude_haven):
     assert low.signal == own.at["pct_huishoudens_laag_inkomen", "signal"] == "gemiddeld"
     assert low.nederland != "–" and low.trend  # NL value and a trend since 2022
     assert p.trend_since == 2022
+    # The concerns beyond the spread first, then those on the way to it, said so.
     concerns = int((own["signal"] == "aandacht").sum())
-    assert len(p.zorgen) == min(3, concerns) >= 1
+    nearly = int((own["position"] == "iets slechter").sum())
+    assert len(p.zorgen) == min(3, concerns + nearly) and concerns >= 1
     assert all("gemeente" in z for z in p.zorgen)
+    assert not any("binnen de gewone spreiding" in z for z in p.zorgen[:concerns])
+    assert all(
+        "iets slechter, binnen de gewone spreiding" in z for z in p.zorgen[concerns:]
+    )
     # Quotes: 3–6, from this buurt, varied in kind and theme.
     assert 3 <= len(p.quotes) <= 6
     texts = set(demo_stories().query("buurtcode == @OUDE_HAVEN")["text"])

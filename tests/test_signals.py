@@ -132,3 +132,81 @@ def test_reasons_can_be_left_out_without_changing_the_signals(demo, catalogue):
     assert bare.loc[~given, "reason"].equals(
         full.loc[~given, "reason"]
     )  # still say why not
+
+
+def test_spread_rule_limit_and_rank_worked_by_hand(catalogue):
+    # Income per inhabitant (× € 1.000), spread rule: mean 30, population sd of the five
+    # values √40 = 6,32; the limit below is 30 − 6,32 = 23,68, i.e. € 23.675.
+    result = run(catalogue, "gem_inkomen_per_inwoner", [20.0, 30.0, 30.0, 30.0, 40.0])
+    assert result.at["BU1", "limit"] == pytest.approx(30 - 40**0.5)
+    assert result.at["BU1", "reason"] == (
+        "€ 20.000 tegen € 30.000 in de gemeente: slechter, buiten de gewone spreiding "
+        "tussen buurten (hoger is beter). Aandacht onder € 23.675; laagste van 5."
+    )
+    assert result.at["BU5", "rank"] == "hoogste van 5"
+    assert result.at["BU2", "rank"] == "" and pd.isna(result.at["BU2", "limit"])
+
+
+def test_position_grades_within_the_ordinary_spread(catalogue):
+    # 26 is 0,63 sd below 30: not beyond the limit, but more than half-way: iets slechter.
+    result = run(catalogue, "gem_inkomen_per_inwoner", [20.0, 26.0, 30.0, 34.0, 40.0])
+    assert list(result["signal"]) == [
+        "aandacht",
+        "gemiddeld",
+        "gemiddeld",
+        "gemiddeld",
+        "kracht",
+    ]
+    assert list(result["position"]) == [
+        "aandacht", "iets slechter", "gemiddeld", "iets beter", "kracht",
+    ]  # fmt: skip
+
+
+def check_limits(signals):
+    """Where a buurt has a verdict, its value lies beyond the limit the reason names; where it
+    has none, it does not. (Published zeros of a rounded count are judged as the 0-4 people
+    they stand for, not as 0: left out.)"""
+    judged = signals[signals["signal"].notna() & signals["limit"].notna()]
+    judged = judged[judged["value"] != 0]
+    above = judged["value"] > judged["reference"]
+    beyond = (above & (judged["value"] > judged["limit"])) | (
+        ~above & (judged["value"] < judged["limit"])
+    )
+    flagged = judged["signal"].isin(["kracht", "aandacht"])
+    assert len(judged) > 100
+    assert (beyond == flagged).all(), judged[beyond != flagged]
+
+
+def test_limits_say_where_the_verdict_begins_in_the_demo(demo, catalogue):
+    from analysis.signals import dataset_signals
+
+    check_limits(dataset_signals(demo, 2023, catalogue)[1])
+
+
+def test_woensel_west_reason_names_limit_rank_and_position(catalogue):
+    from tests.conftest import CBS_DIR, import_eindhoven
+
+    if not (CBS_DIR / "kwb_2022.csv").exists():
+        pytest.skip("../shared/data/cbs ontbreekt")
+    from analysis.datasets import load_dataset
+    from analysis.signals import dataset_signals
+
+    import_eindhoven()
+    data = load_dataset("GM0772")
+    signals = dataset_signals(data, 2022, catalogue)[1]
+    check_limits(signals)
+    code = data.buurten.set_index("buurtnaam").at["Woensel-West", "buurtcode"]
+    row = signals.set_index(["buurtcode", "indicator"]).loc[
+        (code, "pct_huishoudens_laag_inkomen")
+    ]
+    # Visibly high but within the ordinary spread: it says so, with the limit and the rank.
+    assert row["signal"] == "gemiddeld" and row["position"] == "iets slechter"
+    assert row["reason"].startswith(
+        "9,1% tegen 5,3% in de gemeente: hoger, maar binnen de gewone spreiding"
+    )
+    assert (
+        f"Aandacht boven {catalogue['pct_huishoudens_laag_inkomen'].format(row['limit'])} bij deze buurtgrootte"
+        in row["reason"]
+    )
+    assert row["limit"] > 9.1
+    assert "e hoogste van " in row["reason"]

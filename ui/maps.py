@@ -45,12 +45,12 @@ DEVIATION_COLOURS = {
     "veel lager": "#5e3c99", "lager": "#b2abd2", "hoger": "#fdb863", "veel hoger": "#e66101",
 }  # fmt: skip
 DEVIATION_LABELS = {
-    "aandacht": "aandacht: duidelijk slechter dan de gemeente",
-    "iets slechter": "iets slechter",
-    "iets beter": "iets beter",
-    "kracht": "kracht: duidelijk beter dan de gemeente",
-    "veel lager": "duidelijk lager dan de gemeente",
-    "veel hoger": "duidelijk hoger dan de gemeente",
+    "aandacht": "aandacht: slechter, buiten de gewone spreiding",
+    "iets slechter": "iets slechter, binnen de gewone spreiding",
+    "iets beter": "iets beter, binnen de gewone spreiding",
+    "kracht": "kracht: beter, buiten de gewone spreiding",
+    "veel lager": "lager, buiten de gewone spreiding",
+    "veel hoger": "hoger, buiten de gewone spreiding",
 }
 # Quantisation of the map geometry: 0.00001° is 1.1 m north-south and 0.7 m east-west here.
 STEP = 1e-5
@@ -112,9 +112,9 @@ def missing_item(
 
 def deviation_legend(classes: pd.Series, indicator: Indicator) -> list[tuple[str, str]]:
     """Legend for the deviation map: the five classes, then buurten without a class."""
-    from analysis.signals import DEVIATION_CLASSES
+    from analysis.signals import POSITIONS
 
-    order = DEVIATION_CLASSES[1 if indicator.direction else 0]
+    order = POSITIONS[1 if indicator.direction else 0]
     items = [
         (DEVIATION_COLOURS[c], DEVIATION_LABELS.get(c, c)) for c in reversed(order)
     ]
