@@ -16,6 +16,7 @@ import pandas as pd
 from analysis.catalogue import load_catalogue
 from analysis.datasets import catalogue_for, list_datasets, remove_dataset
 from analysis.errors import AnalysisError
+from analysis.export import FORMATS as EXPORT_FORMATS
 from stories.audit import COMMAND_LINE
 from stories.errors import StoreError
 
@@ -141,16 +142,14 @@ def cmd_import_indicators(args: argparse.Namespace) -> int:
 
 
 def cmd_signals(args: argparse.Namespace) -> int:
-    """The signals table (buurtcode, indicator, value, gemeente value, signal, reason)."""
+    """The signals table (buurtcode, indicator, value, gemeente value, signal, its graded
+    position, the limit on the buurt's side, its rank and the reason)."""
     from analysis.datasets import load_dataset
     from analysis.signals import SignalRule, dataset_signals
 
     data = load_dataset(find_dataset(args.gemeente))
     catalogue = catalogue_for(data)
-    year = args.jaar or data.years[-1]
-    if year not in data.years:
-        years = ", ".join(str(y) for y in data.years)
-        raise AnalysisError(f"Geen cijfers over {year}. Ingeladen jaren: {years}.")
+    year = year_of(data, args.jaar)
     rule = SignalRule(min_inwoners=args.min_inwoners)
     _, table = dataset_signals(data, year, catalogue, rule)
     names = data.buurten.set_index("buurtcode")["buurtnaam"]
@@ -163,6 +162,9 @@ def cmd_signals(args: argparse.Namespace) -> int:
             "value": table["value"],
             "gemeente_value": table["reference"].round(4),
             "signal": table["signal"],
+            "position": table["position"],
+            "limit": table["limit"].round(4),
+            "rank": table["rank"],
             "reason": table["reason"],
         }
     )
@@ -258,9 +260,7 @@ def cmd_expected(args: argparse.Namespace) -> int:
             + ", ".join(choices)
             + "."
         )
-    year = args.jaar or data.years[-1]
-    if year not in data.years:
-        raise AnalysisError(f"{data.info.name} heeft geen cijfers voor {year}.")
+    year = year_of(data, args.jaar)
     result = expected_values(pooled_datasets(data, year), cat[args.indicator])
     own = set(data.buurten["buurtcode"])
     table = result.table[result.table.index.isin(own)].rename_axis("buurtcode")
@@ -450,6 +450,74 @@ def cmd_profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def year_of(data, jaar: int | None) -> int:
+    """The asked year, or the latest; a Dutch error for a year that is not loaded."""
+    year = jaar or data.years[-1]
+    if year not in data.years:
+        years = ", ".join(str(y) for y in data.years)
+        raise AnalysisError(f"Geen cijfers over {year}. Ingeladen jaren: {years}.")
+    return year
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Every figure of a gemeente and year as data: XLSX, CSV or GeoPackage."""
+    from analysis.datasets import load_dataset
+    from analysis.export import SUFFIXES, export_bytes
+
+    data = load_dataset(find_dataset(args.gemeente))
+    year = year_of(data, args.jaar)
+    if Path(args.output).suffix.lower() != SUFFIXES[args.format]:
+        raise AnalysisError(
+            f"Een {args.format}-bestand eindigt op {SUFFIXES[args.format]}: "
+            f"'{args.output}' past daar niet bij."
+        )
+    content = export_bytes(data, year, catalogue_for(data), args.format)
+    write_whole(Path(args.output), content)
+    print(f"Alle cijfers van {data.info.name}, {year}, geschreven naar {args.output}.")
+    return 0
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    """The Kaart of one indicator as an image (PNG or SVG) for a memo or slides."""
+    from analysis.datasets import load_dataset
+    from ui.map_image import colouring_of, map_image
+
+    data = load_dataset(find_dataset(args.gemeente))
+    year = year_of(data, args.jaar)
+    cat = catalogue_for(data)
+    fmt = Path(args.output).suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise AnalysisError(
+            f"Een kaartbeeld eindigt op .png of .svg, niet '{args.output}'."
+        )
+    expected = None
+    if args.kleuren == "verwacht":
+        from analysis.expected import expected_values, outcomes
+
+        if args.indicator not in {o.id for o in outcomes(cat)}:
+            raise AnalysisError(
+                f"Verwacht is er alleen voor {', '.join(o.id for o in outcomes(cat))}."
+            )
+        model = expected_values(pooled_datasets(data, year), cat[args.indicator])
+        expected = model.table["oordeel"]
+    colours = colouring_of(data, year, cat, args.indicator, args.kleuren, expected)
+    write_whole(
+        Path(args.output), map_image(data, year, cat, args.indicator, colours, fmt)
+    )
+    print(f"Kaart van {cat[args.indicator].label}, {data.info.name} {year}, geschreven "
+          f"naar {args.output}.")  # fmt: skip
+    return 0
+
+
+def write_whole(path: Path, content: bytes) -> None:
+    """Write all of `content` or nothing: a half-written file never takes the name."""
+    if not path.parent.is_dir():
+        raise AnalysisError(f"De map {path.parent} bestaat niet.")
+    part = path.with_name(path.name + ".deel")
+    part.write_bytes(content)
+    part.replace(path)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cli.py",
@@ -566,6 +634,26 @@ def build_parser() -> argparse.ArgumentParser:
     peers.add_argument("--gemeente", help="dataset, als de buurtcode niet genoeg zegt")
     peers.add_argument("--format", choices=["csv", "json"], default="csv")
     peers.set_defaults(run=cmd_peers)
+    out = commands.add_parser(
+        "export",
+        help="alle cijfers van alle buurten en wijken, met oordeel en toelichting",
+        description="Formaten: "
+        + "; ".join(f"{k}: {v}" for k, v in EXPORT_FORMATS.items()),
+    )
+    out.add_argument("--gemeente", required=True, metavar="GMxxxx")
+    out.add_argument("--jaar", type=int, help="jaar (standaard het laatste)")
+    out.add_argument("--format", choices=list(EXPORT_FORMATS), default="xlsx")
+    out.add_argument("--output", required=True, metavar="BESTAND")
+    out.set_defaults(run=cmd_export)
+    image = commands.add_parser("map", help="de kaart van één cijfer als PNG of SVG")
+    image.add_argument("--gemeente", required=True, metavar="GMxxxx")
+    image.add_argument("--indicator", required=True, metavar="ID")
+    image.add_argument("--jaar", type=int, help="jaar (standaard het laatste)")
+    image.add_argument(
+        "--kleuren", choices=["klassen", "afwijking", "verwacht"], default="klassen"
+    )
+    image.add_argument("--output", required=True, metavar="kaart.png|kaart.svg")
+    image.set_defaults(run=cmd_map)
     audit = commands.add_parser("audit", help="het logboek van een gemeente (CSV)")
     audit.add_argument("--gemeente", required=True, metavar="GMxxxx")
     audit.add_argument("--since", metavar="JJJJ-MM-DD", help="vanaf deze dag")

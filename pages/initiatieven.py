@@ -15,7 +15,7 @@ from analysis.coverage import (
 from analysis.signals import SignalRule
 from stories.exchange import spreadsheet
 from stories.model import TARGET_GROUPS
-from ui.charts import ROLE_COLOURS, coverage_heatmap
+from ui.charts import ROLE_COLOURS, chart_config, coverage_heatmap
 from ui.comparisons import unexpected_lines
 from ui.initiatives import register_view
 from ui.maps import (
@@ -186,7 +186,8 @@ if view == "dekking":
         "de initiatieven; zonder muis staan dezelfde vakken, met de reden, bij *Rolwijzer*."
     )
     fig = coverage_heatmap(table, codes, themes, names, cat.themes)
-    st.plotly_chart(fig, width="stretch", key="initiatieven_heatmap")
+    st.plotly_chart(fig, width="stretch", key="initiatieven_heatmap",
+                    config=chart_config("initiatieven_dekking"))  # fmt: skip
     inline_legend(
         [
             (ROLE_COLOURS[r], label)

@@ -5,12 +5,16 @@ import html
 import pandas as pd
 import streamlit as st
 
+from analysis.compare import verdict_words
 from analysis.coverage import serving
 from analysis.signals import SignalRule, deviation_classes, signals_by_chance
 from analysis.wijken import COMPUTED, LEVELS, PUBLISHED
 from stories.store import StoryFilter
 from ui.access import log_view
 from ui.comparisons import expected_caption
+from ui.exports import export_downloads
+from ui.map_image import COLOURINGS as MEANINGS
+from ui.map_image import Colouring, map_image
 from ui.maps import (
     KIND_COLOURS,
     KIND_LABELS,
@@ -130,7 +134,7 @@ def map_view() -> None:
         model = cached_expected(data, year, indicator_id)
         verdicts = model.table["oordeel"].reindex(codes)
         colours, notes = expected_colours(verdicts), verdicts
-        words = verdicts
+        words, shown = verdicts, "verwacht"
         legend = expected_legend(verdicts)
         explanation = (
             "Verwacht: wat je op grond van de bevolking zou verwachten, met een 95%-interval; "
@@ -146,7 +150,7 @@ def map_view() -> None:
             wide,
         )
         colours, notes = deviation_colours(deviation), deviation
-        words = deviation
+        words, shown = deviation, "afwijking"
         legend = deviation_legend(deviation, ind)
         explanation = (
             f"{SignalRule().sentence()} 'Iets beter' of 'iets slechter': meer dan de helft daarvan. "
@@ -156,7 +160,7 @@ def map_view() -> None:
     else:
         classes = quantile_classes(values)
         colours, notes = quantile_colours(values, classes), None
-        words = quantile_words(values, classes)
+        words, shown = quantile_words(values, classes), "klassen"
         legend = legend_items(
             classes, ind, int(values.reindex(area_codes).isna().sum())
         )
@@ -328,6 +332,19 @@ def map_view() -> None:
                 f"Omlijnd: de buurten van {init_names[highlighted]} ({', '.join(served)})."
             )
         st.caption(f"{explanation} {ind.definition} Bron: {ind.source}, {year}.")
+        if level == "buurt":
+            image = Colouring(colours, legend, MEANINGS[shown])
+            for column, fmt in zip(st.columns(2), ("png", "svg")):
+                column.download_button(
+                    f"Kaart als {fmt.upper()}",
+                    lambda fmt=fmt: map_image(data, year, cat, indicator_id, image, fmt),
+                    file_name=f"kaart_{data.info.gemeentecode}_{indicator_id}_{year}.{fmt}",
+                    mime="image/png" if fmt == "png" else "image/svg+xml",
+                    key=f"kaart_{fmt}", icon=":material/image:", width="stretch",
+                    help="De kaart met titel, legenda en bron, voor een notitie of "
+                    "presentatie (1920 pixels breed).",
+                )  # fmt: skip
+        export_downloads(data, year, "kaart_export")
         if level == "wijk":
             counted = source.value_counts()
             st.caption(
@@ -370,13 +387,16 @@ def map_view() -> None:
                         else "–"
                         for i in key_ids
                     ],
-                    "Signaal": [
-                        (sig.at[i, "signal"] or "–") if i in sig.index else "–"
+                    "Oordeel": [
+                        verdict_words(sig.at[i, "signal"], sig.at[i, "position"])
+                        if i in sig.index
+                        else "–"
                         for i in key_ids
                     ],
                 }
             )
-            st.dataframe(table, hide_index=True, width="stretch")
+            # A static table: it wraps in the narrow panel instead of cutting columns off.
+            st.table(table.set_index("Indicator"))
             st.caption(SignalRule().sentence())
             told = cached_stories(data, StoryFilter(buurtcodes=[chosen]))[
                 "kind"

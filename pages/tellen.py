@@ -5,14 +5,20 @@ import pandas as pd
 import streamlit as st
 
 from analysis.catalogue import format_number
-from analysis.compare import comparison_table
+from analysis.compare import comparison_table, reason_table
 from analysis.reference import NEDERLAND_HINT, nederland_loaded
 from analysis.signals import SignalRule
 from analysis.trend import breaks, buurt_trend
 from analysis.wijken import LEVELS
-from stories.exchange import spreadsheet
-from ui.charts import distribution_chart, ranking_chart, scatter_chart, trend_chart
+from ui.charts import (
+    chart_config,
+    distribution_chart,
+    ranking_chart,
+    scatter_chart,
+    trend_chart,
+)
 from ui.comparisons import expected_view, funnel_view, peers_view, wijk_view
+from ui.exports import export_downloads
 from ui.state import (
     available_indicators,
     cached_signals,
@@ -60,6 +66,7 @@ chosen = left.multiselect(
     placeholder="Kies een of meer buurten",
 )
 year = int(right.selectbox("Jaar", years, key="tellen_jaar"))
+export_downloads(data, year, "tellen_export")
 keep_in_address(jaar=str(year), buurt=",".join(chosen) or None)
 
 wide, status = data.wide(year), data.status(year)
@@ -71,21 +78,25 @@ if chosen:
     table = comparison_table(
         wide, status, reference, signals, cat, chosen, names.to_dict()
     )
+    # The reasons stand in full under the table ("Waarom dit oordeel?"): in a cell they
+    # would be cut off. Each value column wide enough for "13,0 per 1.000 inwoners".
+    shown = table.drop(columns="Toelichting", errors="ignore")
+    wide_enough = st.column_config.TextColumn(width="medium")
     st.dataframe(
-        table, hide_index=True, width="stretch", height=min(38 * len(table) + 40, 700)
-    )
+        shown, hide_index=True, width="stretch", height=min(38 * len(shown) + 40, 700),
+        column_config={c: wide_enough for c in shown.columns if c not in ("Thema", "Indicator")},
+    )  # fmt: skip
     st.caption(
         f"{rule.sentence()} Gemeente: gewogen naar inwoners, huishoudens of woningen (zoals "
         "bij elk cijfer hoort), of de waarde die CBS zelf publiceert."
         + ("" if nederland_loaded(reference) else f" {NEDERLAND_HINT}")
     )
-    st.download_button(
-        "Download deze tabel (CSV)",
-        lambda: spreadsheet(table),
-        file_name=f"tellen_{data.info.id}_{year}_{'_'.join(chosen)}.csv",
-        mime="text/csv",
-        key="tellen_download",
-    )
+    # The reasons in full, wrapped: a cell of the table above would cut them off.
+    for code in chosen:
+        with st.expander(
+            f"Waarom dit oordeel? {names[code]}", expanded=len(chosen) == 1
+        ):
+            st.table(reason_table(signals, cat, code).set_index("Indicator"))
     picture = signals[signals["buurtcode"].isin(chosen) & signals["signal"].notna()]
     if not picture.empty:
         st.subheader("Per thema")
@@ -150,7 +161,8 @@ if level == "wijk":
     st.stop()
 
 values = wide[indicator_id] if indicator_id in wide else pd.Series(dtype=float)
-own = signals[signals["indicator"] == indicator_id].set_index("buurtcode")["signal"]
+own_rows = signals[signals["indicator"] == indicator_id].set_index("buurtcode")
+own = own_rows["signal"]
 gemeente = reference["value"].get(indicator_id)
 nederland = reference["nederland"].get(indicator_id)
 tabs = st.tabs(
@@ -165,17 +177,20 @@ with tabs[2]:
     expected_view(data, year, ind, names, chosen)
 with tabs[0]:
     st.plotly_chart(
-        ranking_chart(values, names, own, ind, gemeente, nederland, chosen),
+        ranking_chart(values, names, own_rows["position"], ind, gemeente, nederland, chosen),
         width="stretch", key="tellen_ranking",
+        config=chart_config(f"ranglijst_{indicator_id}_{year}"),
     )  # fmt: skip
     st.caption(
-        "Blauw: kracht · rood: aandacht · grijs: gemiddeld · licht: geen signaal (geheim, "
-        "achtergrondcijfer of minder dan 200 inwoners). Gekozen buurten zijn omlijnd."
+        "Blauw: kracht · lichtblauw: iets beter · grijs: gemiddeld · lichtrood: iets slechter "
+        "· rood: aandacht. 'Iets' betekent: binnen de gewone spreiding tussen buurten, maar "
+        "meer dan halverwege de grens. Lichtgrijs: geen oordeel (geheim, achtergrondcijfer "
+        "of minder dan 200 inwoners). Gekozen buurten zijn omlijnd."
     )
 with tabs[3]:
     st.plotly_chart(
         distribution_chart(values, names, ind, gemeente, chosen), width="stretch",
-        key="tellen_distribution",
+        key="tellen_distribution", config=chart_config(f"verdeling_{indicator_id}_{year}"),
     )  # fmt: skip
 with tabs[4]:
     others = [i for i in indicator_ids if i != indicator_id]
@@ -193,7 +208,8 @@ with tabs[4]:
     if x_id:
         keep_in_address(x=x_id)
         fig, r = scatter_chart(wide[x_id], values, names, cat[x_id], ind, chosen)
-        st.plotly_chart(fig, width="stretch", key="tellen_scatter")
+        st.plotly_chart(fig, width="stretch", key="tellen_scatter",
+                        config=chart_config(f"samenhang_{indicator_id}_{x_id}_{year}"))  # fmt: skip
         if r is not None:
             st.caption(
                 "Elke stip is een buurt; de stippellijn is de best passende rechte lijn. "
@@ -228,6 +244,7 @@ with tabs[5]:
                             (old_ref["value"].get(indicator_id), new_ref["value"].get(indicator_id)),
                             chosen),
                 width="stretch", key="tellen_trend",
+                config=chart_config(f"ontwikkeling_{indicator_id}_{first}_{last}"),
             )  # fmt: skip
         shown = trend.assign(Buurt=trend["buurtcode"].map(names))
         shown = shown[

@@ -14,6 +14,7 @@ from stories.store import StoryFilter
 from stories.themes import suggest_themes
 from stories.validation import validate_story
 from ui.access import log_export, log_view
+from ui.charts import chart_config
 from ui.records import export_buttons, identifier_warning, import_panel
 from ui.state import (
     cached_stories,
@@ -157,7 +158,8 @@ with browse_tab:
             legend=dict(orientation="h", y=-0.15), font=dict(size=14), plot_bgcolor="#ffffff",
             xaxis_title="aantal verhalen (een verhaal met twee thema's telt bij beide)",
         )  # fmt: skip
-        st.plotly_chart(fig, width="stretch", key="vertellen_chart")
+        st.plotly_chart(fig, width="stretch", key="vertellen_chart",
+                        config=chart_config("verhalen_per_thema"))  # fmt: skip
         with st.expander("Als tabel", icon=":material/table:"):
             st.dataframe(per_theme.iloc[::-1].rename(columns=KINDS), width="stretch")
     if not reader:

@@ -78,7 +78,8 @@ def test_signals_csv_for_the_demo():
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(io.StringIO(result.stdout))
     assert list(table.columns) == [
-        "buurtcode", "buurtnaam", "jaar", "indicator", "value", "gemeente_value", "signal", "reason",
+        "buurtcode", "buurtnaam", "jaar", "indicator", "value", "gemeente_value", "signal",
+        "position", "limit", "rank", "reason",
     ]  # fmt: skip
     assert (table["jaar"] == 2023).all()
 
@@ -90,10 +91,14 @@ def test_signals_csv_for_the_demo():
     assert row("gem_inkomen_per_inwoner")["signal"].item() == "aandacht"
     low_income = row("pct_huishoudens_laag_inkomen")
     assert low_income["signal"].item() == "gemiddeld"
+    assert low_income["position"].item() == "iets slechter"
+    assert low_income["rank"].item() == "2e hoogste van 38"
     assert low_income["reason"].item() == (
         "15,4% tegen 9,8% in de gemeente: hoger, maar binnen de gewone spreiding tussen "
-        "buurten (lager is beter)."
+        "buurten (lager is beter). Aandacht boven 17,9% bij deze buurtgrootte; 2e hoogste "
+        "van 38."
     )
+    assert low_income["limit"].item() == pytest.approx(17.9, abs=0.05)
     assert (
         "standaardafwijking" in result.stderr
     )  # the rule, for whoever reads the report

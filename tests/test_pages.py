@@ -13,6 +13,7 @@ from analysis.overview import where_to_start
 from stories.demo import demo_initiatives, demo_stories
 from tests.conftest import TESTER
 from ui.assets import PUBLISHED
+from ui.exports import CHOICES
 from ui.maps import CHOSEN, MISSING_COLOUR, OUTLINED
 from ui.state import cached_signals
 
@@ -180,9 +181,11 @@ def test_kaart_choosing_a_buurt_shows_its_key_figures(app):
     at.switch_page("pages/kaart.py").run()
     at.selectbox(key="kaart_buurt").select("BU99990201").run()
     assert at.subheader[0].value == "Oude Haven"
-    table = at.dataframe[0].value.set_index("Indicator")
-    assert table.at["Gemiddeld inkomen per inwoner", "Signaal"] == "aandacht"
-    assert table.at["Huishoudens met een laag inkomen", "Signaal"] == "gemiddeld"
+    table = at.table[0].value
+    assert table.at["Gemiddeld inkomen per inwoner", "Oordeel"] == "aandacht"
+    assert table.at["Huishoudens met een laag inkomen", "Oordeel"] == (
+        "gemiddeld (iets slechter)"
+    )
     assert table.at["Inwoners", "Buurt"] == "3.120"
     assert at.query_params["buurt"] == "BU99990201"
     # The selected buurt, and only that one, is outlined on the map.
@@ -395,12 +398,23 @@ def test_tellen_one_buurt(app):
     assert not at.exception
     assert at.title[0].value == "Tellen"
     table = at.dataframe[0].value.set_index("Indicator")
-    assert table.at["Huishoudens met een laag inkomen", "Signaal"] == "gemiddeld"
-    assert table.at["Gemiddeld inkomen per inwoner", "Signaal"] == "aandacht"
+    assert table.at["Huishoudens met een laag inkomen", "Oordeel"] == (
+        "gemiddeld (iets slechter)"
+    )
+    assert table.at["Gemiddeld inkomen per inwoner", "Oordeel"] == "aandacht"
     assert table.at["Huishoudens met een laag inkomen", "Nederland"] == "8,0%"
+    # The reasons in full, not in a cell that cuts them off.
+    reasons = at.table[0].value
+    assert reasons.loc["Huishoudens met een laag inkomen", "Waarom"].startswith(
+        "15,4% tegen 9,8% in de gemeente: hoger, maar binnen de gewone spreiding"
+    )
+    assert (
+        "bij deze buurtgrootte"
+        in reasons.loc["Huishoudens met een laag inkomen", "Waarom"]
+    )
     assert "standaardafwijking" in texts(at)
-    download = at.get("download_button")[0]
-    assert download.proto.label == "Download deze tabel (CSV)"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[:4] == [label for label, _ in CHOICES.values()]
     assert [t.label for t in at.tabs] == [
         "Ranglijst",
         "Trechter",
@@ -453,7 +467,7 @@ def test_kaart_deviation_colouring(app):
     fill = map_data(at)["style"]["fill"]
     assert "#ca0020" in fill and "#0571b0" in fill  # red aandacht, blue kracht
     legend = next(m.value for m in at.markdown if 'class="legend"' in m.value)
-    assert "aandacht: duidelijk slechter dan de gemeente" in legend
+    assert "aandacht: slechter, buiten de gewone spreiding" in legend
     assert "standaardafwijking" in texts(at)
 
 
@@ -1009,3 +1023,39 @@ def test_doe_mee_names_no_buurt_the_projector_hides(app, signed_in_as, demo, saf
     assert shown
     assert (name in shown[0]) is not safe
     assert ("een buurt met weinig verhalen" in shown[0]) is safe
+
+
+def test_tellen_offers_every_figure_as_data(app, downloads, demo, catalogue):
+    """The download is the export: numbers with codes, the same bytes as `cli.py export`."""
+    import io
+
+    import pandas as pd
+
+    from analysis.export import export_bytes
+
+    at = app.run()
+    at.switch_page("pages/tellen.py").run()
+    assert not at.exception
+    made = downloads["cijfers_GM9999_2023.xlsx"]()
+    buurten = pd.read_excel(io.BytesIO(made), sheet_name="Buurten")
+    assert buurten["buurtcode"].tolist() == demo.buurten["buurtcode"].tolist()
+    assert buurten["pct_huishoudens_laag_inkomen"].dtype == float
+    assert downloads["cijfers_GM9999_2023.csv"]() == export_bytes(
+        demo, 2023, catalogue, "csv"
+    )
+    assert "cijfers_GM9999_2023.gpkg" in downloads
+
+
+def test_kaart_offers_the_map_as_an_image(app, downloads):
+    import io
+
+    from PIL import Image
+
+    at = app.run()
+    at.switch_page("pages/kaart.py").run()
+    indicator = at.selectbox(key="kaart_indicator").value
+    made = downloads[f"kaart_GM9999_{indicator}_2023.png"]()
+    with Image.open(io.BytesIO(made)) as image:
+        assert image.width >= 1600
+    assert b"<svg" in downloads[f"kaart_GM9999_{indicator}_2023.svg"]()[:500]
+    assert "cijfers_GM9999_2023.gpkg" in downloads

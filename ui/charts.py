@@ -17,6 +17,13 @@ from analysis.coverage import ROLES, supply_label
 from analysis.funnel import Z95, Z998, Funnel
 
 SIGNAL_COLOURS = {"kracht": "#0571b0", "aandacht": "#ca0020", "gemiddeld": "#b8b8b8"}
+# A verdict's graded position (`analysis.signals.positions`): within the ordinary spread, but
+# more than half-way to the limit, in the light shade of the verdict on that side.
+POSITION_COLOURS = {
+    **SIGNAL_COLOURS,
+    "iets slechter": "#f4a582",
+    "iets beter": "#92c5de",
+}
 NO_SIGNAL = "#e3e3e3"
 HIGHLIGHT = "#111111"
 # The wijkteam's suggested role, colour-blind safe (ColorBrewer-based): red asks most, blue is
@@ -29,6 +36,43 @@ ROLE_COLOURS = {
     None: "#f0f0f0",
 }
 FONT = dict(family="Source Sans Pro, DejaVu Sans, sans-serif", size=14, color="#1f2a44")
+# Plotly's own words on and above every chart (its modebar and messages), in Dutch: plotly.js
+# takes a locale's dictionary in the chart's config, no script from outside needed.
+DUTCH_PLOTLY = {
+    "Autoscale": "Alles in beeld",
+    "Box Select": "Selecteren met een rechthoek",
+    "Compare data on hover": "Gegevens vergelijken bij aanwijzen",
+    "Double-click to zoom back out": "Dubbelklik om uit te zoomen",
+    "Download plot": "Grafiek downloaden",
+    "Download plot as a PNG": "Grafiek downloaden als afbeelding (PNG)",
+    "Lasso Select": "Selecteren met een lasso",
+    "Pan": "Verschuiven",
+    "Produced with Plotly.js": "Gemaakt met Plotly.js",
+    "Reset axes": "Assen terugzetten",
+    "Reset view": "Beeld terugzetten",
+    "Show closest data on hover": "Dichtstbijzijnde gegevens tonen bij aanwijzen",
+    "Snapshot succeeded": "Afbeelding gemaakt",
+    "Sorry, there was a problem downloading your snapshot!": (
+        "Het maken van de afbeelding is mislukt."
+    ),
+    "Taking snapshot - this may take a few seconds": "Afbeelding maken, even geduld…",
+    "Toggle Spike Lines": "Hulplijnen aan of uit",
+    "Toggle show closest data on hover": "Dichtstbijzijnde gegevens aan of uit",
+    "Zoom": "Inzoomen op een gebied",
+    "Zoom in": "Inzoomen",
+    "Zoom out": "Uitzoomen",
+}
+
+
+def chart_config(name: str) -> dict:
+    """The config of every chart: plotly's words in Dutch, and its image download named
+    after the chart (`name`, e.g. 'ranglijst_bijstand_per_1000_2022'), twice as sharp."""
+    return {
+        "locale": "nl",
+        "locales": {"nl": {"dictionary": DUTCH_PLOTLY}},
+        "displaylogo": False,
+        "toImageButtonOptions": {"filename": name, "scale": 2},
+    }
 
 
 def _layout(fig: go.Figure, height: int, indicator: Indicator) -> go.Figure:
@@ -47,18 +91,19 @@ def _layout(fig: go.Figure, height: int, indicator: Indicator) -> go.Figure:
 def ranking_chart(
     values: pd.Series,
     names: pd.Series,
-    signals: pd.Series,
+    positions: pd.Series,
     indicator: Indicator,
     gemeente: float,
     nederland: float | None = None,
     highlight: list[str] | None = None,
 ) -> go.Figure:
-    """All buurten from high to low, coloured by signal, with the gemeente (and NL) line.
+    """All buurten from high to low, coloured by their graded position (a verdict, or 'iets
+    slechter'/'iets beter' within the spread), with the gemeente (and NL) line.
 
-    `values`, `names` and `signals` are indexed by buurtcode; chosen buurten are outlined and
-    named above their bar."""
+    `values`, `names` and `positions` are indexed by buurtcode; chosen buurten are outlined
+    and named above their bar."""
     shown = values.dropna().sort_values(ascending=False)
-    colours = [SIGNAL_COLOURS.get(signals.get(c), NO_SIGNAL) for c in shown.index]
+    colours = [POSITION_COLOURS.get(positions.get(c), NO_SIGNAL) for c in shown.index]
     highlight = [c for c in (highlight or []) if c in shown.index]
     fig = go.Figure(
         go.Bar(

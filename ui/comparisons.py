@@ -13,7 +13,7 @@ from analysis.datasets import Dataset
 from analysis.expected import VERDICTS, Expected, outcomes
 from analysis.peers import compare_with_peers, nearest, peer_variables, standardised
 from analysis.signals import SignalRule, chance_sentence, funnel_for
-from ui.charts import funnel_chart, ranking_chart
+from ui.charts import chart_config, funnel_chart, ranking_chart
 from ui.state import (
     cached_expected,
     cached_pool,
@@ -56,7 +56,7 @@ def funnel_view(
     st.plotly_chart(
         funnel_chart(wide[ind.id], pd.Series(n, index=wide.index), names, ind, funnel,
                      scale, own, chosen),
-        width="stretch", key=key,
+        width="stretch", key=key, config=chart_config(f"trechter_{ind.id}"),
     )  # fmt: skip
     spread = (
         "De gewone spreiding tussen buurten is meegenomen: de buurten verschillen "
@@ -243,6 +243,7 @@ def wijk_view(
         ranking_chart(values, names, pd.Series(dtype=object), ind,
                       reference["value"].get(ind.id), reference["nederland"].get(ind.id)),
         width="stretch", key="tellen_wijk_ranking",
+        config=chart_config(f"ranglijst_wijken_{ind.id}_{year}"),
     )  # fmt: skip
     st.dataframe(
         pd.DataFrame(

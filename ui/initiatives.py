@@ -21,6 +21,7 @@ from stories.model import INITIATORS, LADDER, PHASES, SUPPORT, TARGET_GROUPS
 from stories.model import ROLES as WIJKTEAM_ROLES
 from stories.workshop import Workshop, WorkshopStore
 from ui.access import log_export
+from ui.charts import chart_config
 from ui.records import export_buttons, import_panel
 from ui.text import plain
 
@@ -256,7 +257,7 @@ def ladder_chart(counts: list[int], key: str) -> None:
         plot_bgcolor="#ffffff", yaxis=dict(autorange="reversed"),
         xaxis_title="mensen per trede van de bindingsladder",
     )  # fmt: skip
-    st.plotly_chart(fig, width="stretch", key=key)
+    st.plotly_chart(fig, width="stretch", key=key, config=chart_config(key))
 
 
 def dream_form(

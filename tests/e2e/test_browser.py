@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-SIZES = {"laptop": (1280, 800), "projector": (1920, 1080)}
+SIZES = {"laptop": (1280, 800), "breed": (1440, 900), "projector": (1920, 1080)}
 TIMEOUT = 30_000
 
 
