@@ -32,6 +32,7 @@ MENU = [
     ("buurtprofiel", "Buurtprofiel", ":material/description:"),
     ("werksessie", "Werksessie", ":material/co_present:"),
     ("data", "Data", ":material/database:"),
+    ("uitleg", "Wat betekent dit?", ":material/help:"),
 ]
 
 

@@ -12,7 +12,6 @@ from analysis.coverage import (
     serving,
     supply_label,
 )
-from analysis.signals import SignalRule
 from stories.exchange import spreadsheet
 from stories.model import TARGET_GROUPS
 from ui.charts import ROLE_COLOURS, chart_config, coverage_heatmap
@@ -39,7 +38,7 @@ from ui.state import (
     require_entry,
     synced_choice,
 )
-from ui.text import plain
+from ui.text import explained, plain
 
 
 class _Count:
@@ -131,7 +130,8 @@ if view == "rolwijzer":
             st.metric(label, int(counts.get(role, 0)))
             st.caption(ROLE_EXPLANATIONS[role])
     st.caption(
-        f"Per buurt en thema. {rule.sentence()} Cijfers: {year}; {SignalRule().sentence()}"
+        f"Per buurt en thema. {rule.sentence()} Cijfers: {year}; kracht of aandacht "
+        f"volgens de oordelen van Tellen. {explained('oordeel')}"
     )
     top = focus_cells(table)
     if not top.empty:

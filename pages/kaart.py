@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.compare import verdict_words
 from analysis.coverage import serving
-from analysis.signals import SignalRule, deviation_classes, signals_by_chance
+from analysis.signals import deviation_classes, signals_by_chance
 from analysis.wijken import COMPUTED, LEVELS, PUBLISHED
 from stories.store import StoryFilter
 from ui.access import log_view
@@ -50,6 +50,7 @@ from ui.state import (
     require_entry,
     synced_choice,
 )
+from ui.text import explained
 
 user = require_entry()
 # Story dots carry quotes and points, initiative diamonds descriptions and exact points
@@ -153,7 +154,8 @@ def map_view() -> None:
         words, shown = deviation, "afwijking"
         legend = deviation_legend(deviation, ind)
         explanation = (
-            f"{SignalRule().sentence()} 'Iets beter' of 'iets slechter': meer dan de helft daarvan. "
+            "Rood: aandacht, blauw: kracht, buiten de gewone spreiding tussen buurten; 'iets "
+            f"beter' of 'iets slechter': meer dan halverwege de grens ({explained('positie')}). "
             f"Gemeente: {ind.format(reference['value'].get(indicator_id))}. "
             + signals_by_chance(signals[signals["indicator"] == indicator_id])
         )
@@ -397,7 +399,10 @@ def map_view() -> None:
             )
             # A static table: it wraps in the narrow panel instead of cutting columns off.
             st.table(table.set_index("Indicator"))
-            st.caption(SignalRule().sentence())
+            st.caption(
+                f"Oordeel: kracht, aandacht of gemiddeld, met tussen haakjes de positie. "
+                f"{explained('oordeel')}"
+            )
             told = cached_stories(data, StoryFilter(buurtcodes=[chosen]))[
                 "kind"
             ].value_counts()

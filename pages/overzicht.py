@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analysis.overview import theme_summary, where_to_start
-from analysis.signals import SignalRule, signals_by_chance
+from analysis.signals import signals_by_chance
 from analysis.wijken import LEVELS
 from ui.state import (
     cached_initiatives,
@@ -15,6 +15,7 @@ from ui.state import (
     fictional_banner,
     require_entry,
 )
+from ui.text import explained
 
 require_entry()
 cat = catalogue()
@@ -170,7 +171,7 @@ st.dataframe(
         ),
     },
 )
-st.caption(SignalRule().sentence())
+st.caption(f"Hoe een cijfer een oordeel krijgt: {explained('oordeel')}")
 
 with st.expander("Alle thema's"):
     st.dataframe(

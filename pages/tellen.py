@@ -29,6 +29,7 @@ from ui.state import (
     require_entry,
     synced_choice,
 )
+from ui.text import explained
 
 require_entry()
 cat = catalogue()
@@ -87,7 +88,8 @@ if chosen:
         column_config={c: wide_enough for c in shown.columns if c not in ("Thema", "Indicator")},
     )  # fmt: skip
     st.caption(
-        f"{rule.sentence()} Gemeente: gewogen naar inwoners, huishoudens of woningen (zoals "
+        f"Oordeel: kracht, aandacht of gemiddeld, met tussen haakjes de positie "
+        f"({explained('oordeel')}). Gemeente: gewogen naar inwoners, huishoudens of woningen (zoals "
         "bij elk cijfer hoort), of de waarde die CBS zelf publiceert."
         + ("" if nederland_loaded(reference) else f" {NEDERLAND_HINT}")
     )

@@ -48,6 +48,7 @@ PAGES = {
     "buurtprofiel": "read_figures",  # a lezer sees no quotes
     "werksessie": "run_workshops",
     "data": "manage_datasets",
+    "uitleg": "read_figures",  # the glossary the other pages link to
 }
 # The participants' phone form: the one page a participant reaches (by QR code or a short
 # address and a code), hidden from the menu.

@@ -15,7 +15,7 @@ from stories.demo import demo_initiatives, demo_stories
 APP = "../app.py"
 STAFF_PAGES = [
     "overzicht", "kaart", "tellen", "vertellen", "initiatieven", "buurtprofiel",
-    "werksessie", "data",
+    "werksessie", "data", "uitleg",
 ]  # fmt: skip
 # What a role may open; the rest says it is not for them.
 OPENS = {
@@ -26,6 +26,7 @@ OPENS = {
         "vertellen",
         "initiatieven",
         "buurtprofiel",
+        "uitleg",
     },
     "medewerker": set(STAFF_PAGES) - {"data"},
     "beheerder": set(STAFF_PAGES),

@@ -83,7 +83,8 @@ def test_overzicht_shows_the_demo_gemeente(app, demo):
         ":material/warning: Grootste zorgen",
         ":material/flag: Waar beginnen?",
     ]
-    assert "standaardafwijking" in texts(at)
+    # The rule is explained once, on its own page, and linked from here.
+    assert "(uitleg#oordeel)" in texts(at) and "standaardafwijking" not in texts(at)
     # The count of verdicts comes with the count chance alone would give.
     _, signals = cached_signals("demo", 2023)
     funnel = signals[(signals["rule"] == "trechter") & signals["signal"].notna()]
@@ -412,7 +413,7 @@ def test_tellen_one_buurt(app):
         "bij deze buurtgrootte"
         in reasons.loc["Huishoudens met een laag inkomen", "Waarom"]
     )
-    assert "standaardafwijking" in texts(at)
+    assert "(uitleg#oordeel)" in texts(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[:4] == [label for label, _ in CHOICES.values()]
     assert [t.label for t in at.tabs] == [
@@ -468,7 +469,7 @@ def test_kaart_deviation_colouring(app):
     assert "#ca0020" in fill and "#0571b0" in fill  # red aandacht, blue kracht
     legend = next(m.value for m in at.markdown if 'class="legend"' in m.value)
     assert "aandacht: slechter, buiten de gewone spreiding" in legend
-    assert "standaardafwijking" in texts(at)
+    assert "(uitleg#positie)" in texts(at)
 
 
 def test_vertellen_lists_and_filters(app):
@@ -1059,3 +1060,24 @@ def test_kaart_offers_the_map_as_an_image(app, downloads):
         assert image.width >= 1600
     assert b"<svg" in downloads[f"kaart_GM9999_{indicator}_2023.svg"]()[:500]
     assert "cijfers_GM9999_2023.gpkg" in downloads
+
+
+def test_uitleg_explains_every_term_the_pages_link_to(app):
+    """Every 'Wat betekent dit?' link in the app points at a term the page explains."""
+    import re
+    from pathlib import Path
+
+    at = app.run()
+    at.switch_page("pages/uitleg.py").run()
+    assert not at.exception and at.title[0].value == "Wat betekent dit?"
+    anchors = {s.proto.anchor for s in at.subheader}
+    root = Path(__file__).resolve().parent.parent
+    pattern = re.compile(r"explained\(['\"]([a-z-]+)['\"]")
+    linked = {
+        anchor
+        for folder in ("pages", "ui")
+        for path in (root / folder).glob("*.py")
+        for anchor in pattern.findall(path.read_text())
+    }
+    assert linked and linked <= anchors, linked - anchors
+    assert "standaardafwijking" in texts(at)  # the spread rule, explained here

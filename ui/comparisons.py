@@ -21,7 +21,7 @@ from ui.state import (
     cached_wijken,
     catalogue,
 )
-from ui.text import plain
+from ui.text import explained, plain
 
 VERDICT_MARKS = {
     VERDICTS[0]: "▲ meer dan verwacht",
@@ -67,7 +67,7 @@ def funnel_view(
     judged = int(own.notna().sum())
     flagged = int(own.isin(["kracht", "aandacht"]).sum())
     st.caption(
-        f"{rule.rule_sentence('trechter')} Elke stip is een buurt; rechts de grote "
+        f"Trechterregel ({explained('trechter')}). Elke stip is een buurt; rechts de grote "
         f"buurten. Doorgetrokken lijn: de gemeente; streepjes: de grenzen waarbinnen 95 "
         f"van de 100 buurten vallen; stippels: 998 van de 1.000; dunne lijnen: waar toeval "
         f"alleen de buurten zou houden, zonder de gewone spreiding. {spread} "

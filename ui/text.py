@@ -18,3 +18,9 @@ def plain(text: str) -> str:
     '\\\\[klik\\\\]\\\\(http://x\\\\) \\\\*vet\\\\*'
     """
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
+
+
+def explained(anchor: str, words: str = "Wat betekent dit?") -> str:
+    """A link to one term on the 'Wat betekent dit?' page (pages/uitleg.py), for a caption:
+    the rule is explained in one place instead of repeated on every page."""
+    return f"[{words}](uitleg#{anchor})"

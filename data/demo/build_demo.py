@@ -285,6 +285,17 @@ def buurt_statistics(b: dict, year: int, rng: np.random.Generator) -> dict[str, 
         "pct_huishoudens_sociaal_minimum": _r(
             np.clip(low_income * 0.95 + noise(0.5), 0.8, 25), 0.1
         ),
+        # The wider poverty measures follow the low-income share, without noise of their
+        # own (drawing none keeps every other figure of the demo as it was).
+        "pct_huishoudens_tot_110_sociaal_minimum": _r(np.clip(low_income * 1.2, 1, 30), 0.1),
+        "pct_huishoudens_tot_120_sociaal_minimum": _r(np.clip(low_income * 1.5, 1, 35), 0.1),
+        "pct_huishoudens_40_laagste_inkomens": _r(
+            np.clip(40 - 22 * ses + 6 * dens, 8, 80), 0.1
+        ),
+        "pct_personen_40_laagste_inkomens": _r(
+            np.clip(38 - 20 * ses + 4 * dens - 3 * age, 8, 80), 0.1
+        ),
+        "mediaan_vermogen": _r(np.clip(60 + 80 * ses + 40 * age - 30 * dens, 2, 400), 1),
         "personen_bijstand": _r(inw * bijstand_rate / 1000, 10),
         "gem_woz_waarde": _r(woz, 1),
         "pct_huurwoningen": _r(rental, 1),
@@ -334,6 +345,11 @@ INCOME_LIKE = {
     "gem_inkomen_per_inwoner",
     "pct_huishoudens_laag_inkomen",
     "pct_huishoudens_sociaal_minimum",
+    "pct_huishoudens_tot_110_sociaal_minimum",
+    "pct_huishoudens_tot_120_sociaal_minimum",
+    "pct_huishoudens_40_laagste_inkomens",
+    "pct_personen_40_laagste_inkomens",
+    "mediaan_vermogen",
     "pct_laag_opgeleid",
 }
 SMALL_COUNTS = {
@@ -404,6 +420,9 @@ NEDERLAND = {
     "pct_eenpersoonshuishoudens": 39.0, "pct_huishoudens_met_kinderen": 32.0,
     "gem_huishoudensgrootte": 2.1, "gem_inkomen_per_inwoner": 32.0,
     "pct_huishoudens_laag_inkomen": 8.0, "pct_huishoudens_sociaal_minimum": 7.5,
+    "pct_huishoudens_tot_110_sociaal_minimum": 9.0, "pct_huishoudens_tot_120_sociaal_minimum": 11.5,
+    "pct_huishoudens_40_laagste_inkomens": 40.0, "pct_personen_40_laagste_inkomens": 40.0,
+    "mediaan_vermogen": 70,
     "gem_woz_waarde": 340, "pct_huurwoningen": 42, "pct_corporatiewoningen": 28,
     "pct_eengezinswoningen": 64, "pct_jongeren_jeugdzorg": 9.5, "wmo_clienten_per_1000": 72,
     "misdrijven_per_1000": 45.0, "pct_laag_opgeleid": 26, "afstand_huisarts": 1.1,
