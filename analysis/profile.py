@@ -138,16 +138,69 @@ def select_quotes(
     return chosen
 
 
-def focus_questions(
-    name: str, roles: pd.DataFrame, talk: pd.DataFrame, themes
+def figure_questions(
+    sig: pd.DataFrame, catalogue: Catalogue, stories: pd.DataFrame
 ) -> list[str]:
-    """3–5 open questions for the focusgesprek, from the rolwijzer and the disagreements."""
-    questions = []
-    for row in talk[talk["overeenstemming"] == "oneens"].itertuples():
+    """Questions from the buurt's own figures and stories, each from its own template: the
+    strongest concern, a figure on its way to one, the strongest kracht, and the theme
+    residents tell most zorgen about. `sig` is the buurt's signals indexed by indicator."""
+    sig = sig.assign(
+        distance=(sig["difference"] / sig["reference"].abs()).abs().fillna(0)
+    ).sort_values("distance", ascending=False)
+    out = []
+
+    def first(mask) -> tuple[str, pd.Series] | None:
+        rows = sig[mask]
+        return (rows.index[0], rows.iloc[0]) if len(rows) else None
+
+    if found := first(sig["signal"] == "aandacht"):
+        i, r = found
+        ind = catalogue[i]
+        out.append(
+            f"{ind.label}: {ind.format(r['value'])} tegen {ind.format(r['reference'])} in de "
+            "gemeente, buiten de gewone spreiding. Herkennen bewoners en partners dat, en "
+            "wat zit erachter?"
+        )
+    if found := first(sig["position"] == "iets slechter"):
+        i, r = found
+        ind = catalogue[i]
+        out.append(
+            f"{ind.label} is met {ind.format(r['value'])} slechter dan in de gemeente "
+            f"({ind.format(r['reference'])}), maar nog binnen de gewone spreiding: is hier "
+            "iets aan het ontstaan, of juist aan het verbeteren?"
+        )
+    if found := first(sig["signal"] == "kracht"):
+        i, r = found
+        ind = catalogue[i]
+        out.append(
+            f"{ind.label} is een kracht ({ind.format(r['value'])} tegen "
+            f"{ind.format(r['reference'])}): wie of wat draagt daaraan bij, en hoe houden "
+            "we dat vast?"
+        )
+    zorgen = (
+        stories[stories["kind"] == "zorg"].explode("themes")["themes"].value_counts()
+    )
+    if len(zorgen):
+        theme = catalogue.themes.get(zorgen.index[0], zorgen.index[0])
+        out.append(
+            f"Bewoners vertellen het vaakst zorgen over {theme.lower()} ({zorgen.iloc[0]}): "
+            "wat moet er volgens hen als eerste gebeuren?"
+        )
+    return out
+
+
+def focus_questions(
+    name: str, roles: pd.DataFrame, talk: pd.DataFrame, themes, own: list[str] = ()
+) -> list[str]:
+    """3–6 open questions for the focusgesprek: from the buurt's own figures and stories
+    (`own`, see `figure_questions`), the disagreements and the rolwijzer; each template at
+    most once, so no two questions read alike."""
+    questions = list(own)
+    for row in talk[talk["overeenstemming"] == "oneens"].head(1).itertuples():
         said = re.sub(r"\s*\([^)]*\)\.$", "", row.gesprek)
         questions.append(f"{themes[row.theme]}: {said[0].lower()}{said[1:]}. Wat zien we over "
                          "het hoofd?")  # fmt: skip
-    for row in talk[talk["overeenstemming"] == "stil"].itertuples():
+    for row in talk[talk["overeenstemming"] == "stil"].head(1).itertuples():
         questions.append(
             f"De cijfers vragen aandacht voor {themes[row.theme].lower()}, maar niemand vertelt "
             f"erover: waar kunnen we bewoners van {name} hierover spreken?"
@@ -159,13 +212,11 @@ def focus_questions(
         "versterken": "Hoe kunnen we {initiative} steunen zonder het over te nemen?",
         "kans": "Welke droom over {theme} kunnen bewoners zelf waarmaken, en wat helpt daarbij?",
     }
-    asked: dict[str, int] = {}
-    for row in roles.sort_values(
-        "rol", key=lambda r: r.map(list(templates).index)
-    ).itertuples():
-        asked[row.rol] = asked.get(row.rol, 0) + 1
-        if asked[row.rol] > (2 if row.rol == "initiëren" else 1):
-            continue  # variety: one question per role (two for initiëren)
+    for row in (
+        roles.sort_values("rol", key=lambda r: r.map(list(templates).index))
+        .drop_duplicates("rol")  # each template once: variety, not five alike
+        .itertuples()
+    ):
         running = [*row.initiatieven_actief, *row.initiatieven_starting]
         questions.append(
             templates[row.rol].format(
@@ -179,7 +230,7 @@ def focus_questions(
         f"Waar zijn bewoners van {name} te vinden (vindplaatsen), en wie spreken we nog niet?"
     )
     questions.append("Waar leggen we samen de focus op voor het komende jaar?")
-    return list(dict.fromkeys(questions))[:5]
+    return list(dict.fromkeys(questions))[:6]
 
 
 def assemble_profile(
@@ -219,7 +270,10 @@ def assemble_profile(
             "kracht",
             "aandacht",
         )
-        if not (ind.key or flagged):
+        # The key figures, every curated figure with a good and a bad side (poverty, youth,
+        # health, safety: what a focusgesprek is about), and whatever stands out.
+        judged = ind.kind == "curated" and ind.direction != 0
+        if not (ind.key or judged or flagged):
             continue
         value = wide.at[buurtcode, ind.id]
         ref = reference["value"].get(ind.id, float("nan"))
@@ -297,7 +351,13 @@ def assemble_profile(
         conversation=[
             f"{catalogue.themes[r.theme]}: {r.gesprek}" for r in talk.itertuples()
         ],
-        questions=focus_questions(row["buurtnaam"], roles, talk, catalogue.themes),
+        questions=focus_questions(
+            row["buurtnaam"],
+            roles,
+            talk,
+            catalogue.themes,
+            figure_questions(sig, catalogue, own_stories),
+        ),  # fmt: skip
         sources=_sources(data, year, fictional),
         agreement=agreement or {},
     )

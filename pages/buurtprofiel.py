@@ -190,8 +190,17 @@ with right:
         st.markdown("\n".join(f"- {plain(c)}" for c in profile.conversation))
 
 st.subheader("Vragen voor het focusgesprek")
-st.markdown(
-    "\n".join(f"{n}. {plain(q)}" for n, q in enumerate(profile.questions, start=1))
+# The team makes the questions its own before printing: one per line, in the PDF and HTML.
+edited = st.text_area(
+    "Pas de vragen aan voor het printen (één vraag per regel)",
+    "\n".join(profile.questions),
+    key=f"profiel_vragen_{code}_{profile.year}",
+    height=200,
+    help="Uit de cijfers, verhalen en de rolwijzer van deze buurt. Wat je hier verandert, "
+    "komt in de PDF en het HTML-bestand; de pagina onthoudt het tot je hem sluit.",
+)
+profile = replace(
+    profile, questions=[q.strip() for q in edited.splitlines() if q.strip()]
 )
 for note in expected_notes:
     st.caption(note)

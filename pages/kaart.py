@@ -397,8 +397,14 @@ def map_view() -> None:
                     ],
                 }
             )
-            # A static table: it wraps in the narrow panel instead of cutting columns off.
-            st.table(table.set_index("Indicator"))
+            # One line per figure, not a table: in the narrow panel a table's columns would
+            # be cut off or scroll sideways; lines wrap.
+            st.markdown(
+                "\n".join(
+                    f"- **{r.Indicator}**: {r.Buurt} (gemeente {r.Gemeente}) · {r.Oordeel}"
+                    for r in table.itertuples()
+                )
+            )
             st.caption(
                 f"Oordeel: kracht, aandacht of gemiddeld, met tussen haakjes de positie. "
                 f"{explained('oordeel')}"

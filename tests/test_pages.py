@@ -182,12 +182,13 @@ def test_kaart_choosing_a_buurt_shows_its_key_figures(app):
     at.switch_page("pages/kaart.py").run()
     at.selectbox(key="kaart_buurt").select("BU99990201").run()
     assert at.subheader[0].value == "Oude Haven"
-    table = at.table[0].value
-    assert table.at["Gemiddeld inkomen per inwoner", "Oordeel"] == "aandacht"
-    assert table.at["Huishoudens met een laag inkomen", "Oordeel"] == (
-        "gemiddeld (iets slechter)"
+    lines = next(m.value for m in at.markdown if "**Inwoners**" in m.value)
+    assert "- **Gemiddeld inkomen per inwoner**: € 23.800 (gemeente " in lines
+    assert (
+        "**Huishoudens met een laag inkomen**: 15,4% (gemeente 9,8%) · gemiddeld (iets slechter)"
+        in lines
     )
-    assert table.at["Inwoners", "Buurt"] == "3.120"
+    assert "- **Inwoners**: 3.120 (gemeente " in lines
     assert at.query_params["buurt"] == "BU99990201"
     # The selected buurt, and only that one, is outlined on the map.
     data = map_data(at)
@@ -207,6 +208,7 @@ def test_kaart_as_a_table_one_switch_away(app, demo):
     # Every buurt, the same figure as the map, the colour's meaning in words.
     values = demo.wide(2023)["pct_huishoudens_laag_inkomen"]
     assert len(table) == 40
+    assert table["Buurtcode"].tolist() == demo.map_geometry["buurtcode"].tolist()
     shown = table.set_index("Buurt")["Huishoudens met een laag inkomen (%)"]
     names = demo.buurten.set_index("buurtcode")["buurtnaam"]
     assert shown.reindex(names[values.index]).to_numpy() == pytest.approx(
@@ -1081,3 +1083,18 @@ def test_uitleg_explains_every_term_the_pages_link_to(app):
     }
     assert linked and linked <= anchors, linked - anchors
     assert "standaardafwijking" in texts(at)  # the spread rule, explained here
+
+
+def test_buurtprofiel_questions_are_edited_before_printing(app, downloads):
+    at = app.run()
+    at.query_params["buurt"] = "BU99990201"
+    at.switch_page("pages/buurtprofiel.py").run()
+    box = at.text_area(key="profiel_vragen_BU99990201_2023")
+    suggested = box.value.splitlines()
+    assert len(suggested) >= 3  # the profile's own, and those of verwacht
+    box.input(
+        "Wat vinden de buurtvaders van de nieuwe speeltuin?\n\n" + suggested[0]
+    ).run()
+    html = downloads["buurtprofiel_BU99990201_2023.html"]().decode()
+    assert "Wat vinden de buurtvaders van de nieuwe speeltuin?" in html
+    assert suggested[1] not in html  # taken out by the team: not printed

@@ -86,18 +86,26 @@ def test_profile_contents_on_the_demo(demo, catalogue, oude_haven):
     assert p.conversation == [
         f"{catalogue.themes[r.theme]}: {r.gesprek}" for r in talk.itertuples()
     ]
-    assert 3 <= len(p.questions) <= 5
+    assert 3 <= len(p.questions) <= 6
+    # The first questions come from this buurt's own figures: its strongest concern, named
+    # with its value and the gemeente's.
+    worst = own[own["signal"] == "aandacht"]
+    assert any(catalogue[i].label in p.questions[0] for i in worst.index)
+    assert "tegen" in p.questions[0] and "in de gemeente" in p.questions[0]
     assert "Fictieve" in p.sources[0]
 
 
-def test_every_buurt_gets_three_to_five_questions(demo, catalogue):
+def test_every_buurt_gets_three_to_six_questions_never_alike(demo, catalogue):
     stories, initiatives = demo_stories(), demo_initiatives()
     talk = []
     for code in demo.buurten["buurtcode"]:
         p = assemble_profile(
             demo, code, catalogue, stories, initiatives, find_identifiers
         )
-        assert 3 <= len(p.questions) <= 5, code
+        assert 3 <= len(p.questions) <= 6, code
+        # Never the same template twice: no two questions end alike.
+        endings = [q[-30:] for q in p.questions]
+        assert len(set(endings)) == len(endings), p.questions
         assert len(p.quotes) <= 6
         talk += p.conversation
     # Somewhere in the demo, figures and stories disagree: a conversation starter.

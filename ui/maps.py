@@ -524,6 +524,7 @@ def map_table(
         return
     table = pd.DataFrame(
         {
+            f"{area.capitalize()}code": buurten["buurtcode"].to_numpy(),
             area.capitalize(): buurten["buurtnaam"].to_numpy(),
             "Wijk": buurten["wijknaam"].to_numpy(),
             label: values.reindex(buurten["buurtcode"]).to_numpy(),

@@ -287,15 +287,21 @@ def buurt_statistics(b: dict, year: int, rng: np.random.Generator) -> dict[str, 
         ),
         # The wider poverty measures follow the low-income share, without noise of their
         # own (drawing none keeps every other figure of the demo as it was).
-        "pct_huishoudens_tot_110_sociaal_minimum": _r(np.clip(low_income * 1.2, 1, 30), 0.1),
-        "pct_huishoudens_tot_120_sociaal_minimum": _r(np.clip(low_income * 1.5, 1, 35), 0.1),
+        "pct_huishoudens_tot_110_sociaal_minimum": _r(
+            np.clip(low_income * 1.2, 1, 30), 0.1
+        ),
+        "pct_huishoudens_tot_120_sociaal_minimum": _r(
+            np.clip(low_income * 1.5, 1, 35), 0.1
+        ),
         "pct_huishoudens_40_laagste_inkomens": _r(
             np.clip(40 - 22 * ses + 6 * dens, 8, 80), 0.1
         ),
         "pct_personen_40_laagste_inkomens": _r(
             np.clip(38 - 20 * ses + 4 * dens - 3 * age, 8, 80), 0.1
         ),
-        "mediaan_vermogen": _r(np.clip(60 + 80 * ses + 40 * age - 30 * dens, 2, 400), 1),
+        "mediaan_vermogen": _r(
+            np.clip(60 + 80 * ses + 40 * age - 30 * dens, 2, 400), 1
+        ),
         "personen_bijstand": _r(inw * bijstand_rate / 1000, 10),
         "gem_woz_waarde": _r(woz, 1),
         "pct_huurwoningen": _r(rental, 1),

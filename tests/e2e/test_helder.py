@@ -3,12 +3,14 @@ Dutch with its download named after the chart, and every figure and the map down
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import CBS_DIR
 from tests.e2e.conftest import running_app
-from tests.e2e.test_browser import TIMEOUT, open_page
+from tests.e2e.test_browser import TIMEOUT, open_page, the_map, view, wait_for_polygons
 
 
 def test_reasons_in_full_and_plotly_in_dutch(page: Page, server, screenshots):
@@ -105,3 +107,70 @@ def test_woensel_west_low_income_is_defended_in_words(tmp_path, browser, screens
             path=screenshots / "tellen-woensel-west-1440.png", full_page=True
         )
         page.close()
+
+
+def test_hele_gemeente_brings_the_whole_map_back(page: Page, server):
+    open_page(page, f"{server}/kaart")
+    wait_for_polygons(page)
+    kaart = the_map(page)
+    whole = view(kaart)
+    kaart.evaluate("() => window.kaart.map.setView([51.0, 5.0], 17, {animate: false})")
+    page.wait_for_timeout(300)
+    assert view(kaart)[0] == 17
+    kaart.get_by_role("button", name="Hele gemeente").click()
+    page.wait_for_timeout(800)
+    back = view(kaart)
+    assert back[0] == whole[0]  # the same zoom, the same centre (within a few metres)
+    assert abs(float(back[1]) - float(whole[1])) < 1e-3
+    assert abs(float(back[2]) - float(whole[2])) < 1e-3
+
+
+# Streamlit's own names for its controls, which the app cannot change (listed in
+# docs/toegankelijkheidsverklaring.md); every other English word on a page is ours to fix.
+STREAMLIT_OWN = {
+    "Choose an option", "Choose date", "Choose date range", "Clear all", "Collapse sidebar",
+    "Download as CSV", "Fullscreen", "Navigate to home page", "Open", "Search",
+    "Show/hide columns", "file upload", "Upload", "200MB per file",
+}  # fmt: skip
+ENGLISH = re.compile(
+    r"\b(None|nan|NaN|Download plot|Upload|Zoom|Pan|Autoscale|Reset axes|Browse files|"
+    r"Drag and drop|No results|Choose|Select|Clear|Show|Hide|Search|Loading|Error|Click|"
+    r"Press|Enter|files?|Fullscreen|Sort|ascending|descending|Delete|rows?|columns?|"
+    r"Submit|Cancel|Save|Edit|Filter|Please|Collapse|Expand|sidebar|Navigate|Open)\b"
+)
+
+
+@pytest.mark.parametrize(
+    "path, heading",
+    [
+        ("", "Voorbeeldstad (fictief)"),
+        ("kaart?buurt=BU99990201", "Kaart"),
+        ("tellen?buurt=BU99990201", "Tellen"),
+        ("vertellen", "Vertellen"),
+        ("initiatieven", "Initiatieven"),
+        ("buurtprofiel?buurt=BU99990201", "Buurtprofiel"),
+        ("werksessie", "Werksessie"),
+        ("data", "Data"),
+        ("uitleg", "Wat betekent dit?"),
+    ],
+)
+def test_no_english_on_any_page(page: Page, server, path, heading):
+    open_page(page, f"{server}/{path}", "breed")
+    expect(page.get_by_role("heading", name=heading).first).to_be_visible(
+        timeout=TIMEOUT
+    )
+    page.wait_for_timeout(1500)  # what comes after the heading
+    text = page.locator("[data-testid=stMain]").inner_text()
+    for name in STREAMLIT_OWN:
+        text = text.replace(name, "")
+    assert not ENGLISH.findall(text), ENGLISH.findall(text)
+    # Names for screen readers and tooltips too, on what is visible.
+    names = page.evaluate(
+        "() => [...document.querySelectorAll('[aria-label],[title],[placeholder],"
+        "[data-title]')].filter(e => e.offsetParent !== null).flatMap(e => ['aria-label',"
+        " 'title', 'placeholder', 'data-title'].map(a => e.getAttribute(a)).filter(Boolean))"
+    )
+    english = {
+        n for n in names if ENGLISH.search(n) and not any(o in n for o in STREAMLIT_OWN)
+    }
+    assert not english, english

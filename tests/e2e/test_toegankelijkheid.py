@@ -111,6 +111,12 @@ def test_buurtprofiel(page: Page, server):
     assert_accessible(page, "Buurtprofiel")
 
 
+def test_uitleg(page: Page, server):
+    open_page(page, f"{server}/uitleg")
+    heading(page, "Wat betekent dit?")
+    assert_accessible(page, "Wat betekent dit?")
+
+
 def test_werksessie_start(page: Page, server):
     open_page(page, f"{server}/werksessie")
     heading(page, "Werksessie")

@@ -70,6 +70,9 @@ def test_add_story_then_see_it_in_list_and_on_map(
     # Zoomed in, some zorg stories stand on their own (others stay in clusters).
     zorg_dots = frame.locator('path[fill="#ca0020"][stroke="#ffffff"] >> visible=true')
     expect(zorg_dots.first).to_be_visible(timeout=TIMEOUT)
+    # A white ring with a dark edge: a red dot shows on a red buurt too.
+    assert "verhaal" in zorg_dots.first.get_attribute("class")
+    assert "drop-shadow" in zorg_dots.first.evaluate("e => getComputedStyle(e).filter")
     page.screenshot(path=screenshots / "kaart-verhalen.png")
     # The new story is one of the markers, its popup holding the quote as escaped text.
     popups = frame.evaluate(
