@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.catalogue import Catalogue
+from analysis.compare import verdict_words
 from analysis.coverage import ROLES, coverage_table, serving
 from analysis.datasets import Dataset
 from analysis.reference import nederland_text
@@ -40,6 +41,14 @@ class Figure:
     value: float | None = None
     reference: float | None = None
     trend: str = ""
+    position: str | None = (
+        None  # graded: 'iets slechter' within the spread (signals.py)
+    )
+
+    @property
+    def verdict(self) -> str:
+        """'gemiddeld (iets slechter)', 'aandacht', or '–' without a verdict."""
+        return verdict_words(self.signal, self.position) if self.signal else "–"
 
 
 @dataclass
@@ -294,6 +303,7 @@ def assemble_profile(
                 value=None if pd.isna(value) else float(value),
                 reference=None if pd.isna(ref) else float(ref),
                 trend=trends.get(ind.id, ""),
+                position=sig.at[ind.id, "position"] if ind.id in sig.index else None,
             )  # fmt: skip
         )
     theme_order = list(catalogue.themes)

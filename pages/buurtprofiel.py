@@ -110,7 +110,7 @@ figures = pd.DataFrame(
             "Buurt": f.buurt,
             "Gemeente": f.gemeente,
             "Nederland": f.nederland,
-            "Signaal": f.signal or "–",
+            "Oordeel": f.verdict,
             f"Sinds {profile.trend_since}"
             if profile.trend_since
             else "Ontwikkeling": f.trend,
