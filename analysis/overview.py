@@ -72,15 +72,24 @@ def theme_summary(
             )
             counted = per[per[side] > 0][side].sort_values(ascending=False)
             table[f"cijfers_{side}"] = [
-                ", ".join(
-                    f"{(labels or {}).get(i, i)} ({n})"
-                    for (_, i, _), n in counted[
-                        counted.index.get_level_values("theme") == theme
-                    ].items()
+                _named(
+                    counted[counted.index.get_level_values("theme") == theme], labels
                 )
                 for theme in table.index
             ]
     return table
+
+
+def _named(counted: pd.Series, labels: dict[str, str] | None, most: int = 3) -> str:
+    """'Inkomen (20), Vermogen (13) en 4 andere cijfers': the figures with most verdicts."""
+    parts = [f"{(labels or {}).get(i, i)} ({n})" for (_, i, _), n in counted.items()]
+    if len(parts) > most:
+        rest = len(parts) - most
+        return (
+            ", ".join(parts[:most])
+            + f" en {rest} {'ander cijfer' if rest == 1 else 'andere cijfers'}"
+        )
+    return ", ".join(parts)
 
 
 def where_to_start(

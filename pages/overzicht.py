@@ -79,13 +79,17 @@ def figures(row, side: str, phrase: str, other: str) -> str:
     buurten the other way; or that this theme has no figures with a direction."""
     if row.name not in counted:
         return "geen cijfers met een goede of slechte richting"
-    text = f"{row[f'buurten_{side}']} buurten {phrase}"
+    text = f"{buurten(row[f'buurten_{side}'])} {phrase}"
     if row[f"cijfers_{side}"]:
         text += f" (buurten per cijfer: {row[f'cijfers_{side}']})"
     opposite = "kracht" if side == "aandacht" else "aandacht"
     if row[f"buurten_{opposite}"]:
-        text += f"; {row[f'buurten_{opposite}']} buurten {other}"
+        text += f"; {buurten(row[f'buurten_{opposite}'])} {other}"
     return text
+
+
+def buurten(n: int) -> str:
+    return f"{n} buurt" if n == 1 else f"{n} buurten"
 
 
 def told(count: int, kind: str) -> str:
@@ -113,14 +117,14 @@ with left:
         ":material/thumb_up: Sterkste krachten",
         "Thema's waar in de cijfers meer buurten beter staan dan de regel bij gewone "
         "verschillen al aanwijst, en waar bewoners de meeste krachten vertellen.",
-        "kracht", "sterk in de cijfers", "vragen aandacht", "kracht", "krachten",
+        "kracht", "sterk in de cijfers", "met aandacht", "kracht", "krachten",
     )  # fmt: skip
 with right:
     strongest(
         ":material/warning: Grootste zorgen",
         "Thema's waar in de cijfers meer buurten aandacht vragen dan de regel bij gewone "
         "verschillen al aanwijst, en waar bewoners de meeste zorgen vertellen.",
-        "aandacht", "vragen aandacht in de cijfers", "sterk", "zorg", "zorgen",
+        "aandacht", "met aandacht in de cijfers", "sterk", "zorg", "zorgen",
     )  # fmt: skip
 
 if by_chance := signals_by_chance(signals):

@@ -79,3 +79,12 @@ def test_themes_count_verdicts_beyond_what_the_rule_gives_by_itself():
     assert summary.at["jeugd", "cijfers_aandacht"] == "Jeugdzorg (3)"
     assert summary.at["jeugd", "cijfers_kracht"] == "Inkomen (2)"
     assert summary.at["taal", "cijfers_kracht"] == ""
+
+
+def test_a_theme_names_at_most_three_figures_and_counts_the_rest():
+    rows = [("jeugd", i, "trechter", "aandacht") for i in "abcde" for _ in range(2)]
+    signals = pd.DataFrame(rows, columns=["theme", "indicator", "rule", "signal"])
+    signals["buurtcode"] = [f"B{i}" for i in range(len(signals))]
+    summary = theme_summary(signals, STORIES, THEMES, {i: i.upper() for i in "abcde"})
+    assert summary.at["jeugd", "cijfers_aandacht"].endswith(" en 2 andere cijfers")
+    assert summary.at["jeugd", "cijfers_aandacht"].count("(2)") == 3
