@@ -102,6 +102,16 @@ class Indicator:
             return "–"
         return self.format_many([value])[0]
 
+    def format_range(self, low: float, high: float) -> str:
+        """A class of values with its unit once: '53,1 – 60,2 per 1.000', '€ 23.800 – 28.000'.
+
+        >>> Indicator("x", "x", "t", "per 1.000", 0, "inwoners", "", "").format_range(53.1, 60.2)
+        '53,1 – 60,2 per 1.000'
+        """
+        _, _, prefix, suffix = self._style()
+        first, last = self.format_many([low, high])
+        return f"{first.removesuffix(suffix)} – {last.removeprefix(prefix)}"
+
     def format_many(self, values, finer: int = 0) -> list[str]:
         """`format` for many values at once (a national table has 15,000 buurten); `finer`
         adds decimals (a limit that would look equal to the value it is compared with)."""

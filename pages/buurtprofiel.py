@@ -14,7 +14,7 @@ from stories.errors import StoreError
 from stories.privacy import find_identifiers
 from stories.store import StoryFilter
 from ui.access import log_export, log_view
-from ui.charts import chart_config
+from ui.charts import POSITION_COLOURS, chart_config
 from ui.comparisons import expected_caption, peers_view
 from ui.profile_doc import locator_svg, render_html, render_pdf
 from ui.state import (
@@ -124,19 +124,15 @@ if (figures["Nederland"] == NOT_LOADED).all():
 compared = [f for f in profile.figures if f.value is not None and f.reference is not None
             and f.indicator != "aantal_inwoners" and f.reference]  # fmt: skip
 if compared:
+    shares = [100 * f.value / f.reference for f in compared]
     fig = go.Figure(
         go.Bar(
             y=[f.label for f in compared],
-            x=[100 * f.value / f.reference for f in compared],
+            x=shares,
             orientation="h",
             marker_color=[
-                "#ca0020"
-                if f.signal == "aandacht"
-                else "#0571b0"
-                if f.signal == "kracht"
-                else "#969696"
-                for f in compared
-            ],  # fmt: skip
+                POSITION_COLOURS.get(f.position, "#969696") for f in compared
+            ],
             text=[f"{f.buurt} (gemeente {f.gemeente})" for f in compared],
             textposition="outside",
             cliponaxis=False,
@@ -144,9 +140,12 @@ if compared:
     )
     fig.add_vline(x=100, line_dash="dash", line_color="#1f2a44")
     fig.update_layout(
-        height=90 + 30 * len(compared), margin=dict(l=10, r=170, t=30, b=10),
+        height=90 + 30 * len(compared), margin=dict(l=10, r=20, t=30, b=10),
         font=dict(size=13), plot_bgcolor="#ffffff", yaxis=dict(autorange="reversed"),
-        xaxis_title="buurt als % van de gemeente (100 = gelijk); rood aandacht, blauw kracht",
+        # Room right of the longest bar for its words: they are never cut off.
+        xaxis=dict(range=[min(0, min(shares)), max(shares) * 1.9 + 10]),
+        xaxis_title="buurt als % van de gemeente (100 = gelijk); rood aandacht, blauw kracht, "
+        "licht: iets slechter of iets beter",
     )  # fmt: skip
     st.plotly_chart(fig, width="stretch", key="profiel_chart",
                     config=chart_config(f"profiel_{code}"))  # fmt: skip

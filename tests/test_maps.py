@@ -62,7 +62,7 @@ def test_class_colours_keep_the_palette_ends():
 def test_legend_labels_and_missing_entry(catalogue):
     ind = catalogue["pct_huishoudens_laag_inkomen"]
     items = legend_items(quantile_classes(pd.Series([1.0, 2.0, 3.0, 4.0]), k=2), ind, 3)
-    assert items[0] == (SEQUENTIAL[0], "1,0% – 2,5%")
+    assert items[0] == (SEQUENTIAL[0], "1,0 – 2,5%")  # the unit once
     assert items[-1][0] == MISSING_COLOUR and "3 buurten" in items[-1][1]
 
 

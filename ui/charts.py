@@ -123,13 +123,15 @@ def ranking_chart(
             hovertemplate="%{x}: %{customdata}<extra></extra>",
         )
     )
+    # The line's words on a white ground: legible where they cross the bars.
     fig.add_hline(y=gemeente, line_dash="dash", line_color="#333333",
                   annotation_text=f"gemeente {indicator.format(gemeente)}",
-                  annotation_position="top left")  # fmt: skip
+                  annotation_position="top right", annotation_bgcolor="rgba(255,255,255,.85)")  # fmt: skip
     if nederland is not None and pd.notna(nederland):
         fig.add_hline(y=nederland, line_dash="dot", line_color="#777777",
                       annotation_text=f"Nederland {indicator.format(nederland)}",
-                      annotation_position="bottom right")  # fmt: skip
+                      annotation_position="bottom right",
+                      annotation_bgcolor="rgba(255,255,255,.85)")  # fmt: skip
     for code in highlight:
         fig.add_annotation(x=names[code], y=shown[code], text=f"<b>{names[code]}</b>",
                            showarrow=True, arrowhead=0, ay=-30)  # fmt: skip

@@ -97,7 +97,7 @@ def legend_items(
     items = []
     for i, colour in enumerate(classes.colours):
         low, high = classes.edges[i], classes.edges[i + 1]
-        items.append((colour, f"{indicator.format(low)} – {indicator.format(high)}"))
+        items.append((colour, indicator.format_range(low, high)))
     return items + missing_item(n_missing)
 
 
