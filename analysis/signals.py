@@ -31,6 +31,9 @@ SIGNAL_COLUMNS = [
     "signal",
     "reason",
     "rule",
+    "position",
+    "limit",
+    "rank",
 ]
 # Shares and rates: the value divided by this is a share of the base.
 RATE_SCALES = {"%": 100.0, "per 1.000": 1000.0}

@@ -334,19 +334,23 @@ def map_view() -> None:
                 f"Omlijnd: de buurten van {init_names[highlighted]} ({', '.join(served)})."
             )
         st.caption(f"{explanation} {ind.definition} Bron: {ind.source}, {year}.")
-        if level == "buurt":
-            image = Colouring(colours, legend, MEANINGS[shown])
-            for column, fmt in zip(st.columns(2), ("png", "svg")):
-                column.download_button(
-                    f"Kaart als {fmt.upper()}",
-                    lambda fmt=fmt: map_image(data, year, cat, indicator_id, image, fmt),
-                    file_name=f"kaart_{data.info.gemeentecode}_{indicator_id}_{year}.{fmt}",
-                    mime="image/png" if fmt == "png" else "image/svg+xml",
-                    key=f"kaart_{fmt}", icon=":material/image:", width="stretch",
-                    help="De kaart met titel, legenda en bron, voor een notitie of "
-                    "presentatie (1920 pixels breed).",
-                )  # fmt: skip
-        export_downloads(data, year, "kaart_export")
+        # One switch away, like the map as a table: every button is bytes on every restyle.
+        if st.toggle(
+            "Downloaden", key="kaart_downloaden",
+            help="De kaart als afbeelding (met titel, legenda en bron, 1920 pixels breed) "
+            "en alle cijfers als Excel, CSV of GeoPackage.",
+        ):  # fmt: skip
+            if level == "buurt":
+                image = Colouring(colours, legend, MEANINGS[shown])
+                for column, fmt in zip(st.columns(2), ("png", "svg")):
+                    column.download_button(
+                        f"Kaart als {fmt.upper()}",
+                        lambda fmt=fmt: map_image(data, year, cat, indicator_id, image, fmt),
+                        file_name=f"kaart_{data.info.gemeentecode}_{indicator_id}_{year}.{fmt}",
+                        mime="image/png" if fmt == "png" else "image/svg+xml",
+                        key=f"kaart_{fmt}", icon=":material/image:", width="stretch",
+                    )  # fmt: skip
+            export_downloads(data, year, "kaart_export")
         if level == "wijk":
             counted = source.value_counts()
             st.caption(

@@ -1056,6 +1056,8 @@ def test_kaart_offers_the_map_as_an_image(app, downloads):
 
     at = app.run()
     at.switch_page("pages/kaart.py").run()
+    assert not [b for b in at.get("download_button")]  # one switch away
+    at.toggle(key="kaart_downloaden").set_value(True).run()
     indicator = at.selectbox(key="kaart_indicator").value
     made = downloads[f"kaart_GM9999_{indicator}_2023.png"]()
     with Image.open(io.BytesIO(made)) as image:

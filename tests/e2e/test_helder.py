@@ -55,6 +55,7 @@ def test_reasons_in_full_and_plotly_in_dutch(page: Page, server, screenshots):
 
 def test_kaart_downloads_the_map_and_every_figure(page: Page, server, tmp_path):
     open_page(page, f"{server}/kaart?indicator=pct_huishoudens_laag_inkomen")
+    page.get_by_test_id("stCheckbox").filter(has_text=re.compile("^Downloaden")).click()
     expect(page.get_by_role("button", name="Kaart als PNG")).to_be_visible(
         timeout=TIMEOUT
     )
