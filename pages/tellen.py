@@ -80,12 +80,11 @@ if chosen:
         wide, status, reference, signals, cat, chosen, names.to_dict()
     )
     # The reasons stand in full under the table ("Waarom dit oordeel?"): in a cell they
-    # would be cut off. Each value column wide enough for "13,0 per 1.000 inwoners".
+    # would be cut off. The other columns size to their figures.
     shown = table.drop(columns="Toelichting", errors="ignore")
-    wide_enough = st.column_config.TextColumn(width="medium")
     st.dataframe(
         shown, hide_index=True, width="stretch", height=min(38 * len(shown) + 40, 700),
-        column_config={c: wide_enough for c in shown.columns if c not in ("Thema", "Indicator")},
+        column_config={"Oordeel": st.column_config.TextColumn(width="medium")},
     )  # fmt: skip
     st.caption(
         f"Oordeel: kracht, aandacht of gemiddeld, met tussen haakjes de positie "
