@@ -399,6 +399,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     """The buurtprofiel of one buurt as PDF, HTML or JSON."""
     from analysis.datasets import load_dataset
     from analysis.profile import assemble_profile
+    from analysis.wijken import per_wijk, wijk_dataset
     from stories.agreements import AgreementStore
     from stories.db import make_engine
     from stories.initiatives import InitiativeStore
@@ -407,20 +408,29 @@ def cmd_profile(args: argparse.Namespace) -> int:
     from ui.profile_doc import render_html, render_pdf
 
     code = args.buurtcode.strip().upper()
-    if not (code.startswith("BU") and len(code) == 10 and code[2:].isdigit()):
+    buurt = code.startswith("BU") and len(code) == 10 and code[2:].isdigit()
+    wijk = code.startswith("WK") and len(code) == 8 and code[2:].isdigit()
+    if not (buurt or wijk):
         raise AnalysisError(
-            f"'{args.buurtcode}' is geen buurtcode; een buurtcode ziet eruit als BU07720110."
+            f"'{args.buurtcode}' is geen buurt- of wijkcode; die zien eruit als BU07720110 "
+            "en WK077201."
         )
     data = load_dataset(find_dataset(args.gemeente or f"GM{code[2:6]}"))
+    catalogue = catalogue_for(data)
     engine = make_engine()
     gemeente = data.info.gemeentecode
     agreed = AgreementStore(engine).get(gemeente, code)
+    stories = StoryStore(engine).query(gemeente)
+    initiatives = InitiativeStore(engine).query(gemeente)
+    if wijk:  # the same profile, with the wijken as the areas
+        stories, initiatives = per_wijk(data, stories, initiatives)
+        data = wijk_dataset(data, catalogue)
     try:
         profile = assemble_profile(
-            data, code, catalogue_for(data), StoryStore(engine).query(gemeente),
-            InitiativeStore(engine).query(gemeente), find_identifiers,
+            data, code, catalogue, stories, initiatives, find_identifiers,
             agreement={"focus_themes": agreed.focus_themes, "ambition": agreed.ambition,
                        "activities": agreed.activities},
+            level="wijk" if wijk else "buurt",
         )  # fmt: skip
     except KeyError as exc:
         raise AnalysisError(exc.args[0]) from exc
@@ -442,7 +452,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
             raise AnalysisError(str(exc)) from exc
     if args.output:
         Path(args.output).write_bytes(content)
-        print(f"Buurtprofiel van {profile.buurtnaam} geschreven naar {args.output}.")
+        kind = "Wijkprofiel" if wijk else "Buurtprofiel"
+        print(f"{kind} van {profile.buurtnaam} geschreven naar {args.output}.")
     elif args.format == "pdf":
         raise AnalysisError("Geef voor een PDF een bestand op: --output profiel.pdf")
     else:
@@ -612,8 +623,10 @@ def build_parser() -> argparse.ArgumentParser:
             help="bij export: .csv of .xlsx (anders stdout)",
         )
         sub.set_defaults(run=cmd_records)
-    prof = commands.add_parser("profile", help="het buurtprofiel als PDF, HTML of JSON")
-    prof.add_argument("buurtcode", help="zoals BU99990201")
+    prof = commands.add_parser(
+        "profile", help="het buurt- of wijkprofiel als PDF, HTML of JSON"
+    )
+    prof.add_argument("buurtcode", help="zoals BU99990201, of een wijk: WK999902")
     prof.add_argument("--format", choices=["pdf", "html", "json"], default="pdf")
     prof.add_argument("--output", metavar="BESTAND", help="anders stdout (html, json)")
     prof.add_argument("--gemeente", help="dataset, als de buurtcode niet genoeg zegt")

@@ -53,22 +53,18 @@ def buurt_table(data: Dataset, year: int, catalogue: Catalogue) -> pd.DataFrame:
         "wijknaam": data.buurten["wijknaam"].to_numpy(),
         "jaar": year,
     }
+    judged = set(signals["indicator"])
     for ind in exported_indicators(wide, catalogue):
-        values = wide[ind.id].reindex(codes)
+        values = wide[ind.id]  # in the order of data.buurten, like `codes`
         columns[ind.id] = values.to_numpy()
-        told = status[ind.id].reindex(codes) if ind.id in status else None
-        missing = (
-            told.where(values.isna(), "").fillna("niet beschikbaar").to_numpy()
-            if told is not None
-            else ["" if v == v else "niet beschikbaar" for v in values]
-        )
-        if ind.id in by.index.get_level_values(0):
+        if ind.id in judged:
             own = by.loc[ind.id].reindex(codes)
             columns[f"{ind.id}_oordeel"] = own["signal"].to_numpy()
             columns[f"{ind.id}_positie"] = own["position"].to_numpy()
             columns[f"{ind.id}_toelichting"] = own["reason"].fillna("").to_numpy()
-        else:
-            columns[f"{ind.id}_toelichting"] = missing
+        else:  # a figure without a direction: only why it is missing, where it is
+            told = status.get(ind.id, pd.Series("niet beschikbaar", index=wide.index))
+            columns[f"{ind.id}_toelichting"] = told.where(values.isna(), "").to_numpy()
     return pd.DataFrame(columns)
 
 

@@ -82,6 +82,9 @@ class Profile:
     questions: list[str]
     sources: list[str]
     agreement: dict = field(default_factory=dict)  # focus_themes, ambition, activities
+    level: str = (
+        "buurt"  # or "wijk": the same profile of a wijk (analysis/wijken.wijk_dataset)
+    )
     made: str = field(default_factory=lambda: date.today().isoformat())
 
     def to_dict(self) -> dict:
@@ -147,45 +150,35 @@ def select_quotes(
     return chosen
 
 
+# Questions from a buurt's own figures: (column, value, template), the first matching figure
+# (furthest from the gemeente) fills the template.
+FIGURE_QUESTIONS = [
+    ("signal", "aandacht", "{label}: {value} tegen {gemeente} in de gemeente, buiten de "
+     "gewone spreiding. Herkennen bewoners en partners dat, en wat zit erachter?"),
+    ("position", "iets slechter", "{label} is met {value} slechter dan in de gemeente "
+     "({gemeente}), maar nog binnen de gewone spreiding: is hier iets aan het ontstaan?"),
+    ("signal", "kracht", "{label} is een kracht ({value} tegen {gemeente}): wie of wat "
+     "draagt daaraan bij, en hoe houden we dat vast?"),
+]  # fmt: skip
+
+
 def figure_questions(
     sig: pd.DataFrame, catalogue: Catalogue, stories: pd.DataFrame
 ) -> list[str]:
     """Questions from the buurt's own figures and stories, each from its own template: the
-    strongest concern, a figure on its way to one, the strongest kracht, and the theme
-    residents tell most zorgen about. `sig` is the buurt's signals indexed by indicator."""
+    strongest concern, a figure on its way to one, the strongest kracht (`FIGURE_QUESTIONS`),
+    and the theme residents tell most zorgen about. `sig` is the buurt's signals indexed by
+    indicator."""
     sig = sig.assign(
         distance=(sig["difference"] / sig["reference"].abs()).abs().fillna(0)
     ).sort_values("distance", ascending=False)
     out = []
-
-    def first(mask) -> tuple[str, pd.Series] | None:
-        rows = sig[mask]
-        return (rows.index[0], rows.iloc[0]) if len(rows) else None
-
-    if found := first(sig["signal"] == "aandacht"):
-        i, r = found
-        ind = catalogue[i]
-        out.append(
-            f"{ind.label}: {ind.format(r['value'])} tegen {ind.format(r['reference'])} in de "
-            "gemeente, buiten de gewone spreiding. Herkennen bewoners en partners dat, en "
-            "wat zit erachter?"
-        )
-    if found := first(sig["position"] == "iets slechter"):
-        i, r = found
-        ind = catalogue[i]
-        out.append(
-            f"{ind.label} is met {ind.format(r['value'])} slechter dan in de gemeente "
-            f"({ind.format(r['reference'])}), maar nog binnen de gewone spreiding: is hier "
-            "iets aan het ontstaan, of juist aan het verbeteren?"
-        )
-    if found := first(sig["signal"] == "kracht"):
-        i, r = found
-        ind = catalogue[i]
-        out.append(
-            f"{ind.label} is een kracht ({ind.format(r['value'])} tegen "
-            f"{ind.format(r['reference'])}): wie of wat draagt daaraan bij, en hoe houden "
-            "we dat vast?"
-        )
+    for column, wanted, template in FIGURE_QUESTIONS:
+        rows = sig[sig[column] == wanted]
+        if len(rows):
+            ind, row = catalogue[rows.index[0]], rows.iloc[0]
+            out.append(template.format(label=ind.label, value=ind.format(row["value"]),
+                                       gemeente=ind.format(row["reference"])))  # fmt: skip
     zorgen = (
         stories[stories["kind"] == "zorg"].explode("themes")["themes"].value_counts()
     )
@@ -252,6 +245,7 @@ def assemble_profile(
     year: int | None = None,
     agreement: dict | None = None,
     signals_for: Callable[[int], tuple[pd.DataFrame, pd.DataFrame]] | None = None,
+    level: str = "buurt",
 ) -> Profile:
     """The profile of one buurt; `stories` and `initiatives` are the gemeente's (store rows);
     `private` flags a story text that may not be quoted (stories.privacy.find_identifiers);
@@ -370,6 +364,7 @@ def assemble_profile(
         ),  # fmt: skip
         sources=_sources(data, year, fictional),
         agreement=agreement or {},
+        level=level,
     )
 
 

@@ -64,3 +64,49 @@ def wijk_figures(data: Dataset, year: int, catalogue: Catalogue) -> WijkFigures:
             values.loc[given.index, column] = given
             source.loc[given.index, column] = PUBLISHED
     return WijkFigures(values=values.astype(float), source=source)
+
+
+def wijk_dataset(data: Dataset, catalogue: Catalogue) -> Dataset:
+    """The gemeente with its wijken as the areas: every year's wijk figures (`wijk_figures`)
+    as values, the wijk outlines as geometry, the buurt column names kept (see above). What
+    works per buurt then works per wijk as it is: signals (a wijk judged among the wijken,
+    with its own base), the profile, the coverage of stories and initiatives (their
+    buurtcodes mapped to wijkcodes with `wijk_of`)."""
+    areas = wijk_areas(data)
+    parts = []
+    for year in data.years:
+        figures = wijk_figures(data, year, catalogue).values
+        long = (
+            figures.rename_axis("buurtcode")
+            .reset_index()
+            .melt(id_vars="buurtcode", var_name="indicator", value_name="waarde")
+        )
+        long.insert(1, "jaar", year)
+        long["status"] = (
+            long["waarde"].isna().map({True: "niet beschikbaar", False: ""})
+        )
+        parts.append(long)
+    columns = [c for c in data.buurten.columns if c in areas.columns]
+    return Dataset(
+        info=data.info,
+        buurten=areas[columns].reset_index(drop=True),
+        values=pd.concat(parts, ignore_index=True),
+        display=areas,
+        published=data.published,
+        own=data.own,
+    )
+
+
+def per_wijk(
+    data: Dataset, stories: pd.DataFrame, initiatives: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stories and initiatives with their buurtcodes replaced by the wijkcodes (an
+    initiative serving two buurten of one wijk serves that wijk once)."""
+    wijk = data.buurten.set_index("buurtcode")["wijkcode"]
+    stories = stories.assign(buurtcode=stories["buurtcode"].map(wijk))
+    initiatives = initiatives.assign(
+        buurtcodes=initiatives["buurtcodes"].map(
+            lambda codes: sorted({wijk[c] for c in codes if c in wijk.index})
+        )
+    )
+    return stories, initiatives

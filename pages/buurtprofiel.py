@@ -9,10 +9,10 @@ import streamlit as st
 from analysis.expected import focus_question, outcomes
 from analysis.profile import assemble_profile
 from analysis.reference import NEDERLAND_HINT, NOT_LOADED
+from analysis.wijken import LEVELS, per_wijk
 from stories.agreements import Agreement, check_agreement
 from stories.errors import StoreError
 from stories.privacy import find_identifiers
-from stories.store import StoryFilter
 from ui.access import log_export, log_view
 from ui.charts import POSITION_COLOURS, chart_config
 from ui.comparisons import expected_caption, peers_view
@@ -23,6 +23,7 @@ from ui.state import (
     cached_initiatives,
     cached_signals,
     cached_stories,
+    cached_wijk_dataset,
     catalogue,
     current_dataset,
     fictional_banner,
@@ -35,10 +36,14 @@ from ui.text import KIND_MARKS, plain
 user = require_entry()
 reader = user.can("read_stories")  # a lezer gets the profile without quotes
 cat = catalogue()
-data = current_dataset()
+gemeente = current_dataset()
+synced_choice("niveau", list(LEVELS), "buurt", "profiel_niveau")
+level = st.session_state["profiel_niveau"]
+# A wijk profile is the same profile of the gemeente with its wijken as the areas.
+data = gemeente if level == "buurt" else cached_wijk_dataset(gemeente)
 names = dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"]))
 codes = list(names)
-synced_choice("buurt", codes, codes[0], "profiel_buurt")
+synced_choice("buurt", codes, codes[0], f"profiel_{level}")
 
 st.title("Buurtprofiel")
 st.markdown(
@@ -47,25 +52,41 @@ st.markdown(
     "beginnen. Download het als PDF (A4) of als HTML-bestand."
 )
 fictional_banner(data)
-code = st.selectbox(
-    "Buurt", codes, key="profiel_buurt",
-    format_func=lambda c: f"{names[c]} ({data.buurten.set_index('buurtcode').at[c, 'wijknaam']})",
+pick, across = st.columns([4, 1], vertical_alignment="bottom")
+across.radio(
+    "Profiel van een", list(LEVELS), format_func=lambda v: v, key="profiel_niveau",
+    horizontal=True, help="Een wijkprofiel: de cijfers per wijk (van CBS waar gepubliceerd, "
+    "anders berekend uit de buurten), elke wijk vergeleken met de andere wijken, en de "
+    "verhalen en initiatieven van al zijn buurten.",
 )  # fmt: skip
-keep_in_address(buurt=code)
+if level == "buurt":
+    code = pick.selectbox(
+        "Buurt", codes, key="profiel_buurt",
+        format_func=lambda c: f"{names[c]} ({data.buurten.set_index('buurtcode').at[c, 'wijknaam']})",
+    )  # fmt: skip
+    stories, initiatives = cached_stories(data), cached_initiatives(data)
+    signals_for = lambda year: cached_signals(data.info.id, year)  # noqa: E731
+else:
+    code = pick.selectbox("Wijk", codes, key="profiel_wijk", format_func=names.get)
+    stories, initiatives = per_wijk(
+        gemeente, cached_stories(gemeente), cached_initiatives(gemeente)
+    )
+    signals_for = None  # a handful of wijken: computed, not cached
+keep_in_address(buurt=code, niveau=level)
 
 agreements = agreement_store()
 agreed = agreements.get(data.info.gemeentecode, code)
 profile = assemble_profile(
-    data, code, cat, cached_stories(data), cached_initiatives(data), find_identifiers,
+    data, code, cat, stories, initiatives, find_identifiers,
     agreement={"focus_themes": agreed.focus_themes, "ambition": agreed.ambition,
                "activities": agreed.activities},
-    signals_for=lambda year: cached_signals(data.info.id, year),
+    signals_for=signals_for, level=level,
 )  # fmt: skip
 if not reader:
     profile = replace(profile, quotes=[])
 # Verwacht versus werkelijk: an outcome outside its interval is a question, not a verdict.
 expected_notes = []
-for outcome in outcomes(cat):
+for outcome in outcomes(cat) if level == "buurt" else []:
     model = cached_expected(data, profile.year, outcome.id)
     if code in model.table.index and (
         question := focus_question(outcome.label, model.table.at[code, "oordeel"])
@@ -155,7 +176,7 @@ with left:
     st.subheader("Wat bewoners vertellen")
     log_view(user, data.info.gemeentecode, len(profile.quotes), f"Buurtprofiel {code}")
     if not reader:
-        told = cached_stories(data, StoryFilter(buurtcodes=[code]))["kind"]
+        told = stories[stories["buurtcode"] == code]["kind"]
         counts = told.value_counts()
         st.markdown(
             f"{counts.get('kracht', 0)} krachten, {counts.get('zorg', 0)} zorgen en "
@@ -204,8 +225,9 @@ profile = replace(
 for note in expected_notes:
     st.caption(note)
 
-st.subheader("Vergelijkbare buurten")
-peers_view(data, profile.year, code, cat, "profiel_peers")
+if level == "buurt":
+    st.subheader("Vergelijkbare buurten")
+    peers_view(data, profile.year, code, cat, "profiel_peers")
 
 st.subheader("Afspraken")
 if agreed.updated:
@@ -267,7 +289,7 @@ def page_html() -> str:
     return render_html(profile, data.map_geometry, cat.themes)
 
 
-slug = f"buurtprofiel_{code}_{profile.year}"
+slug = f"{level}profiel_{code}_{profile.year}"
 cols = st.columns(2)
 cols[1].download_button(
     "HTML-bestand", lambda: page_html().encode("utf-8"), file_name=f"{slug}.html",

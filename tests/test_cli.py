@@ -223,7 +223,10 @@ def test_profile_pdf_html_json(tmp_path):
     ] == ["jeugd"]
     wrong = cli("profile", "BU99990999", "--format", "json")
     assert wrong.returncode == 2 and "hoort niet bij Voorbeeldstad" in wrong.stderr
-    assert "geen buurtcode" in cli("profile", "Oude Haven").stderr
+    assert "geen buurt- of wijkcode" in cli("profile", "Oude Haven").stderr
+    # A wijk: the same profile, its figures per wijk and the stories of its buurten.
+    wijk = json.loads(cli("profile", "WK999902", "--format", "json").stdout)
+    assert wijk["level"] == "wijk" and wijk["buurtnaam"] == "Havenkwartier"
 
 
 def test_audit_and_retention_commands(tmp_path):

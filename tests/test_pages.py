@@ -1100,3 +1100,21 @@ def test_buurtprofiel_questions_are_edited_before_printing(app, downloads):
     html = downloads["buurtprofiel_BU99990201_2023.html"]().decode()
     assert "Wat vinden de buurtvaders van de nieuwe speeltuin?" in html
     assert suggested[1] not in html  # taken out by the team: not printed
+
+
+def test_buurtprofiel_of_a_wijk(app, downloads):
+    at = app.run()
+    at.query_params["niveau"] = "wijk"
+    at.switch_page("pages/buurtprofiel.py").run()
+    assert not at.exception
+    assert at.selectbox(key="profiel_wijk").value == "WK999901"
+    at.selectbox(key="profiel_wijk").select("WK999902").run()
+    assert "Havenkwartier" in [s.value for s in at.subheader]
+    assert "Vergelijkbare buurten" not in [
+        s.value for s in at.subheader
+    ]  # per buurt only
+    html = downloads["wijkprofiel_WK999902_2023.html"]().decode()
+    assert "Wijkprofiel Havenkwartier" in html
+    assert (
+        at.query_params["buurt"] == "WK999902" and at.query_params["niveau"] == "wijk"
+    )

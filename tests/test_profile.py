@@ -306,3 +306,35 @@ def test_a_failed_save_keeps_the_previous_agreement(database_url):
         store.save("GM9999", OUDE_HAVEN, Agreement(["x" * 300], "Te veel"))  # too long
     assert store.get("GM9999", OUDE_HAVEN).ambition == "Eerst"
     engine.dispose()
+
+
+def test_a_wijk_profile_is_the_same_profile_with_wijken_as_areas(demo, catalogue):
+    from analysis.wijken import per_wijk, wijk_dataset, wijk_figures
+
+    stories, initiatives = per_wijk(demo, demo_stories(), demo_initiatives())
+    wijken = wijk_dataset(demo, catalogue)
+    p = assemble_profile(
+        wijken,
+        "WK999902",
+        catalogue,
+        stories,
+        initiatives,
+        find_identifiers,
+        level="wijk",
+    )
+    assert p.level == "wijk" and p.buurtnaam == "Havenkwartier"
+    # Its figures are the wijk's: CBS's where published, otherwise combined from buurten.
+    figures = wijk_figures(demo, 2023, catalogue).values
+    low = next(f for f in p.figures if f.indicator == "pct_huishoudens_laag_inkomen")
+    assert low.value == pytest.approx(
+        figures.at["WK999902", "pct_huishoudens_laag_inkomen"]
+    )
+    # Its stories and initiatives are those of its buurten.
+    own = demo.buurten.loc[demo.buurten["wijkcode"] == "WK999902", "buurtcode"]
+    told = demo_stories()[demo_stories()["buurtcode"].isin(own)]
+    assert sum(p.story_counts.values()) == len(told)
+    serving = demo_initiatives()["buurtcodes"].map(lambda cs: bool(set(cs) & set(own)))
+    assert len(p.initiatives) == int(serving.sum())
+    assert "Wijkprofiel Havenkwartier" in render_html(
+        p, wijken.map_geometry, catalogue.themes
+    )

@@ -32,7 +32,7 @@ from analysis.datasets import (
 from analysis.errors import AnalysisError
 from analysis.expected import Expected, expected_values
 from analysis.signals import dataset_signals
-from analysis.wijken import WijkFigures, wijk_areas, wijk_figures
+from analysis.wijken import WijkFigures, wijk_areas, wijk_dataset, wijk_figures
 from stories.access import User, counts_only
 from stories.agreements import AgreementStore
 from stories.audit import Actor, AuditLog
@@ -142,6 +142,18 @@ def _wijk_figures(dataset_id: str, version: str, year: int) -> WijkFigures:
 def cached_wijk_figures(data: Dataset, year: int) -> WijkFigures:
     """Figures per wijk of one year: CBS's where published, else combined from buurten."""
     return _wijk_figures(data.info.id, dataset_version(data.info.id), year)
+
+
+@st.cache_resource(max_entries=4)
+def _wijk_dataset(dataset_id: str, version: str) -> Dataset:
+    data = cached_dataset(dataset_id)
+    return wijk_dataset(data, catalogue_for(data))
+
+
+def cached_wijk_dataset(data: Dataset) -> Dataset:
+    """The gemeente with its wijken as areas (analysis/wijken.wijk_dataset): for a wijk
+    profile. Shared and never changed."""
+    return _wijk_dataset(data.info.id, dataset_version(data.info.id))
 
 
 def cached_signals(dataset_id: str, year: int):
