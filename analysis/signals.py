@@ -265,8 +265,8 @@ def ranks(values: np.ndarray, reference: float, eligible: np.ndarray) -> np.ndar
     """Per buurt its place among the judged buurten, counted from the end it lies towards:
     '3e hoogste van 92' above the gemeente, '2e laagste van 92' below; '' otherwise.
 
-    >>> ranks(np.array([5.0, 9.0, 7.0, 1.0]), 6.0, np.array([True, True, True, False]))
-    array(['laagste van 3', 'hoogste van 3', '2e hoogste van 3', ''], dtype=object)
+    >>> ranks(np.array([5.0, 9.0, 7.0, 1.0]), 6.0, np.array([True, True, True, False])).tolist()
+    ['laagste van 3', 'hoogste van 3', '2e hoogste van 3', '']
     """
     ordered = np.sort(values[eligible])
     out = np.full(len(values), "", dtype=object)
@@ -284,8 +284,11 @@ def ranks(values: np.ndarray, reference: float, eligible: np.ndarray) -> np.ndar
 
 
 def _place(place: int, end: str, total: int) -> str:
-    """>>> _place(1, "hoogste", 92), _place(3, "laagste", 92)
-    ('hoogste van 92', '3e laagste van 92')"""
+    """'3e laagste van 92'; the first is just 'hoogste van 92'.
+
+    >>> _place(1, "hoogste", 92), _place(3, "laagste", 92)
+    ('hoogste van 92', '3e laagste van 92')
+    """
     return f"{end} van {total}" if place == 1 else f"{place}e {end} van {total}"
 
 
