@@ -111,6 +111,15 @@ def test_buurtprofiel(page: Page, server):
     assert_accessible(page, "Buurtprofiel")
 
 
+def test_wijkprofiel(page: Page, server):
+    open_page(page, f"{server}/buurtprofiel?niveau=wijk&buurt=WK999902")
+    heading(page, "Buurtprofiel")
+    expect(page.get_by_role("heading", name="Havenkwartier")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    assert_accessible(page, "Buurtprofiel van een wijk")
+
+
 def test_uitleg(page: Page, server):
     open_page(page, f"{server}/uitleg")
     heading(page, "Wat betekent dit?")
