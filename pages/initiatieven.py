@@ -264,8 +264,9 @@ if view == "gesprek":
         expanded=bool(unexpected),
     ):
         st.caption(
-            "Jeugdzorg, Wmo en bijstand buiten het 95%-interval van wat de bevolking doet "
-            "verwachten, naast wat bewoners over dat thema vertellen."
+            "Jeugdzorg, Wmo en bijstand buiten het bereik van wat de bevolking doet "
+            "verwachten, naast wat bewoners over dat thema vertellen "
+            f"({explained('verwacht')})."
         )
         for line in unexpected or ["Geen."]:
             st.markdown(line)

@@ -138,8 +138,9 @@ def map_view() -> None:
         words, shown = verdicts, "verwacht"
         legend = expected_legend(verdicts)
         explanation = (
-            "Verwacht: wat je op grond van de bevolking zou verwachten, met een 95%-interval; "
-            "erbuiten is meer of minder dan verwacht, een vraag voor partners en bewoners. "
+            "Verwacht: wat je op grond van de bevolking zou verwachten; buiten het bereik waarin "
+            "95 van de 100 buurten met zo'n bevolking vallen is het meer of minder dan "
+            f"verwacht, een vraag voor partners en bewoners ({explained('verwacht')}). "
             + expected_caption(model)
         )
     elif colouring == "afwijking":

@@ -124,8 +124,10 @@ def expected_view(
     used = ", ".join(data_label(p) for p in result.predictors)
     st.caption(
         f"Verwacht: wat je op grond van de bevolking zou verwachten (voorspeld uit {used}), "
-        "met een 95%-interval. Buiten het interval: meer of minder dan verwacht — een vraag "
-        f"voor partners en bewoners, geen oordeel over het wijkteam. {expected_caption(result)}"
+        "met het bereik waarin 95 van de 100 buurten met zo'n bevolking vallen (ondergrens tot "
+        "bovengrens). Daarbuiten: meer of minder dan verwacht — een vraag voor partners en "
+        f"bewoners, geen oordeel over het wijkteam ({explained('verwacht')}). "
+        f"{expected_caption(result)}"
     )
     for note in result.caveats:
         st.warning(note, icon=":material/warning:")
