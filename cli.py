@@ -149,7 +149,7 @@ def cmd_signals(args: argparse.Namespace) -> int:
 
     data = load_dataset(find_dataset(args.gemeente))
     catalogue = catalogue_for(data)
-    year = year_of(data, args.jaar)
+    year = data.loaded_year(args.jaar)
     rule = SignalRule(min_inwoners=args.min_inwoners)
     _, table = dataset_signals(data, year, catalogue, rule)
     names = data.buurten.set_index("buurtcode")["buurtnaam"]
@@ -260,7 +260,7 @@ def cmd_expected(args: argparse.Namespace) -> int:
             + ", ".join(choices)
             + "."
         )
-    year = year_of(data, args.jaar)
+    year = data.loaded_year(args.jaar)
     result = expected_values(pooled_datasets(data, year), cat[args.indicator])
     own = set(data.buurten["buurtcode"])
     table = result.table[result.table.index.isin(own)].rename_axis("buurtcode")
@@ -461,22 +461,13 @@ def cmd_profile(args: argparse.Namespace) -> int:
     return 0
 
 
-def year_of(data, jaar: int | None) -> int:
-    """The asked year, or the latest; a Dutch error for a year that is not loaded."""
-    year = jaar or data.years[-1]
-    if year not in data.years:
-        years = ", ".join(str(y) for y in data.years)
-        raise AnalysisError(f"Geen cijfers over {year}. Ingeladen jaren: {years}.")
-    return year
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     """Every figure of a gemeente and year as data: XLSX, CSV or GeoPackage."""
     from analysis.datasets import load_dataset
     from analysis.export import SUFFIXES, export_bytes
 
     data = load_dataset(find_dataset(args.gemeente))
-    year = year_of(data, args.jaar)
+    year = data.loaded_year(args.jaar)
     if Path(args.output).suffix.lower() != SUFFIXES[args.format]:
         raise AnalysisError(
             f"Een {args.format}-bestand eindigt op {SUFFIXES[args.format]}: "
@@ -494,7 +485,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     from ui.map_image import colouring_of, map_image
 
     data = load_dataset(find_dataset(args.gemeente))
-    year = year_of(data, args.jaar)
+    year = data.loaded_year(args.jaar)
     cat = catalogue_for(data)
     fmt = Path(args.output).suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):

@@ -90,6 +90,14 @@ class Dataset:
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.values["jaar"].unique())
 
+    def loaded_year(self, year: int | None = None) -> int:
+        """`year`, or the latest without one; a Dutch error for a year that is not loaded."""
+        year = year or self.years[-1]
+        if year not in self.years:
+            loaded = ", ".join(str(y) for y in self.years)
+            raise AnalysisError(f"Geen cijfers over {year}. Ingeladen jaren: {loaded}.")
+        return year
+
     @property
     def gemeentenaam(self) -> str:
         return str(self.buurten["gemeentenaam"].iloc[0])

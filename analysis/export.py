@@ -132,9 +132,7 @@ def export_bytes(data: Dataset, year: int, catalogue: Catalogue, fmt: str) -> by
         raise AnalysisError(
             f"Onbekend formaat '{fmt}'. Kies uit: {', '.join(FORMATS)}."
         )
-    if year not in data.years:
-        years = ", ".join(str(y) for y in data.years)
-        raise AnalysisError(f"Geen cijfers over {year}. Ingeladen jaren: {years}.")
+    data.loaded_year(year)
     buurten = buurt_table(data, year, catalogue)
     if fmt == "csv":
         return buurten.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")

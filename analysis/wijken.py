@@ -71,7 +71,7 @@ def wijk_dataset(data: Dataset, catalogue: Catalogue) -> Dataset:
     as values, the wijk outlines as geometry, the buurt column names kept (see above). What
     works per buurt then works per wijk as it is: signals (a wijk judged among the wijken,
     with its own base), the profile, the coverage of stories and initiatives (their
-    buurtcodes mapped to wijkcodes with `wijk_of`)."""
+    buurtcodes mapped to wijkcodes with `per_wijk`)."""
     areas = wijk_areas(data)
     parts = []
     for year in data.years:
