@@ -329,13 +329,13 @@ def buurt_signals(
         missing = np.isnan(values)
         eligible = ~missing & ~too_small
         scores = signal_scores(wide, ind, ref, eligible, rule)
-        signal = np.full(len(values), "gemiddeld", dtype=object)
-        signal[scores.score > 1] = "kracht"
-        signal[scores.score < -1] = "aandacht"
         unsigned = missing | too_small | np.isnan(scores.score)
-        signal[unsigned] = None
         position = positions(scores.score, ind.direction)
         position[unsigned] = None
+        # The verdict is the position's outer class (beyond ±1), gemiddeld otherwise.
+        verdict = (position == "kracht") | (position == "aandacht")
+        signal = np.where(verdict, position, "gemiddeld").astype(object)
+        signal[unsigned] = None
         limit = np.where(values > ref, scores.high, scores.low)
         limit[unsigned | (values == ref)] = np.nan
         why = np.full(len(values), small_reason, dtype=object)
