@@ -284,3 +284,20 @@ def test_a_lezer_filters_stories_on_whole_months(signed_in_as):
     at.date_input(key="vertellen_periode").set_value((day, day)).run()
     count = next(m.value for m in at.markdown if " verhalen." in m.value)
     assert count.startswith(f"**{int((stories['date'] == day).sum())}** van ")
+
+
+def test_a_wijk_profile_shows_quotes_to_a_medewerker_and_none_to_a_lezer(
+    signed_in_as, downloads
+):
+    """The wijk profile gathers the stories of all its buurten: a lezer still gets counts
+    only, on the page and in its HTML download; a medewerker sees the quotes (so the check
+    can fail)."""
+    state = {"profiel_niveau": "wijk", "profiel_wijk": "WK999902"}
+    staff = open_page("medewerker", "buurtprofiel", signed_in_as, **state)
+    assert quotes_in(dump(staff))
+    downloads.clear()
+    at = open_page("lezer", "buurtprofiel", signed_in_as, **state)
+    assert "Havenkwartier" in [s.value for s in at.subheader]
+    assert not quotes_in(dump(at))
+    html = downloads["wijkprofiel_WK999902_2023.html"]().decode()
+    assert "Wijkprofiel Havenkwartier" in html and not quotes_in(html)
