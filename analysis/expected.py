@@ -33,7 +33,7 @@ from analysis.funnel import (
     around,
     chance_variance,
     nearer,
-    spread_beyond_chance,
+    tail_spread,
     unrounded,
 )
 from analysis.signals import base_problems, rate_base, rounding_slack
@@ -149,12 +149,11 @@ def _glm(y, X, weights, start=None):
 
 def between_buurten(y, X, n, rounding: float = 0.0) -> float:
     """τ², on the arcsine-square-root scale of the funnel: the spread the predictors leave
-    beyond chance, estimated as the funnel estimates it (`fit_funnel`) from each buurt's
-    distance to the base-weighted fit."""
+    beyond chance, estimated as the funnel estimates it (`tail_spread`) from each buurt's
+    distance to the base-weighted fit; it weights the model's buurten. The limits take their
+    own τ² from the distances out of fold."""
     p = _glm(y, X, n).fittedvalues
-    return spread_beyond_chance(
-        angle(y) - angle(p), chance_variance(n, p, rounding), clip=None
-    )
+    return tail_spread(angle(y) - angle(p), chance_variance(n, p, rounding))
 
 
 def effective(chance, tau2):
@@ -216,18 +215,20 @@ def expected_values(
     weights = effective(target_chance, tau2)
     full = _glm(yf, Zf, weights)
     z = NormalDist().inv_cdf(1 - alpha / 2)
-    eta, spread = np.empty(count), np.empty(count)
+    eta, noise = np.empty(count), np.empty(count)
     everyone = np.arange(count)
     for i in everyone:  # each buurt against a fit without it
         others = everyone != i
         fit = _glm(yf[others], Zf[others], weights[others], full.params)
         eta[i] = float(Zf[i] @ fit.params)
         p = logistic(eta[i])
-        # On the arcsine scale: the fit's own uncertainty (delta method), τ² and chance.
+        # On the arcsine scale: the fit's own uncertainty (delta method) and chance.
         fitted = p * (1 - p) / 4 * float(Zf[i] @ fit.cov_params() @ Zf[i])
-        spread[i] = fitted + tau2 + chance_variance(nf[i], p, rounding)
+        noise[i] = fitted + chance_variance(nf[i], p, rounding)
     expected = logistic(eta)
-    low, high = around(expected, z * np.sqrt(spread))
+    # The spread the predictors leave, read off the buurten as judged: out of fold.
+    outside = tail_spread(angle(yf) - angle(expected), noise, z, alpha)
+    low, high = around(expected, z * np.sqrt(noise + outside))
     closer = nearer(yf, expected, rounding_slack(outcome, scale))
     verdict = np.where(
         closer > high, VERDICTS[0], np.where(closer < low, VERDICTS[2], VERDICTS[1])

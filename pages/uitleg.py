@@ -27,7 +27,7 @@ TERMS = [
      "**iets slechter** of **iets beter** betekent meer dan halverwege de grens. Zo staat "
      "een buurt die zichtbaar hoog zit niet als gewoon grijs in de lijst."),
     ("grens", "De grens van een oordeel",
-     "Bij elk oordeel staat de **grens** die gold: *aandacht boven 11,7% bij deze "
+     "Bij elk oordeel staat de **grens** die gold: *aandacht boven 13,3% bij deze "
      "buurtgrootte*. Ligt het cijfer van de buurt voorbij die grens, dan is het kracht of "
      "aandacht. Bij aandelen hangt de grens af van het aantal inwoners of huishoudens: een "
      "kleine buurt schommelt van jaar tot jaar meer, dus daar ligt de grens verder weg."),

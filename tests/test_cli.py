@@ -95,10 +95,10 @@ def test_signals_csv_for_the_demo():
     assert low_income["rank"].item() == "2e hoogste van 38"
     assert low_income["reason"].item() == (
         "15,4% tegen 9,8% in de gemeente: hoger, maar binnen de gewone spreiding tussen "
-        "buurten (lager is beter). Aandacht boven 17,9% bij deze buurtgrootte; 2e hoogste "
+        "buurten (lager is beter). Aandacht boven 20,7% bij deze buurtgrootte; 2e hoogste "
         "van 38."
     )
-    assert low_income["limit"].item() == pytest.approx(17.9, abs=0.05)
+    assert low_income["limit"].item() == pytest.approx(20.7, abs=0.05)
     assert (
         "standaardafwijking" in result.stderr
     )  # the rule, for whoever reads the report

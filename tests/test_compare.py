@@ -38,7 +38,7 @@ def test_one_buurt_table(catalogue, year_2023):
     # Higher than the gemeente, and the reason says so, though not beyond the spread.
     assert row["Oordeel"] == "gemiddeld (iets slechter)" and row["Toelichting"] == (
         "15,4% tegen 9,8% in de gemeente: hoger, maar binnen de gewone spreiding tussen "
-        "buurten (lager is beter). Aandacht boven 17,9% bij deze buurtgrootte; 2e hoogste "
+        "buurten (lager is beter). Aandacht boven 20,7% bij deze buurtgrootte; 2e hoogste "
         "van 38."
     )
     income = table.set_index("Indicator").loc["Gemiddeld inkomen per inwoner"]

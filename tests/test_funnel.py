@@ -159,3 +159,30 @@ def test_averages_keep_the_spread_rule(demo, catalogue):
     assert rule["pct_huishoudens_laag_inkomen"] == "trechter"
     assert rule["wmo_clienten_per_1000"] == "trechter"
     assert rule["pct_jongeren_jeugdzorg"] == "trechter"
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "flat",  # like bijstand in Eindhoven: spread evenly from 0 to 9 %, no tails
+        "heavy",  # like the 40 % lowest incomes: a few buurten far out
+    ],
+)
+def test_shuffled_figures_are_flagged_about_five_in_a_hundred_whatever_the_spread(shape):
+    """With the figures handed out among the buurten at random, a verdict is chance: the 95 %
+    rule must flag about 5 of 100, also when the spread between buurten is not normal (normal
+    limits flagged 0.5 % on a flat spread)."""
+    rng = np.random.default_rng(3)
+    n = rng.integers(1000, 8000, size=120).astype(float)
+    if shape == "flat":
+        truth = np.sin(np.linspace(0.0, 0.3, 120)) ** 2  # even on the arcsine scale
+    else:
+        truth = np.clip(0.3 + 0.05 * rng.standard_t(2, size=120), 0.01, 0.99)
+    share = rng.binomial(n.astype(int), truth) / n
+    flagged = []
+    for _ in range(40):
+        mixed = rng.permutation(share)
+        target = float(np.average(mixed, weights=n))
+        funnel = fit_funnel(mixed, n, target)
+        flagged.append((np.abs(funnel.z(mixed, n)) > Z95).mean())
+    assert 0.03 <= np.mean(flagged) <= 0.07

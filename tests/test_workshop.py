@@ -283,7 +283,8 @@ def test_ranking_shares_places_and_keeps_arrival_order():
 
 def test_summary_speaks_of_figures_stories_and_initiatives(demo, catalogue):
     _, signals = dataset_signals(demo, demo.years[-1], catalogue)
-    code = "BU99990301"
+    # A buurt whose figures call for attention, so the order figures-then-stories shows.
+    code = signals.loc[signals["signal"] == "aandacht", "buurtcode"].mode()[0]
     buurt = demo.buurten.loc[demo.buurten["buurtcode"] == code].iloc[0]
     told = frame([
         {"buurtcode": code, "kind": "zorg", "themes": ["veiligheid"]},
@@ -298,7 +299,7 @@ def test_summary_speaks_of_figures_stories_and_initiatives(demo, catalogue):
     ])  # fmt: skip
     s = buurt_summary(buurt, "2.380", signals, told, initiatives, catalogue)
     assert s.intro.startswith(
-        "Rozenbuurt ligt in wijk Bloemenwijk en heeft 2.380 inwoners."
+        f"{buurt['buurtnaam']} ligt in wijk {buurt['wijknaam']} en heeft 2.380 inwoners."
     )
     assert "3 verhalen: 1 kracht, 2 zorgen en 0 dromen" in s.intro
     assert "Bewoners maken zich zorgen over veiligheid (2 verhalen)" in s.zorgen
