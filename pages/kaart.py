@@ -165,7 +165,7 @@ def map_view() -> None:
         colours, notes = quantile_colours(values, classes), None
         words, shown = quantile_words(values, classes), "klassen"
         legend = legend_items(
-            classes, ind, int(values.reindex(area_codes).isna().sum())
+            classes, ind, int(values.reindex(area_codes).isna().sum()), level
         )
         explanation = (
             f"Vijf klassen met ongeveer evenveel {LEVELS[level].lower()} (kwantielen)."

@@ -29,7 +29,7 @@ from ui.state import (
     require_entry,
     synced_choice,
 )
-from ui.text import explained
+from ui.text import explained, fitting_width
 
 require_entry()
 cat = catalogue()
@@ -80,11 +80,24 @@ if chosen:
         wide, status, reference, signals, cat, chosen, names.to_dict()
     )
     # The reasons stand in full under the table ("Waarom dit oordeel?"): in a cell they
-    # would be cut off. The other columns size to their figures.
+    # would be cut off. What matters first stands left (the verdict before Nederland and the
+    # theme), and each column is as wide as its longest figure ("13,0 per 1.000 inwoners").
     shown = table.drop(columns="Toelichting", errors="ignore")
+    first = [
+        "Indicator",
+        *[c for c in shown.columns if c not in ("Thema", "Indicator", "Nederland")],
+    ]
+    shown = shown[first + [c for c in ("Nederland", "Thema") if c in shown]]
+    widths = {
+        column: st.column_config.TextColumn(
+            width=fitting_width([column, *shown[column]])
+        )
+        for column in shown.columns
+        if column != "Indicator"
+    }
     st.dataframe(
         shown, hide_index=True, width="stretch", height=min(38 * len(shown) + 40, 700),
-        column_config={"Oordeel": st.column_config.TextColumn(width="medium")},
+        column_config=widths,
     )  # fmt: skip
     st.caption(
         f"Oordeel: kracht, aandacht of gemiddeld, met tussen haakjes de positie "

@@ -91,22 +91,30 @@ def quantile_classes(values: pd.Series, k: int = 5) -> Classes:
 
 
 def legend_items(
-    classes: Classes, indicator: Indicator, n_missing: int
+    classes: Classes, indicator: Indicator, n_missing: int, level: str = "buurt"
 ) -> list[tuple[str, str]]:
-    """(colour, Dutch label) per class, plus the grey 'no figure' entry when it occurs."""
+    """(colour, Dutch label) per class, plus the grey 'no figure' entry when it occurs, counted
+    in the map's areas (`level`: buurt or wijk)."""
     items = []
     for i, colour in enumerate(classes.colours):
         low, high = classes.edges[i], classes.edges[i + 1]
         items.append((colour, indicator.format_range(low, high)))
-    return items + missing_item(n_missing)
+    return items + missing_item(n_missing, level=level)
 
 
 def missing_item(
-    n_missing: int, why: str = "geheim of niet beschikbaar"
+    n_missing: int, why: str = "geheim of niet beschikbaar", level: str = "buurt"
 ) -> list[tuple[str, str]]:
+    """The grey legend entry: 'geen cijfer: geheim … (3 wijken)'.
+
+    >>> missing_item(1, level="wijk")[0][1]
+    'geen cijfer: geheim of niet beschikbaar (1 wijk)'
+    >>> missing_item(0)
+    []
+    """
     if not n_missing:
         return []
-    label = "buurt" if n_missing == 1 else "buurten"
+    label = level if n_missing == 1 else f"{level}en"
     return [(MISSING_COLOUR, f"geen cijfer: {why} ({n_missing} {label})")]
 
 
