@@ -168,7 +168,9 @@ def test_averages_keep_the_spread_rule(demo, catalogue):
         "heavy",  # like the 40 % lowest incomes: a few buurten far out
     ],
 )
-def test_shuffled_figures_are_flagged_about_five_in_a_hundred_whatever_the_spread(shape):
+def test_shuffled_figures_are_flagged_about_five_in_a_hundred_whatever_the_spread(
+    shape,
+):
     """With the figures handed out among the buurten at random, a verdict is chance: the 95 %
     rule must flag about 5 of 100, also when the spread between buurten is not normal (normal
     limits flagged 0.5 % on a flat spread)."""
