@@ -150,3 +150,40 @@ def compare_with_peers(
             }
         )
     return pd.DataFrame(rows, columns=PEER_COLUMNS)
+
+
+def peer_question(
+    wide: pd.DataFrame,
+    code: str,
+    name: str,
+    catalogue: Catalogue,
+    k: int = 10,
+    areas: str = "buurten",
+) -> str | None:
+    """A question for the focusgesprek from the figure on which `code` trails (or, failing
+    that, leads) most of its `k` nearest peers by more than chance; None when no figure
+    does for more than half of them, or there are too few peers to ask. Distances (to the
+    doctor, the school) are where a buurt lies, not what it does: they ask nothing."""
+    z = standardised(wide, peer_variables(catalogue))
+    if code not in z.index or len(z) < 4:
+        return None
+    compared = compare_with_peers(
+        wide, code, list(nearest(z, code, k).index), catalogue
+    )
+    compared = compared[[catalogue[i].unit != "km" for i in compared["indicator"]]]
+    for column, template in (
+        ("worse_than", "{label} is in {name} ongunstiger dan in {count} van de {peers} "
+         "{areas} die er het meest op lijken (qua bevolking en wonen): wat doen die "
+         "{areas} anders?"),
+        ("better_than", "{label} is in {name} gunstiger dan in {count} van de {peers} "
+         "{areas} die er het meest op lijken (qua bevolking en wonen): wat werkt hier dat "
+         "anderen kunnen leren?"),
+    ):  # fmt: skip
+        most = compared[compared[column] > compared["peers_with_value"] / 2]
+        if len(most):
+            row = most.sort_values(column, ascending=False, kind="stable").iloc[0]
+            return template.format(
+                label=catalogue[row["indicator"]].label, name=name, areas=areas,
+                count=int(row[column]), peers=int(row["peers_with_value"]),
+            )  # fmt: skip
+    return None

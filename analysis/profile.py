@@ -20,6 +20,7 @@ from analysis.catalogue import Catalogue
 from analysis.compare import verdict_words
 from analysis.coverage import ROLES, coverage_table, serving
 from analysis.datasets import Dataset
+from analysis.peers import peer_question
 from analysis.reference import nederland_text
 from analysis.signals import SignalRule, dataset_signals
 from analysis.trend import breaks, buurt_trend
@@ -360,7 +361,21 @@ def assemble_profile(
             roles,
             talk,
             catalogue.themes,
-            figure_questions(sig, catalogue, own_stories),
+            [
+                *figure_questions(sig, catalogue, own_stories),
+                *filter(
+                    None,
+                    [
+                        peer_question(
+                            wide,
+                            buurtcode,
+                            row["buurtnaam"],
+                            catalogue,
+                            areas="wijken" if level == "wijk" else "buurten",
+                        )
+                    ],
+                ),
+            ],
         ),  # fmt: skip
         sources=_sources(data, year, fictional),
         agreement=agreement or {},

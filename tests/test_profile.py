@@ -1,6 +1,7 @@
 """The buurtprofiel: its contents on the demo and on real Eindhoven data, privacy-safe quotes,
 the agreements store, and the PDF (text extracted with pdftotext, pages counted)."""
 
+import re
 import subprocess
 from datetime import date
 
@@ -338,3 +339,41 @@ def test_a_wijk_profile_is_the_same_profile_with_wijken_as_areas(demo, catalogue
     assert "Wijkprofiel Havenkwartier" in render_html(
         p, wijken.map_geometry, catalogue.themes
     )
+
+
+def test_a_question_from_the_peers_names_the_figure_and_how_many_peers(demo, catalogue):
+    """The profile asks about the figure on which the buurt trails most of the buurten that
+    resemble it, with the count that compare_with_peers gives (an independent count here)."""
+    from analysis.peers import nearest, peer_variables, standardised
+
+    year = demo.years[-1]
+    wide = demo.wide(year)
+    code = demo.buurten["buurtcode"].iloc[5]
+    name = demo.buurten.set_index("buurtcode").at[code, "buurtnaam"]
+    profile = assemble_profile(
+        demo,
+        code,
+        catalogue,
+        demo_stories(),
+        demo_initiatives(),
+        find_identifiers,
+        year,
+    )
+    asked = [q for q in profile.questions if "die er het meest op lijken" in q]
+    assert len(asked) == 1, profile.questions
+    label = asked[0].split(" is in ")[0]
+    ind = next(i for i in catalogue.indicators.values() if i.label == label)
+    count, peers = map(int, re.search(r"dan in (\d+) van de (\d+)", asked[0]).groups())
+    assert f" is in {name} " in asked[0]
+    assert peers > 0 and count > peers / 2 and ind.unit != "km"
+    # Count again by hand: peers whose figure lies on the other side, beyond chance or not,
+    # can only be at least as many as those beyond chance.
+    found = nearest(standardised(wide, peer_variables(catalogue)), code, 10).index
+    own, theirs = wide.at[code, ind.id], wide.loc[found, ind.id].dropna()
+    worse = "ongunstiger" in asked[0]
+    side = (
+        ((theirs - own) * ind.direction > 0)
+        if worse
+        else ((own - theirs) * ind.direction > 0)
+    )
+    assert len(theirs) == peers and side.sum() >= count
