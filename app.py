@@ -29,6 +29,7 @@ MENU = [
     ("tellen", "Tellen", ":material/bar_chart:"),
     ("vertellen", "Vertellen", ":material/forum:"),
     ("initiatieven", "Initiatieven", ":material/diversity_3:"),
+    ("agenda", "Buurtagenda", ":material/event_note:"),
     ("buurtprofiel", "Buurtprofiel", ":material/description:"),
     ("werksessie", "Werksessie", ":material/co_present:"),
     ("data", "Data", ":material/database:"),

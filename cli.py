@@ -177,12 +177,16 @@ def cmd_signals(args: argparse.Namespace) -> int:
 
 
 def cmd_records(args: argparse.Namespace) -> int:
-    """Import stories or initiatives from CSV/XLSX (all-or-nothing), or export them."""
+    """Import stories, initiatives or afspraken from CSV/XLSX (all-or-nothing), or export
+    them."""
     from analysis.datasets import load_dataset
+    from stories.agenda import AgendaStore
     from stories.db import make_engine
     from stories.exchange import (
+        AGENDA,
         INITIATIVES,
         STORIES,
+        export_agenda,
         export_initiatives,
         export_stories,
         import_records,
@@ -190,10 +194,18 @@ def cmd_records(args: argparse.Namespace) -> int:
     from stories.initiatives import InitiativeStore
     from stories.store import StoryStore
 
-    stories = args.command == "stories"
-    kind, noun = (STORIES, "verhalen") if stories else (INITIATIVES, "initiatieven")
+    kind, noun, store_class, export = {
+        "stories": (STORIES, "verhalen", StoryStore, export_stories),
+        "initiatives": (
+            INITIATIVES,
+            "initiatieven",
+            InitiativeStore,
+            export_initiatives,
+        ),
+        "agenda": (AGENDA, "afspraken", AgendaStore, export_agenda),
+    }[args.command]
     data = load_dataset(find_dataset(args.gemeente))
-    store = (StoryStore if stories else InitiativeStore)(make_engine(), COMMAND_LINE)
+    store = store_class(make_engine(), COMMAND_LINE)
     dataset = data.info.gemeentecode
     if args.action == "import":
         if not args.file:
@@ -202,6 +214,8 @@ def cmd_records(args: argparse.Namespace) -> int:
                 "--gemeente …"
             )
         codes = set(data.buurten["buurtcode"])
+        if args.command == "agenda":  # an afspraak is for a buurt or a wijk
+            codes |= set(data.buurten["wijkcode"])
         result = import_records(
             store,
             dataset,
@@ -228,7 +242,7 @@ def cmd_records(args: argparse.Namespace) -> int:
         return 0
     rows = store.query(dataset)
     fmt = "xlsx" if args.output and args.output.lower().endswith(".xlsx") else "csv"
-    content = (export_stories if stories else export_initiatives)(rows, fmt)
+    content = export(rows, fmt)
     audit_log().write(COMMAND_LINE, "exported", dataset, len(rows), noun)
     if args.output:
         Path(args.output).write_bytes(content)
@@ -596,7 +610,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="geen signaal onder dit aantal inwoners",
     )
     sig.set_defaults(run=cmd_signals)
-    for command, noun in (("stories", "verhalen"), ("initiatives", "initiatieven")):
+    for command, noun in (
+        ("stories", "verhalen"),
+        ("initiatives", "initiatieven"),
+        ("agenda", "afspraken van de buurtagenda"),
+    ):
         sub = commands.add_parser(
             command, help=f"{noun} inlezen (CSV/XLSX) of uitvoeren"
         )

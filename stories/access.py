@@ -45,6 +45,7 @@ PAGES = {
     "tellen": "read_figures",
     "vertellen": "read_figures",  # a lezer sees counts only
     "initiatieven": "read_figures",  # a lezer sees no register
+    "agenda": "read_figures",  # a lezer reads the buurtagenda; a medewerker edits it
     "buurtprofiel": "read_figures",  # a lezer sees no quotes
     "werksessie": "run_workshops",
     "data": "manage_datasets",

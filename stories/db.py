@@ -1,4 +1,4 @@
-"""The database behind stories and initiatives: SQLite by default, PostgreSQL by URL.
+"""The database behind stories, initiatives and the buurtagenda: SQLite by default, PostgreSQL by URL.
 
 SQLite lives in the app's data directory, in WAL mode with a busy timeout, so several browser
 sessions can write at once. `WIJK_DATABASE_URL` (or Streamlit's secrets, passed in by the UI)
@@ -287,6 +287,49 @@ def _008_datasets(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _009_agenda(conn: Connection) -> None:
+    """The buurtagenda: afspraken per buurt or wijk, and the log of what happened to each."""
+    meta = sa.MetaData()
+    sa.Table(
+        "agenda",
+        meta,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("dataset", sa.String(16), nullable=False, index=True),
+        sa.Column("area", sa.String(10), nullable=False, index=True),  # BU… or WK…
+        sa.Column("themes", sa.String(200), nullable=False),  # ";jeugd;ontmoeting;"
+        sa.Column("what", sa.String(300), nullable=False),
+        sa.Column("why", sa.Text, nullable=False, server_default=""),
+        sa.Column("grounds", sa.Text, nullable=False, server_default=""),
+        sa.Column("who", sa.String(200), nullable=False, server_default=""),
+        sa.Column("initiative_id", sa.String(36), nullable=False, server_default=""),
+        sa.Column("wijkteam_role", sa.String(12), nullable=False),
+        sa.Column("start_date", sa.Date),
+        sa.Column("contact_date", sa.Date),
+        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("origin", sa.String(20), nullable=False),
+        sa.Column("origin_ref", sa.String(100), nullable=False, server_default=""),
+        sa.Column("year", sa.Integer),
+        sa.Column("created", sa.DateTime, nullable=False),
+        sa.Column("updated", sa.DateTime, nullable=False),
+    )
+    sa.Table(
+        "agenda_log",
+        meta,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column(
+            "agenda_id", sa.String(36), sa.ForeignKey("agenda.id", ondelete="CASCADE"),
+            nullable=False, index=True,
+        ),
+        sa.Column("dataset", sa.String(16), nullable=False, index=True),
+        sa.Column("at", sa.Date, nullable=False),
+        sa.Column("kind", sa.String(10), nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("with_whom", sa.String(200), nullable=False, server_default=""),
+        sa.Column("created", sa.DateTime, nullable=False),
+    )  # fmt: skip
+    meta.create_all(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "verhalen", _001_stories),
     (2, "verhalen van de voorbeeldgemeente", _002_demo_stories),
@@ -296,6 +339,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "werksessies", _006_workshops),
     (7, "toegang: deelnamecodes, logboek, bewaartermijn", _007_access),
     (8, "gemeenten in de database", _008_datasets),
+    (9, "buurtagenda", _009_agenda),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Import and export stories and initiatives as CSV or XLSX.
+"""Import and export stories, initiatives and the buurtagenda as CSV or XLSX.
 
 Import: columns found by Dutch or English name, separator and encoding detected, every row
 checked; all-or-nothing unless the person chooses to skip bad rows. Export: the current
@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.cbs import read_table
 from analysis.errors import AnalysisError
+from stories.agenda import validate_afspraak
 from stories.errors import StoreError
 from stories.initiatives import LIST_COLUMNS, validate_initiative
 from stories.store import RecordStore, StoryStore
@@ -169,6 +170,39 @@ INITIATIVES = RecordKind(
 )
 
 
+# The buurtagenda's columns, as `export_agenda` writes them (Dutch) and people name them.
+AGENDA_DUTCH = {
+    "area": "gebied", "themes": "thema", "what": "wat", "why": "waarom",
+    "grounds": "aanleiding", "who": "wie", "initiative_id": "initiatief",
+    "wijkteam_role": "rol wijkteam", "start_date": "startdatum",
+    "contact_date": "contactmoment", "status": "status", "origin": "herkomst",
+    "origin_ref": "herkomst verwijzing", "year": "jaar van de cijfers",
+}  # fmt: skip
+AGENDA = RecordKind(
+    {
+        "area": ["gebied", "buurtcode", "wijkcode", "buurt", "wijk", "area"],
+        "themes": ["thema", "themas", "thema's", "themes", "theme"],
+        "what": ["wat", "afspraak", "what", "actie"],
+        "why": ["waarom", "why", "reden"],
+        "grounds": ["aanleiding", "grounds", "signalen"],
+        "who": ["wie", "who", "partner", "uitvoerder"],
+        "initiative_id": ["initiatief", "initiative_id", "initiatief-id"],
+        "wijkteam_role": ["rol wijkteam", "rol", "wijkteam_role", "role"],
+        "start_date": ["startdatum", "start", "start_date", "begin"],
+        "contact_date": ["contactmoment", "contact", "contact_date", "volgend contact"],
+        "status": ["status", "stand"],
+        "origin": ["herkomst", "origin", "bron"],
+        "origin_ref": ["herkomst verwijzing", "origin_ref"],
+        "year": ["jaar van de cijfers", "jaar", "year"],
+    },
+    ("area", "themes", "what"),
+    {"area": "gebied", "themes": "thema", "what": "wat"},
+    validate_afspraak,
+    "Gebruik bijvoorbeeld de kolomnamen gebied (buurt- of wijkcode), thema, wat, wie, "
+    "startdatum, contactmoment en status.",
+)
+
+
 def read_stories(data: bytes, filename: str, buurtcodes: set[str]) -> ImportResult:
     """Read and check every story row; nothing is written here."""
     return read_records(data, filename, STORIES, buurtcodes)
@@ -242,3 +276,13 @@ def export_initiatives(initiatives: pd.DataFrame, fmt: str = "csv") -> bytes:
         out[col] = out[col].map(";".join)
     out["ladder"] = out["ladder"].map(lambda rungs: ";".join(map(str, rungs or [])))
     return spreadsheet(out.rename(columns=dutch), fmt)
+
+
+def export_agenda(afspraken: pd.DataFrame, fmt: str = "csv") -> bytes:
+    """The given afspraken (a query result) as CSV or XLSX that `AGENDA` reads back."""
+    out = afspraken[list(AGENDA_DUTCH)].copy()
+    out["themes"] = out["themes"].map(";".join)
+    out["year"] = out["year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
+    for column in ("start_date", "contact_date"):
+        out[column] = out[column].map(lambda d: "" if pd.isna(d) else d.isoformat())
+    return spreadsheet(out.rename(columns=AGENDA_DUTCH), fmt)

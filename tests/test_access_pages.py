@@ -14,7 +14,7 @@ from stories.demo import demo_initiatives, demo_stories
 
 APP = "../app.py"
 STAFF_PAGES = [
-    "overzicht", "kaart", "tellen", "vertellen", "initiatieven", "buurtprofiel",
+    "overzicht", "kaart", "tellen", "vertellen", "initiatieven", "agenda", "buurtprofiel",
     "werksessie", "data", "uitleg",
 ]  # fmt: skip
 # What a role may open; the rest says it is not for them.
@@ -25,6 +25,7 @@ OPENS = {
         "tellen",
         "vertellen",
         "initiatieven",
+        "agenda",
         "buurtprofiel",
         "uitleg",
     },

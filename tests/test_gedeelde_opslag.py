@@ -3,6 +3,7 @@ data directory, backup and restore between SQLite and PostgreSQL, and the readin
 
 import zipfile
 from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -14,6 +15,7 @@ from analysis.errors import AnalysisError
 from analysis.importer import import_cbs
 from analysis.signals import dataset_signals
 from cli import main
+from stories.agenda import AfspraakIn, AgendaStore, EntryIn
 from stories.audit import AuditLog
 from stories.backup import backup, restore
 from stories.dataset_store import DatabaseDatasets, use_database
@@ -128,10 +130,18 @@ def test_backup_and_restore_between_databases(direction, tmp_path, demo, catalog
         use_database(engine)
         import_gemeente(demo)
         AuditLog(engine).write(TESTER, "dataset_imported", "GM9999", 0, "ingeladen")
+        agenda = AgendaStore(engine, TESTER)
+        afspraak = agenda.add(
+            "GM9999", AfspraakIn("BU99990201", ["jeugd"], "Huiswerkklas")
+        )
+        agenda.add_entry(
+            afspraak, EntryIn(date(2026, 11, 5), "Twintig kinderen", "succes")
+        )
         made = backup(engine, tmp_path / "backup.zip")
         assert (
-            made["gemeenten"] == 1 and made["stories"] > 100 and made["audit_log"] == 1
+            made["gemeenten"] == 1 and made["stories"] > 100 and made["audit_log"] == 3
         )
+        assert made["agenda"] == 1 and made["agenda_log"] == 1
         _, signals = dataset_signals(load_dataset("GM9999"), 2023, catalogue)
         before = counts(engine)
 

@@ -34,6 +34,7 @@ from analysis.expected import Expected, expected_values
 from analysis.signals import dataset_signals
 from analysis.wijken import WijkFigures, wijk_areas, wijk_dataset, wijk_figures
 from stories.access import User, counts_only
+from stories.agenda import AgendaStore
 from stories.agreements import AgreementStore
 from stories.audit import Actor, AuditLog
 from stories.dataset_store import DatabaseDatasets, use_database
@@ -253,6 +254,11 @@ def story_store() -> StoryStore:
 def initiative_store() -> InitiativeStore:
     """The initiatives, in the same database as the stories."""
     return InitiativeStore(_engine_or_stop(), actor(current_user()))
+
+
+def agenda_store() -> AgendaStore:
+    """The buurtagenda, in the same database; writes are logged as this user."""
+    return AgendaStore(_engine_or_stop(), actor(current_user()))
 
 
 def agreement_store() -> AgreementStore:

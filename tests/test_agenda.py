@@ -1,0 +1,267 @@
+"""The buurtagenda: validation, the store with its log on SQLite and PostgreSQL, roles and
+audit, import/export (also by the CLI), what needs doing, and the page."""
+
+import subprocess
+import sys
+from datetime import date
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from stories.agenda import (
+    AfspraakIn,
+    AgendaStore,
+    EntryIn,
+    as_input,
+    due,
+    successes,
+    unnamed,
+    validate_afspraak,
+    validate_entry,
+)
+from stories.audit import Actor, AuditLog
+from stories.db import make_engine
+from stories.errors import StoreError
+from stories.exchange import AGENDA, export_agenda, import_records
+from tests.conftest import ROOT, TESTER
+
+AREAS = {"BU99990201", "BU99990202", "WK999902"}
+GOOD = {
+    "area": "bu99990201",
+    "themes": "jeugd; ontmoeting",
+    "what": "Huiswerkklas in het buurthuis",
+    "why": "Veel zorgverhalen over jongeren zonder plek",
+    "who": "Stichting Buurtwerk",
+    "wijkteam_role": "stimuleren",
+    "start_date": "01-09-2026",
+    "contact_date": "2026-12-10",
+    "status": "Bezig",
+}
+
+
+def test_a_good_row_becomes_an_afspraak():
+    item, errors = validate_afspraak(GOOD, AREAS)
+    assert errors == []
+    assert item.area == "BU99990201" and item.themes == ["jeugd", "ontmoeting"]
+    assert item.status == "bezig" and item.contact_date == date(2026, 12, 10)
+    assert item.start_date == date(2026, 9, 1) and item.origin == "zelf"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"area": "BU00000001"}, "hoort niet bij deze gemeente"),
+        ({"area": ""}, "Kies de buurt of wijk"),
+        ({"themes": "armoede"}, "Onbekend thema 'armoede'"),
+        ({"what": " "}, "Zeg wat er gaat gebeuren"),
+        ({"status": "klaar"}, "Status 'klaar' onbekend"),
+        ({"contact_date": "31-02-2027"}, "'31-02-2027' is geen geldige datum"),
+        ({"contact_date": "2026-08-01"}, "contactmoment ligt voor de startdatum"),
+        ({"who": "Jan, bel 06-12345678"}, "contactgegevens van bewoners"),
+        ({"wijkteam_role": "baas"}, "Rol van het wijkteam 'baas' onbekend"),
+    ],
+)
+def test_every_problem_gets_a_dutch_message(change, message):
+    item, errors = validate_afspraak({**GOOD, **change}, AREAS)
+    assert item is None and any(message in e for e in errors), errors
+
+
+def test_a_log_line_needs_a_date_and_words():
+    assert (
+        validate_entry({"at": "2026-11-02", "text": "Eerste avond: 14 kinderen"})[1]
+        == []
+    )
+    _, errors = validate_entry({"at": "", "text": ""})
+    assert "Geef de datum van wat er gebeurde." in errors
+    assert "Schrijf kort op wat er gebeurde." in errors
+
+
+@pytest.fixture
+def store(database_url):
+    engine = make_engine(database_url)
+    yield AgendaStore(engine, TESTER)
+    engine.dispose()
+
+
+def test_add_log_status_and_delete_with_the_audit(store):
+    item, _ = validate_afspraak(GOOD, AREAS)
+    new_id = store.add("GM9999", item)
+    row = store.query("GM9999").iloc[0].to_dict()
+    assert as_input(row) == item  # the round trip loses nothing
+    store.add_entry(new_id, EntryIn(date(2026, 10, 1), "Eerste avond", "verloop"))
+    store.add_entry(
+        new_id, EntryIn(date(2026, 11, 5), "Twintig kinderen", "succes", "de school")
+    )
+    store.set_status(new_id, "gelukt")
+    assert store.query("GM9999").iloc[0]["status"] == "gelukt"
+    log = store.entries("GM9999")
+    assert list(log["kind"]) == ["succes", "verloop"]  # newest first
+    wins = successes(log, store.query("GM9999"))
+    assert (
+        list(wins["text"]) == ["Twintig kinderen"] and wins.iloc[0]["area"] == item.area
+    )
+    lines = AuditLog(store.engine).entries("GM9999")
+    assert len(lines) == 4 and set(lines["toelichting"]) >= {
+        f"afspraak {new_id}", f"succes bij afspraak {new_id}",
+        f"afspraak {new_id}: status gelukt",
+    }  # fmt: skip
+    store.delete(new_id)  # the log goes with it
+    assert store.count("GM9999") == 0 and store.entries("GM9999").empty
+    with pytest.raises(StoreError, match="afspraak bestaat niet"):
+        store.add_entry(new_id, EntryIn(date(2026, 11, 6), "Te laat"))
+
+
+def test_a_lezer_reads_a_medewerker_edits_only_a_beheerder_deletes(store):
+    item, _ = validate_afspraak(GOOD, AREAS)
+    new_id = store.add("GM9999", item)
+    as_lezer = AgendaStore(store.engine, Actor("lezer", "lezer@voorbeeldstad.nl"))
+    assert len(as_lezer.query("GM9999")) == 1
+    for write in (
+        lambda s: s.add("GM9999", item),
+        lambda s: s.add_entry(new_id, EntryIn(date(2026, 10, 1), "x")),
+        lambda s: s.set_status(new_id, "gestopt"),
+    ):
+        with pytest.raises(StoreError, match="mag je niet"):
+            write(as_lezer)
+    as_medewerker = AgendaStore(store.engine, Actor("medewerker", "m@voorbeeldstad.nl"))
+    as_medewerker.set_status(new_id, "gestopt")
+    with pytest.raises(StoreError, match="mag je niet"):
+        as_medewerker.delete(new_id)
+    assert store.count("GM9999") == 1
+
+
+def test_import_all_or_nothing_and_export_round_trip(store):
+    good = (
+        "gebied;thema;wat;wie;startdatum;contactmoment;status\n"
+        "BU99990201;jeugd;Huiswerkklas;Stichting Buurtwerk;2026-09-01;2026-12-10;bezig\n"
+        "WK999902;bestaanszekerheid;Budgetcafé;;01-10-2026;28-02-2027;gepland\n"
+    )
+    bad = good + "BU99990202;jeugd;Speeltuin;;2026-09-01;31-02-2027;gepland\n"
+    result = import_records(store, "GM9999", bad.encode(), "a.csv", AGENDA, AREAS)
+    assert result.written == 0 and store.count("GM9999") == 0
+    assert result.problems[0][0] == 4 and "31-02-2027" in result.problems[0][1][0]
+    result = import_records(store, "GM9999", good.encode(), "a.csv", AGENDA, AREAS)
+    assert result.written == 2
+    first = store.query("GM9999")
+    for fmt, name in (("csv", "b.csv"), ("xlsx", "b.xlsx")):
+        again = import_records(
+            store, "GM0002", export_agenda(first, fmt), name, AGENDA, AREAS
+        )
+        assert again.problems == [] and again.written == 2
+        copied = store.query("GM0002")
+        columns = [
+            "area",
+            "themes",
+            "what",
+            "who",
+            "start_date",
+            "contact_date",
+            "status",
+        ]
+        assert copied[columns].to_dict("records") == first[columns].to_dict("records")
+        for record_id in copied["id"]:
+            store.delete(record_id)
+
+
+def test_what_needs_doing():
+    rows = pd.DataFrame(
+        {
+            "status": ["gepland", "bezig", "gelukt", "gepland"],
+            "contact_date": [
+                date(2026, 11, 20),
+                date(2027, 1, 5),
+                date(2026, 11, 1),
+                None,
+            ],
+            "who": ["", "Stichting X", "", ""],
+            "initiative_id": ["", "", "", "i1"],
+            "wijkteam_role": ["geen", "geen", "geen", "geen"],
+        }
+    )
+    assert due(rows, date(2026, 12, 3)).index.tolist() == [0]  # passed, still open
+    assert due(rows, date(2027, 1, 2)).index.tolist() == [0, 1]  # this month too
+    assert unnamed(rows).index.tolist() == [0]  # the done one does not count
+
+
+def test_cli_agenda_import_and_export(tmp_path):
+    env_file = tmp_path / "agenda.csv"
+    env_file.write_text(
+        "gebied;thema;wat;status\nBU99990201;jeugd;Huiswerkklas;bezig\n"
+        "BU99990201;jeugd;Kapot;klaar\n",
+        encoding="utf-8",
+    )
+
+    def cli(*args):
+        return subprocess.run(
+            [sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True
+        )
+
+    refused = cli("agenda", "import", str(env_file), "--gemeente", "GM9999")
+    assert refused.returncode == 1
+    assert "regel 3: Status 'klaar' onbekend" in refused.stderr
+    assert "Niets ingelezen" in refused.stderr
+    env_file.write_text(
+        "gebied;thema;wat\nWK999902;jeugd;Huiswerkklas\n", encoding="utf-8"
+    )
+    done = cli("agenda", "import", str(env_file), "--gemeente", "GM9999")
+    assert done.returncode == 0 and "1 afspraken ingelezen" in done.stdout
+    out = tmp_path / "uit.xlsx"
+    assert (
+        cli("agenda", "export", "--gemeente", "GM9999", "--output", str(out)).returncode
+        == 0
+    )
+    assert pd.read_excel(out)["gebied"].tolist() == ["WK999902"]
+
+
+def test_the_page_adds_an_afspraak_logs_a_success_and_celebrates_it(app):
+    at = app.run()
+    at.switch_page("pages/agenda.py").run()
+    assert not at.exception and at.title[0].value == "Buurtagenda"
+    assert any("Geen afspraken" in i.value for i in at.info)
+    at.text_input(key="agenda_nieuw_wat").input("Huiswerkklas in het buurthuis")
+    at.selectbox(key="agenda_nieuw_gebied").set_value("BU99990201")
+    at.multiselect(key="agenda_nieuw_themas").set_value(["jeugd"])
+    at.text_input(key="agenda_nieuw_wie").input("Stichting Buurtwerk")
+    at.button(key="FormSubmitter:agenda_nieuw-Afspraak opslaan").click().run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert table["Wat"].tolist() == ["Huiswerkklas in het buurthuis"]
+    assert table["Wie"].tolist() == ["Stichting Buurtwerk"]
+    at.selectbox(key="agenda_kies").set_value(_only_id(at)).run()
+    prefix = f"agenda_{_only_id(at)}"
+    at.text_input(key=f"{prefix}_tekst").input("Twintig kinderen de eerste avond")
+    at.checkbox(key=f"{prefix}_succes").check()
+    at.text_input(key=f"{prefix}_metwie").input("de basisschool")
+    at.button(key=f"FormSubmitter:{prefix}_verloop-Vastleggen").click().run()
+    assert not at.exception and not at.error
+    at.segmented_control(key="agenda_weergave").set_value("vieren").run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Twintig kinderen de eerste avond" in shown and "met de basisschool" in shown
+
+
+def _only_id(at: AppTest) -> str:
+    from ui.state import agenda_store
+
+    return agenda_store().query("GM9999")["id"].iloc[0]
+
+
+def test_a_lezer_sees_the_agenda_but_no_forms(app, signed_in_as):
+    store = AgendaStore(make_engine(), TESTER)
+    item, _ = validate_afspraak(GOOD, AREAS)
+    store.add("GM9999", item)
+    signed_in_as("lezer")
+    at = app.run()
+    at.switch_page("pages/agenda.py").run()
+    assert not at.exception
+    assert at.dataframe[0].value["Wat"].tolist() == [GOOD["what"]]
+    assert not [e for e in at.expander if e.label == "Nieuwe afspraak"]
+    at.selectbox(key="agenda_kies").set_value(store.query("GM9999")["id"].iloc[0]).run()
+    assert not [f for f in at.text_input if f.key and f.key.endswith("_tekst")]
+
+
+def test_afspraak_in_is_what_validation_gives():
+    item, _ = validate_afspraak(
+        {"area": "WK999902", "themes": "jeugd", "what": "x"}, AREAS
+    )
+    assert item == AfspraakIn("WK999902", ["jeugd"], "x")

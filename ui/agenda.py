@@ -1,0 +1,308 @@
+"""The buurtagenda in the app: one afspraak in full with its log, the form to add or edit one,
+the lists of what needs doing, the calm *Vieren* view, and the one-click afspraak from a
+rolwijzer suggestion or a focusgesprek."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from analysis.catalogue import Catalogue
+from analysis.datasets import Dataset
+from stories.access import User
+from stories.agenda import (
+    STATUSES,
+    AgendaStore,
+    as_input,
+    validate_afspraak,
+    validate_entry,
+)
+from stories.errors import StoreError
+from stories.model import ROLES as WIJKTEAM_ROLES
+from ui.text import plain
+
+
+def area_names(data: Dataset) -> dict[str, str]:
+    """Every buurt by its name and every wijk as 'wijk …', for the agenda's pickers."""
+    wijken = data.buurten.drop_duplicates("wijkcode")
+    return {
+        **{c: f"wijk {n}" for c, n in zip(wijken["wijkcode"], wijken["wijknaam"])},
+        **dict(zip(data.buurten["buurtcode"], data.buurten["buurtnaam"])),
+    }
+
+
+def day(value) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:%d-%m-%Y}"
+
+
+def agenda_table(
+    shown: pd.DataFrame, names: dict[str, str], cat: Catalogue, initiatives: dict
+) -> pd.DataFrame:
+    """The afspraken as the page lists them, in Dutch."""
+    return pd.DataFrame(
+        {
+            "Gebied": shown["area"].map(lambda c: names.get(c, c)),
+            "Thema's": shown["themes"].map(
+                lambda ts: ", ".join(cat.themes.get(t, t) for t in ts)
+            ),
+            "Wat": shown["what"],
+            "Wie": [who_words(r, initiatives) for r in shown.to_dict("records")],
+            "Status": shown["status"],
+            "Contactmoment": shown["contact_date"].map(day),
+        }
+    )
+
+
+def who_words(row: dict, initiatives: dict) -> str:
+    """Who carries an afspraak, in words; 'nog niemand' when no one is named."""
+    parts = [row["who"]] if row.get("who") else []
+    if row.get("initiative_id"):
+        parts.append(
+            f"initiatief '{initiatives.get(row['initiative_id'], 'onbekend')}'"
+        )
+    if row.get("wijkteam_role") not in (None, "", "geen"):
+        parts.append(f"wijkteam ({row['wijkteam_role']})")
+    return ", ".join(parts) or "nog niemand"
+
+
+def afspraak_view(
+    item: dict,
+    entries: pd.DataFrame,
+    names: dict[str, str],
+    cat: Catalogue,
+    initiatives: dict,
+    store: AgendaStore,
+    user: User,
+) -> None:
+    """One afspraak in full: what, why, who, when, its log; and (for a medewerker) a new
+    log line, a new status, an edit; (for a beheerder) removal."""
+    with st.container(border=True):
+        st.subheader(plain(item["what"]))
+        st.caption(
+            f"{names.get(item['area'], item['area'])} · "
+            + ", ".join(cat.themes.get(t, t) for t in item["themes"])
+            + f" · status: {item['status']} · gestart {day(item['start_date'])} · "
+            f"volgend contact {day(item['contact_date'])} · herkomst: {item['origin']}"
+        )
+        st.markdown(f"**Wie:** {plain(who_words(item, initiatives))}")
+        if item["why"]:
+            st.markdown(f"**Waarom:** {plain(item['why'])}")
+        if item["grounds"]:
+            year = (
+                "" if pd.isna(item["year"]) else f" (cijfers van {int(item['year'])})"
+            )
+            st.markdown(
+                f"**Aanleiding, zoals het er stond toen de afspraak werd gemaakt{year}:**  \n"
+                + "  \n".join(plain(line) for line in item["grounds"].splitlines())
+            )
+        own = entries[entries["agenda_id"] == item["id"]]
+        st.markdown("**Verloop**")
+        if own.empty:
+            st.caption("Nog niets vastgelegd.")
+        for entry in own.itertuples():
+            mark = "**Succes** · " if entry.kind == "succes" else ""
+            whom = f" (met {plain(entry.with_whom)})" if entry.with_whom else ""
+            st.markdown(f"{day(entry.at)} · {mark}{plain(entry.text)}{whom}")
+        if not user.can("edit_records"):
+            return
+        key = f"agenda_{item['id']}"
+        with st.form(f"{key}_verloop", clear_on_submit=True):
+            st.markdown("**Wat gebeurde er?**")
+            left, right = st.columns([1, 3])
+            at = left.date_input(
+                "Datum", date.today(), format="DD-MM-YYYY", key=f"{key}_datum"
+            )
+            text = right.text_input("Wat", max_chars=2000, key=f"{key}_tekst")
+            left, right = st.columns([1, 3])
+            success = left.checkbox("Een succes om te vieren", key=f"{key}_succes")
+            with_whom = right.text_input(
+                "Met wie (organisaties of groepen, geen namen van bewoners)",
+                max_chars=200, key=f"{key}_metwie",
+            )  # fmt: skip
+            status = st.selectbox(
+                "Status", STATUSES, STATUSES.index(item["status"]), key=f"{key}_status"
+            )
+            if st.form_submit_button("Vastleggen", type="primary"):
+                _save_entry(store, item, at, text, success, with_whom, status)
+        edit, delete, _ = st.columns([1, 1, 3])
+        if edit.button(
+            "Afspraak bewerken", key=f"{key}_bewerk", icon=":material/edit:"
+        ):
+            st.session_state["agenda_edit"] = item["id"]
+        if user.can("delete_records"):
+            with delete.popover("Verwijderen", icon=":material/delete:"):
+                st.markdown("Deze afspraak en haar verloop echt verwijderen?")
+                if st.button("Ja, verwijderen", key=f"{key}_weg", type="primary"):
+                    try:
+                        store.delete(item["id"])
+                    except StoreError as exc:
+                        st.error(str(exc))
+                    else:
+                        st.session_state.pop("agenda_kies", None)
+                        st.toast("De afspraak is verwijderd.")
+                        st.rerun()
+
+
+def _save_entry(store, item, at, text, success, with_whom, status) -> None:
+    try:
+        if text.strip() or success:
+            entry, errors = validate_entry(
+                {
+                    "at": at,
+                    "text": text,
+                    "with_whom": with_whom,
+                    "kind": "succes" if success else "verloop",
+                }  # fmt: skip
+            )
+            if errors:
+                for e in errors:
+                    st.error(e)
+                return
+            store.add_entry(item["id"], entry)
+        if status != item["status"]:
+            store.set_status(item["id"], status)
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    st.toast("Vastgelegd.")
+    st.rerun()
+
+
+def afspraak_form(
+    key: str,
+    data: Dataset,
+    cat: Catalogue,
+    store: AgendaStore,
+    names: dict[str, str],
+    initiatives: dict,
+    current: dict | None = None,
+) -> None:
+    """Add (no `current`) or edit an afspraak; Dutch messages for every problem."""
+    current = current or {}
+    areas = list(names)
+    with st.form(key):
+        what = st.text_input(
+            "Wat gaat er gebeuren?", current.get("what", ""), max_chars=300,
+            key=f"{key}_wat",
+        )  # fmt: skip
+        left, right = st.columns(2)
+        area = left.selectbox(
+            "Buurt of wijk", areas,
+            areas.index(current["area"]) if current.get("area") in areas else None,
+            format_func=names.get, placeholder="Kies een buurt of wijk", key=f"{key}_gebied",
+        )  # fmt: skip
+        themes = right.multiselect(
+            "Thema's", list(cat.themes), current.get("themes", []),
+            format_func=cat.themes.get, placeholder="Kies thema's", key=f"{key}_themas",
+        )  # fmt: skip
+        why = st.text_area(
+            "Waarom?", current.get("why", ""), height=70, key=f"{key}_waarom",
+            help="Welke cijfers en verhalen vragen hierom?",
+        )  # fmt: skip
+        left, right = st.columns(2)
+        who = left.text_input(
+            "Wie (partner of rol)", current.get("who", ""), max_chars=200,
+            help="Een organisatie of een rol, zoals 'Stichting Buurtwerk' of "
+            "'jongerenwerker'; geen namen van bewoners.", key=f"{key}_wie",
+        )  # fmt: skip
+        options = ["", *initiatives]
+        initiative = right.selectbox(
+            "Initiatief", options,
+            options.index(current.get("initiative_id") or "")
+            if (current.get("initiative_id") or "") in options else 0,
+            format_func=lambda i: initiatives.get(i, "geen"), key=f"{key}_initiatief",
+        )  # fmt: skip
+        left, middle, right = st.columns(3)
+        role = left.selectbox(
+            "Rol van het wijkteam", WIJKTEAM_ROLES,
+            WIJKTEAM_ROLES.index(current.get("wijkteam_role") or "geen"), key=f"{key}_rol",
+        )  # fmt: skip
+        start = middle.date_input(
+            "Start", current.get("start_date") or date.today(), format="DD-MM-YYYY",
+            key=f"{key}_start",
+        )  # fmt: skip
+        contact = right.date_input(
+            "Volgend contactmoment", current.get("contact_date"), format="DD-MM-YYYY",
+            key=f"{key}_contact",
+        )  # fmt: skip
+        if st.form_submit_button("Afspraak opslaan", type="primary"):
+            raw = {
+                **current, "area": area or "", "themes": themes, "what": what, "why": why,
+                "who": who, "initiative_id": initiative, "wijkteam_role": role,
+                "start_date": start, "contact_date": contact,
+            }  # fmt: skip
+            if save_afspraak(store, data, raw, names, current.get("id")):
+                st.rerun()
+
+
+def save_afspraak(
+    store: AgendaStore,
+    data: Dataset,
+    raw: dict,
+    names: dict[str, str],
+    record_id: str | None = None,
+) -> bool:
+    """Check and store one afspraak, with Dutch messages on the page; True when stored."""
+    item, errors = validate_afspraak(raw, set(names))
+    if errors:
+        for e in errors:
+            st.error(e)
+        return False
+    try:
+        if record_id:
+            store.update(record_id, item)
+        else:
+            store.add(data.info.gemeentecode, item)
+    except StoreError as exc:
+        st.error(str(exc))
+        return False
+    st.session_state.pop("agenda_edit", None)
+    st.toast(f"Op de agenda: {item.what}")
+    return True
+
+
+def edit_current(item: dict) -> dict:
+    """A stored afspraak as the form's starting values."""
+    return {**item, **vars(as_input(item)), "id": item["id"]}
+
+
+def success_lines(
+    wins: pd.DataFrame, names: dict[str, str], cat: Catalogue
+) -> list[str]:
+    """Each success in one sentence, for Vieren and Overzicht."""
+    return [
+        f"**{plain(w.text)}** · {plain(names.get(w.area, w.area))}, "
+        f"{', '.join(cat.themes.get(t, t) for t in w.themes).lower()} · {day(w.at)}"
+        + (f" · met {plain(w.with_whom)}" if w.with_whom else "")
+        + f"  \nbij de afspraak: {plain(w.what)}"
+        for w in wins.itertuples()
+    ]
+
+
+def proposed(
+    area: str,
+    theme: str,
+    what: str,
+    grounds: str,
+    origin: str,
+    origin_ref: str,
+    year: int,
+    role: str = "geen",
+) -> dict:
+    """The raw afspraak one click makes from a suggestion (rolwijzer, focusgesprek, dream):
+    planned, starting today, with its grounds as they read today."""
+    return {
+        "area": area, "themes": [theme], "what": what, "grounds": grounds,
+        "origin": origin, "origin_ref": origin_ref, "year": year, "status": "gepland",
+        "wijkteam_role": role if role in WIJKTEAM_ROLES else "geen",
+        "start_date": date.today(),
+    }  # fmt: skip
+
+
+def already_planned(afspraken: pd.DataFrame, origin: str, origin_ref: str) -> bool:
+    open_ = afspraken[afspraken["status"].isin(("gepland", "bezig"))]
+    return bool(
+        ((open_["origin"] == origin) & (open_["origin_ref"] == origin_ref)).any()
+    )
