@@ -83,6 +83,8 @@ class Profile:
     questions: list[str]
     sources: list[str]
     agreement: dict = field(default_factory=dict)  # focus_themes, ambition, activities
+    # The buurtagenda's afspraken for this area: what, area, who, status, contact (text).
+    agenda: list[dict] = field(default_factory=list)
     level: str = (
         "buurt"  # or "wijk": the same profile of a wijk (analysis/wijken.wijk_dataset)
     )

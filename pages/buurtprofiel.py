@@ -14,10 +14,20 @@ from stories.agreements import Agreement, check_agreement
 from stories.errors import StoreError
 from stories.privacy import find_identifiers
 from ui.access import log_export, log_view
+from ui.agenda import (
+    agenda_for,
+    agenda_table,
+    already_planned,
+    area_names,
+    profile_agenda,
+    proposed,
+    save_afspraak,
+)
 from ui.charts import POSITION_COLOURS, chart_config
 from ui.comparisons import expected_caption, peers_view
 from ui.profile_doc import locator_svg, render_html, render_pdf
 from ui.state import (
+    agenda_store,
     agreement_store,
     cached_expected,
     cached_initiatives,
@@ -273,6 +283,53 @@ else:
                     st.session_state.pop("profiel_pdf_bestand", None)
                     st.toast("De afspraken zijn opgeslagen.")
                     st.rerun()
+
+st.subheader("Op de buurtagenda")
+agenda = agenda_store()
+afspraken = agenda.query(gemeente.info.gemeentecode)
+areas = area_names(gemeente)
+initiative_names = dict(zip(*cached_initiatives(gemeente)[["id", "name"]].T.to_numpy()))
+here = agenda_for(afspraken, code, gemeente, level)
+profile = replace(profile, agenda=profile_agenda(here, areas, initiative_names))
+if here.empty:
+    st.caption("Nog geen afspraken op de buurtagenda voor deze " + level + ".")
+else:
+    st.dataframe(
+        agenda_table(here, areas, cat, initiative_names), hide_index=True,
+        width="stretch", key="profiel_agenda",
+    )  # fmt: skip
+activity_lines = [line.strip(" -•*") for line in agreed.activities.splitlines()]
+activity_lines = [line for line in activity_lines if line]
+if user.can("edit_records") and activity_lines:
+    waiting = [
+        line for line in activity_lines
+        if not already_planned(afspraken, "focusgesprek", f"{code}:{line[:80]}")
+    ]  # fmt: skip
+    if not waiting:
+        st.caption(":material/event_available: Alle activiteiten staan op de agenda.")
+    elif st.button(
+        f"Zet de activiteiten op de agenda ({len(waiting)})",
+        key="profiel_op_agenda", icon=":material/event_note:",
+        help="Elke regel onder Activiteiten wordt een afspraak (gepland), met de "
+        "focusthema's, de ambitie en de zorgen van nu als aanleiding.",
+    ):  # fmt: skip
+        if not agreed.focus_themes:
+            st.error("Kies eerst een of meer focusthema's en sla de afspraken op.")
+        else:
+            grounds = "\n".join(
+                [f"Ambitie: {agreed.ambition}"] * bool(agreed.ambition)
+                + [f"Zorg: {z}" for z in profile.zorgen]
+            )
+            saved = [
+                save_afspraak(agenda, gemeente, {
+                    **proposed(code, agreed.focus_themes[0], line[:300], grounds,
+                               "focusgesprek", f"{code}:{line[:80]}", profile.year),
+                    "themes": agreed.focus_themes,
+                }, areas)
+                for line in waiting
+            ]  # fmt: skip
+            if all(saved):
+                st.rerun()
 
 st.subheader("Downloaden")
 

@@ -14,6 +14,7 @@ from analysis.coverage import (
 )
 from stories.exchange import spreadsheet
 from stories.model import TARGET_GROUPS
+from ui.agenda import agenda_button, area_names, proposed
 from ui.charts import ROLE_COLOURS, chart_config, coverage_heatmap
 from ui.comparisons import unexpected_lines
 from ui.initiatives import register_view
@@ -26,6 +27,7 @@ from ui.maps import (
     map_table,
 )
 from ui.state import (
+    agenda_store,
     cached_initiatives,
     cached_shapes,
     cached_signals,
@@ -158,16 +160,31 @@ if view == "rolwijzer":
     )
     if suggested.empty:
         st.info("Geen suggesties voor deze keuze.")
+    can_plan = user.can("edit_records")  # one click puts a suggestion on the agenda
+    if can_plan:
+        agenda, areas = agenda_store(), area_names(data)
+        planned = agenda.query(data.info.gemeentecode)
     for role in ROLES:
         rows = suggested[suggested["rol"] == role]
         if rows.empty:
             continue
         with st.expander(f"{ROLES[role]} ({len(rows)})", expanded=True):
             for row in rows.itertuples():
-                st.markdown(
+                said, act = st.columns([5, 1], vertical_alignment="center")
+                said.markdown(
                     f"**{plain(row.buurt)} · {plain(row.thema)}**  \n"
                     f"{plain(row.rol_reden)}"
                 )
+                if can_plan:
+                    raw = proposed(
+                        row.buurtcode, row.theme,
+                        f"{ROLES[role]}: {row.thema.lower()} in {row.buurt}",
+                        row.rol_reden, "rolwijzer", f"{row.buurtcode}/{row.theme}",
+                        year, row.rol,
+                    )  # fmt: skip
+                    with act:
+                        agenda_button(agenda, data, areas, planned, raw,
+                                      f"agenda_{row.buurtcode}_{row.theme}")  # fmt: skip
     out = suggested[["buurtcode", "buurt", "thema", "rol", "rol_reden"]].rename(
         columns={"buurt": "buurtnaam", "rol_reden": "waarom"}
     )

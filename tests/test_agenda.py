@@ -265,3 +265,85 @@ def test_afspraak_in_is_what_validation_gives():
         {"area": "WK999902", "themes": "jeugd", "what": "x"}, AREAS
     )
     assert item == AfspraakIn("WK999902", ["jeugd"], "x")
+
+
+def test_one_click_from_the_rolwijzer_keeps_its_reason(app):
+    from tests.test_pages import open_initiatieven
+    from ui.state import agenda_store
+
+    at = open_initiatieven(app)
+    button = next(b for b in at.button if b.key and b.key.startswith("agenda_BU"))
+    _, code, theme = button.key.split("_", 2)
+    button.click().run()
+    assert not at.exception and not at.error
+    made = agenda_store().query("GM9999")
+    assert len(made) == 1
+    row = made.iloc[0]
+    assert (row["area"], row["themes"], row["origin"]) == (code, [theme], "rolwijzer")
+    assert row["status"] == "gepland" and row["year"] == 2023
+    # The reason as the rolwijzer gave it, kept with the afspraak.
+    shown = [m.value.replace("\\", "") for m in at.markdown]  # markdown escapes
+    assert row["grounds"] and any(row["grounds"] in text for text in shown)
+    # Once planned, the suggestion says so instead of offering a second copy.
+    assert not [b for b in at.button if b.key == button.key]
+    assert any("Staat op de agenda" in c.value for c in at.caption)
+
+
+def test_one_click_from_the_focusgesprek_and_the_agenda_in_the_profile(app):
+    from stories.agreements import Agreement, AgreementStore
+    from ui.state import agenda_store
+
+    at = app.run()
+    at.switch_page("pages/buurtprofiel.py").run()
+    code = at.selectbox(key="profiel_buurt").value
+    AgreementStore(make_engine(), TESTER).save(
+        "GM9999", code,
+        Agreement(["jeugd"], "Jongeren een plek", "- Huiswerkklas starten\n- Sportavond\n"),
+    )  # fmt: skip
+    at.run()
+    assert any("Nog geen afspraken op de buurtagenda" in c.value for c in at.caption)
+    at.button(key="profiel_op_agenda").click().run()
+    assert not at.exception and not at.error
+    made = agenda_store().query("GM9999").sort_values("what")
+    assert made["what"].tolist() == ["Huiswerkklas starten", "Sportavond"]
+    assert set(made["origin"]) == {"focusgesprek"} and set(made["area"]) == {code}
+    assert made["grounds"].iloc[0].startswith("Ambitie: Jongeren een plek")
+    listed = [d.value for d in at.dataframe if "Wat" in d.value.columns]
+    assert sorted(listed[0]["Wat"]) == ["Huiswerkklas starten", "Sportavond"]
+    # A second click would copy them: the button is gone, the page says why.
+    assert not [b for b in at.button if b.key == "profiel_op_agenda"]
+    assert any("Alle activiteiten staan op de agenda" in c.value for c in at.caption)
+
+
+def test_the_profile_document_lists_the_buurt_and_wijk_afspraken(demo, catalogue):
+    from dataclasses import replace
+
+    from analysis.profile import assemble_profile
+    from stories.demo import demo_initiatives, demo_stories
+    from stories.privacy import find_identifiers
+    from ui.agenda import agenda_for, area_names, profile_agenda
+    from ui.profile_doc import render_html
+
+    code = "BU99990201"
+    wijk = demo.buurten.set_index("buurtcode").at[code, "wijkcode"]
+    store = AgendaStore(make_engine(), TESTER)
+    for area, what in (
+        (code, "Huiswerkklas"),
+        (wijk, "Wijkfeest"),
+        ("BU99990101", "Elders"),
+    ):
+        store.add(
+            "GM9999", AfspraakIn(area, ["jeugd"], what, who="Stichting Buurtwerk")
+        )
+    rows = agenda_for(store.query("GM9999"), code, demo)
+    assert sorted(rows["what"]) == ["Huiswerkklas", "Wijkfeest"]
+    profile = assemble_profile(demo, code, catalogue, demo_stories(), demo_initiatives(),
+                               find_identifiers)  # fmt: skip
+    page = render_html(
+        replace(profile, agenda=profile_agenda(rows, area_names(demo), {})),
+        demo.map_geometry, catalogue.themes,
+    )  # fmt: skip
+    assert (
+        "<h2>Buurtagenda</h2>" in page and "Wijkfeest" in page and "Elders" not in page
+    )
+    assert "Stichting Buurtwerk" in page

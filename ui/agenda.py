@@ -306,3 +306,52 @@ def already_planned(afspraken: pd.DataFrame, origin: str, origin_ref: str) -> bo
     return bool(
         ((open_["origin"] == origin) & (open_["origin_ref"] == origin_ref)).any()
     )
+
+
+def agenda_button(
+    store: AgendaStore,
+    data: Dataset,
+    names: dict[str, str],
+    afspraken: pd.DataFrame,
+    raw: dict,
+    key: str,
+) -> None:
+    """One click puts a suggestion on the buurtagenda (planned, its grounds kept as they read
+    today); once it is there and open, the button says so instead."""
+    if already_planned(afspraken, raw["origin"], raw["origin_ref"]):
+        st.caption(":material/event_available: Staat op de agenda")
+    elif st.button("Op de agenda", key=key, icon=":material/event_note:"):
+        if save_afspraak(store, data, raw, names):
+            st.rerun()
+
+
+def agenda_for(
+    afspraken: pd.DataFrame, code: str, data: Dataset, level: str = "buurt"
+) -> pd.DataFrame:
+    """The afspraken a profile shows: a buurt's own and its wijk's; a wijk's own and all of
+    its buurten's."""
+    wijk_of = dict(zip(data.buurten["buurtcode"], data.buurten["wijkcode"]))
+    if level == "wijk":
+        return afspraken[
+            (afspraken["area"] == code) | (afspraken["area"].map(wijk_of) == code)
+        ]
+    return afspraken[afspraken["area"].isin([code, wijk_of.get(code)])]
+
+
+def profile_agenda(
+    rows: pd.DataFrame, names: dict[str, str], initiatives: dict
+) -> list[dict]:
+    """The afspraken as the profile document lists them, open ones first."""
+    ordered = rows.assign(done=~rows["status"].isin(("gepland", "bezig"))).sort_values(
+        ["done", "contact_date"], kind="stable"
+    )
+    return [
+        {
+            "what": r["what"],
+            "area": names.get(r["area"], r["area"]),
+            "who": who_words(r, initiatives),
+            "status": r["status"],
+            "contact": day(r["contact_date"]),
+        }  # fmt: skip
+        for r in ordered.to_dict("records")
+    ]
