@@ -1,11 +1,16 @@
 """Overzicht: the gemeente at a glance — headline figures, krachten, zorgen, where to start."""
 
+from datetime import date
+
 import streamlit as st
 
 from analysis.overview import theme_summary, where_to_start
 from analysis.signals import signals_by_chance
 from analysis.wijken import LEVELS
+from stories.agenda import OPEN, due, successes, unnamed
+from ui.agenda import area_names, success_lines
 from ui.state import (
+    agenda_store,
     cached_initiatives,
     cached_signals,
     cached_stories,
@@ -194,3 +199,27 @@ with st.expander("Alle thema's"):
         hide_index=True,
         width="stretch",
     )
+
+st.subheader(":material/celebration: Samen verder")
+agenda = agenda_store()
+afspraken = agenda.query(data.info.gemeentecode)
+wins = successes(agenda.entries(data.info.gemeentecode), afspraken)
+names = area_names(data)
+left, right = st.columns(2)
+with left:
+    st.markdown("**Laatste successen**")
+    for line in success_lines(wins.head(3), names, cat):
+        st.markdown(line)
+    if wins.empty:
+        st.caption("Nog geen successen vastgelegd op de buurtagenda.")
+with right:
+    st.markdown("**Wat staat er?**")
+    open_count = int(afspraken["status"].isin(OPEN).sum())
+    st.markdown(
+        f"{open_count} open {'afspraak' if open_count == 1 else 'afspraken'}; "
+        f"{len(due(afspraken, date.today()))} met een contactmoment deze maand of eerder, "
+        f"{len(unnamed(afspraken))} zonder iemand die ze draagt."
+    )
+st.page_link(
+    "pages/agenda.py", label="Naar de buurtagenda", icon=":material/event_note:"
+)

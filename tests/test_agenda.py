@@ -347,3 +347,22 @@ def test_the_profile_document_lists_the_buurt_and_wijk_afspraken(demo, catalogue
         "<h2>Buurtagenda</h2>" in page and "Wijkfeest" in page and "Elders" not in page
     )
     assert "Stichting Buurtwerk" in page
+
+
+def test_overzicht_shows_the_latest_successes_and_what_is_due(app):
+    store = AgendaStore(make_engine(), TESTER)
+    done = store.add("GM9999", AfspraakIn("BU99990201", ["jeugd"], "Huiswerkklas",
+                                          contact_date=date(2020, 1, 6)))  # fmt: skip
+    store.add(
+        "GM9999", AfspraakIn("WK999902", ["jeugd"], "Speeltuin", who="De gemeente")
+    )
+    store.add_entry(
+        done, EntryIn(date(2026, 11, 5), "Twintig kinderen", "succes", "de school")
+    )
+    at = app.run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert "**Twintig kinderen**" in shown and "met de school" in shown
+    assert (
+        "2 open afspraken; 1 met een contactmoment deze maand of eerder, 1 zonder"
+        in shown
+    )
