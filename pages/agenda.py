@@ -2,23 +2,33 @@
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
+from analysis.lookback import look_back
+from analysis.signals import dataset_signals
 from stories.agenda import OPEN, STATUSES, due, successes, unnamed
 from stories.exchange import AGENDA, export_agenda
 from ui.access import log_export
 from ui.agenda import (
+    CAUTION,
     afspraak_form,
     afspraak_view,
     agenda_table,
     area_names,
     edit_current,
+    look_words,
+    render_lookback,
     success_lines,
 )
+from ui.profile_doc import render_pdf
 from ui.records import export_buttons, import_panel
 from ui.state import (
     agenda_store,
     cached_initiatives,
+    cached_signals,
+    cached_stories,
+    cached_wijk_dataset,
     catalogue,
     current_dataset,
     fictional_banner,
@@ -26,6 +36,7 @@ from ui.state import (
     require_entry,
     synced_choice,
 )
+from ui.text import plain
 
 user = require_entry()
 cat = catalogue()
@@ -48,6 +59,7 @@ VIEWS = {
     "agenda": f"Agenda ({len(afspraken)})",
     "nu": "Wat staat er?",
     "vieren": "Vieren",
+    "terugblik": "Terugblik",
 }
 synced_choice("weergave", list(VIEWS), "agenda", "agenda_weergave")
 view = (
@@ -87,6 +99,86 @@ if view == "nu":
         "Open: gepland of bezig. Niemand genoemd: geen partner, geen initiatief en geen rol "
         "voor het wijkteam."
     )
+elif view == "terugblik":
+    st.markdown(
+        "**Wat spraken we af, wat gebeurde er, en hoe bewogen de cijfers?** Per afspraak de "
+        "cijfers waar ze op antwoordde, van het jaar waarin ze werd gemaakt tot het nieuwste "
+        "jaar, met de verhalen en initiatieven van daarna."
+    )
+    left, middle, right = st.columns([2, 1, 1])
+    place = left.selectbox(
+        "Voor", ["", *names], format_func=lambda c: names.get(c, "de hele gemeente"),
+        key="agenda_terugblik_gebied",
+    )  # fmt: skip
+    until = right.date_input("Tot en met", date.today(), format="DD-MM-YYYY",
+                             key="agenda_terugblik_tot")  # fmt: skip
+    since = middle.date_input(
+        "Vanaf", until.replace(year=until.year - 1), format="DD-MM-YYYY",
+        key="agenda_terugblik_vanaf",
+    )  # fmt: skip
+    st.caption(CAUTION)
+    chosen = afspraken
+    if place:
+        wijk_of = dict(zip(data.buurten["buurtcode"], data.buurten["wijkcode"]))
+        chosen = chosen[
+            (chosen["area"] == place) | (chosen["area"].map(wijk_of) == place)
+        ]
+    wijk_data = cached_wijk_dataset(data)
+    members = data.buurten.groupby("wijkcode")["buurtcode"].apply(list).to_dict()
+    looks = look_back(
+        chosen, entries, cached_stories(data), cached_initiatives(data), since, until, cat,
+        {
+            "buurt": (data, lambda y: cached_signals(data.info.id, y), {}),
+            "wijk": (wijk_data, lambda y: dataset_signals(wijk_data, y, cat), members),
+        },
+    )  # fmt: skip
+    words = [look_words(look, names, cat, initiatives) for look in looks]
+    if not words:
+        st.info("Geen afspraken in deze periode.")
+    for said in words:
+        with st.container(border=True):
+            st.markdown(f"#### {plain(said['afspraak']['what'])}")
+            st.caption(
+                f"{said['place']} · {said['themes']} · status: {said['afspraak']['status']} "
+                f"· gemaakt {said['made']} · wie: {said['who']}"
+            )
+            for e in said["entries"]:
+                mark = "**succes** · " if e["kind"] == "succes" else ""
+                st.markdown(f"- {e['at']} · {mark}{plain(e['text'])}")
+            if not said["entries"]:
+                st.caption("In deze periode niets vastgelegd.")
+            if said["figures"]:
+                st.table(
+                    pd.DataFrame(
+                        [vars(f) for f in said["figures"]]
+                    ).rename(columns={"label": "Cijfer", "then": "Toen", "now": "Nu",
+                                      "gemeente": "Gemeente", "verdict": "Verandering"})
+                    .set_index("Cijfer")
+                )  # fmt: skip
+            else:
+                st.caption(said["note"])
+            st.markdown(f"{said['stories']} {said['started']}")
+    title = names.get(place, data.info.name)
+    page = render_lookback(words, data, title, since, until)
+    slug = f"terugblik_{place or gemeente}_{since:%Y%m%d}_{until:%Y%m%d}"
+    cols = st.columns(2)
+    cols[0].download_button(
+        "Terugblik als HTML", page.encode("utf-8"), file_name=f"{slug}.html",
+        mime="text/html", key="agenda_terugblik_html", icon=":material/code:",
+    )  # fmt: skip
+    if cols[1].button("PDF maken (A4)", key="agenda_terugblik_pdf_maken",
+                      icon=":material/picture_as_pdf:"):  # fmt: skip
+        try:
+            with st.spinner("PDF maken…"):
+                st.session_state["agenda_terugblik_pdf"] = (slug, render_pdf(page))
+        except RuntimeError as exc:
+            st.error(str(exc))
+    made = st.session_state.get("agenda_terugblik_pdf")
+    if made and made[0] == slug:
+        cols[1].download_button(
+            "PDF downloaden", made[1], file_name=f"{slug}.pdf", mime="application/pdf",
+            key="agenda_terugblik_pdf", type="primary", icon=":material/download:",
+        )  # fmt: skip
 elif view == "vieren":
     wins = successes(entries, afspraken)
     st.subheader("Wat is gelukt")

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -366,3 +367,65 @@ def test_overzicht_shows_the_latest_successes_and_what_is_due(app):
         "2 open afspraken; 1 met een contactmoment deze maand of eerder, 1 zonder"
         in shown
     )
+
+
+def test_terugblik_shows_what_happened_and_how_the_figures_moved(app, demo):
+    store = AgendaStore(make_engine(), TESTER)
+    made = store.add(
+        "GM9999",
+        AfspraakIn("BU99990201", ["bestaanszekerheid"], "Budgetcafé", who="Stichting X",
+                   year=2022),
+    )  # fmt: skip
+    store.add_entry(made, EntryIn(date.today(), "Eerste avond: 12 mensen", "succes"))
+    store.add("GM9999", AfspraakIn("WK999902", ["jeugd"], "Speelplek", year=2022))
+    at = app.run()
+    at.switch_page("pages/agenda.py").run()
+    at.segmented_control(key="agenda_weergave").set_value("terugblik").run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Budgetcafé" in shown and "Eerste avond: 12 mensen" in shown
+    assert "samenhang, geen bewijs" in " ".join(c.value for c in at.caption)
+    # Each figure: then (2022), now (2023) and the change judged against the gemeente.
+    tables = [t.value for t in at.table]
+    assert len(tables) == 2  # the buurt's afspraak and the wijk's (with wijk figures)
+    for table in tables:
+        assert table["Toen"].str.endswith("(2022)").all()
+        assert table["Nu"].str.endswith("(2023)").all()
+        assert table["Verandering"].str.contains("gemeente|niet te vergelijken: ").all()
+        assert not table["Verandering"].str.contains("nan").any()
+
+
+def test_a_change_is_flagged_about_five_in_a_hundred_by_chance():
+    """Two years of pure chance (the same true share everywhere, binomial noise): the change
+    rule must flag about 5 of 100 buurten, as the level rule does."""
+    from analysis.catalogue import load_catalogue
+    from analysis.lookback import change_verdicts
+
+    ind = load_catalogue()["pct_huishoudens_laag_inkomen"]
+    rng = np.random.default_rng(7)
+    flagged = []
+    for _ in range(30):
+        n = rng.integers(300, 5000, size=150).astype(float)
+        then = pd.DataFrame({ind.id: 100 * rng.binomial(n.astype(int), 0.08) / n,
+                             "aantal_huishoudens": n})  # fmt: skip
+        now = then.assign(**{ind.id: 100 * rng.binomial(n.astype(int), 0.08) / n})
+        ref_then = float(np.average(then[ind.id], weights=n))
+        ref_now = float(np.average(now[ind.id], weights=n))
+        table = change_verdicts(then, now, ind, ref_then, ref_now)
+        flagged.append((table["score"].abs() > 1).mean())
+    assert 0.03 <= np.mean(flagged) <= 0.07
+
+
+def test_a_boundary_change_gets_no_change_verdict_but_says_why():
+    from analysis.catalogue import load_catalogue
+    from analysis.lookback import change_verdicts
+
+    ind = load_catalogue()["pct_huishoudens_laag_inkomen"]
+    then = pd.DataFrame({ind.id: [8.0, 9.0, 7.0], "aantal_huishoudens": 2000.0},
+                        index=["A", "B", "C"])  # fmt: skip
+    now = then.assign(**{ind.id: [3.0, 9.1, 7.2]})
+    broken = pd.Series({"A": "grens gewijzigd in 2023"})
+    table = change_verdicts(then, now, ind, 8.0, 7.0, broken)
+    assert pd.isna(table.at["A", "verdict"])
+    assert table.at["A", "why"] == "grens gewijzigd in 2023"
+    assert table["verdict"].notna().tolist() == [False, True, True]

@@ -355,3 +355,55 @@ def profile_agenda(
         }  # fmt: skip
         for r in ordered.to_dict("records")
     ]
+
+
+CAUTION = (
+    "Dit is samenhang, geen bewijs: een cijfer dat veranderde waar iets gebeurde, is niet "
+    "door die afspraak veranderd, en een cijfer dat bleef, zegt niet dat ze niet werkte. "
+    "Een verandering telt als 'meer verbeterd' of 'meer verslechterd' als ze buiten toeval "
+    "en de gewone verschillen tussen buurten valt, vergeleken met de hele gemeente."
+)
+
+
+def look_words(look, names: dict[str, str], cat: Catalogue, initiatives: dict) -> dict:
+    """One afspraak of the terugblik as the page and the document say it."""
+    a = look.afspraak
+    kinds = {"kracht": ("kracht", "krachten"), "zorg": ("zorg", "zorgen"),
+             "droom": ("droom", "dromen")}  # fmt: skip
+    told = [
+        f"{n} {kinds[k][n != 1]}" for k, n in look.stories.items() if k in kinds and n
+    ]
+    return {
+        "afspraak": a,
+        "place": names.get(a["area"], a["area"]),
+        "themes": ", ".join(cat.themes.get(t, t) for t in a["themes"]),
+        "made": day(pd.Timestamp(a["created"]).date()),
+        "who": who_words(a, initiatives),
+        "entries": [
+            {**e, "at": day(e["at"])}
+            for e in sorted(look.entries, key=lambda e: e["at"])
+        ],
+        "figures": look.figures,
+        "note": look.note,
+        "stories": (
+            f"Verhalen op dit thema sinds de afspraak: {', '.join(told)}."
+            if told
+            else "Sinds de afspraak geen verhalen op dit thema."
+        ),
+        "started": (
+            f"Initiatieven gestart: {', '.join(look.started)}." if look.started else ""
+        ),
+    }
+
+
+def render_lookback(
+    words: list[dict], data: Dataset, place: str, since: date, until: date
+) -> str:
+    """The terugblik as one standalone HTML file (for the yearly talk; PDF via render_pdf)."""
+    from ui.profile_doc import ENV
+
+    return ENV.get_template("terugblik.html.j2").render(
+        looks=words, place=place, gemeente=data.info.name, since=day(since),
+        until=day(until), caution=CAUTION, fictional=data.info.fictional,
+        source=f"Cijfers: {data.info.source}", made=day(date.today()),
+    )  # fmt: skip
