@@ -11,7 +11,8 @@ from datetime import date
 
 import streamlit as st
 
-from analysis.workshop import hidden_by_counts
+from analysis.workshop import hidden_by_counts, rank_dreams
+from stories.agenda import validate_sign_up
 from stories.errors import StoreError
 from stories.model import KINDS, VOICES
 from stories.validation import validate_story
@@ -19,6 +20,7 @@ from stories.workshop import Workshop
 from ui.access import participant_id
 from ui.records import identifier_warning
 from ui.state import (
+    agenda_store,
     buurt_names,
     require_entry,
     story_store,
@@ -40,8 +42,12 @@ def participant_view(workshop: Workshop) -> None:
     st.subheader(f"Doe mee: {plain(workshop.name)}")
     view = st.segmented_control(
         "Wat wil je doen?",
-        ["vertellen", "stemmen"],
-        format_func={"vertellen": "Iets vertellen", "stemmen": "Stippen zetten"}.get,
+        ["vertellen", "stemmen", "meedoen"],
+        format_func={
+            "vertellen": "Iets vertellen",
+            "stemmen": "Stippen zetten",
+            "meedoen": "Meedoen",
+        }.get,  # fmt: skip
         default="vertellen",
         key="ws_doen",
         label_visibility="collapsed",
@@ -49,8 +55,83 @@ def participant_view(workshop: Workshop) -> None:
     )
     if view == "stemmen":
         dots_panel(workshop, participant)
+    elif view == "meedoen":
+        join_panel(workshop)
     else:
         capture_form(workshop)
+
+
+def join_panel(workshop: Workshop) -> None:
+    """Sign up for the werkgroep of one of tonight's afspraken or dreams: a first name, and
+    only with explicit consent a phone number or e-mail address for the wijkteam."""
+    if done := st.session_state.pop("ws_aangemeld", None):
+        # Emptied before the widgets are drawn (set, not removed: the browser follows).
+        st.session_state.update(
+            {"ws_voornaam": "", "ws_contact": "", "ws_contact_ok": False}
+        )
+        st.success(done, icon=":material/check:")
+    hidden = hidden_on_projector(workshop)
+    found = agenda_store().query(workshop.dataset)
+    made = found[
+        (found["origin"] == "werksessie")
+        & found["origin_ref"].str.startswith(workshop.id)
+    ]
+    targets = {
+        ("afspraak", a["id"]): f"Afspraak: {a['what']}"
+        + (
+            f" (volgend contact {a['contact_date']:%d-%m-%Y})"
+            if a["contact_date"]
+            else ""
+        )
+        for a in made.to_dict("records")
+    }
+    for d in rank_dreams(store.entries(workshop.id)).head(5).to_dict("records"):
+        where = (
+            LITTLE_TOLD if d["buurtcode"] in hidden else names.get(d["buurtcode"], "")
+        )
+        targets[("droom", d["id"])] = f"Droom: {d['title'] or d['text'][:80]} ({where})"
+    st.markdown("### Doe mee in een werkgroep")
+    if not targets:
+        st.info("Er zijn nog geen afspraken of dromen om voor aan te melden.")
+        return
+    target = st.radio(
+        "Waarvoor meld je je aan?", list(targets), format_func=targets.get,
+        key="ws_werkgroep",
+    )  # fmt: skip
+    name = st.text_input("Je voornaam", max_chars=40, key="ws_voornaam")
+    consent = st.checkbox(
+        "Het wijkteam mag me bellen of mailen over deze werkgroep.", key="ws_contact_ok"
+    )
+    contact = ""
+    if consent:
+        contact = st.text_input(
+            "Telefoonnummer of e-mailadres", max_chars=254, key="ws_contact",
+            help="Alleen medewerkers van het wijkteam zien dit, en het wordt na de "
+            "bewaartermijn verwijderd.",
+        )  # fmt: skip
+    st.caption(
+        "Je voornaam komt niet op het grote scherm; daar staat alleen hoeveel mensen meedoen."
+    )
+    if st.button("Aanmelden", type="primary", key="ws_aanmelden", width="stretch"):
+        person, errors = validate_sign_up({
+            "target_kind": target[0], "target_id": target[1], "first_name": name,
+            "contact": contact, "consent": consent,
+        })  # fmt: skip
+        for message in errors:
+            st.error(message)
+        if person is None:
+            return
+        try:
+            store.sign_up(workshop, person)
+        except StoreError as exc:
+            st.error(str(exc))
+            return
+        st.session_state["ws_aangemeld"] = (
+            "Je doet mee! Het wijkteam neemt contact met je op."
+            if person.contact
+            else "Je doet mee! Kom naar het volgende contactmoment, of vraag de begeleider."
+        )
+        st.rerun()
 
 
 def capture_form(workshop: Workshop) -> None:

@@ -21,10 +21,12 @@ from analysis.workshop import (
     step,
     step_order,
 )
+from stories.agenda import sign_up_counts
 from stories.errors import StoreError
 from stories.privacy import find_identifiers
 from stories.workshop import Workshop
 from ui.access import log_view
+from ui.agenda import afspraak_form, agenda_button, area_names, day, proposed
 from ui.initiatives import dream_form
 from ui.maps import (
     MISSING_COLOUR,
@@ -36,6 +38,7 @@ from ui.maps import (
     story_points,
 )
 from ui.state import (
+    agenda_store,
     available_indicators,
     cached_initiatives,
     cached_shapes,
@@ -48,6 +51,7 @@ from ui.state import (
     synced_choice,
     workshop_store,
 )
+from ui.text import plain
 from ui.workshop import (
     LITTLE_TOLD,
     PROJECTOR_CSS,
@@ -172,7 +176,7 @@ def projector_view(workshop: Workshop) -> None:
             "Deelnemers kunnen deze computer niet bereiken: de app luistert alleen naar "
             "zichzelf. Start hem met `streamlit run app.py --server.address 0.0.0.0`."
         )
-    views = {"buurten": "Buurten", "kiezen": "Dromen kiezen"}
+    views = {"buurten": "Buurten", "kiezen": "Dromen kiezen", "samen": "Samen verder"}
     synced_choice("weergave", list(views), "buurten", "ws_weergave")
     view = switch.segmented_control(
         "Weergave", list(views), format_func=views.get, key="ws_weergave",
@@ -189,6 +193,9 @@ def projector_view(workshop: Workshop) -> None:
             icon=":material/flag:", on_click=st.session_state.update,
             kwargs={"ws_kiezen_open": True},
         )  # fmt: skip
+    elif view == "samen":
+        together(workshop)
+        plan_tonight(workshop)
     else:
         buurten_view(workshop)
     facilitator(workshop, url)
@@ -355,6 +362,83 @@ def ranking(workshop: Workshop) -> None:
         ranking_html(dreams, 10, lambda code: buurt_label(code, hidden)),
         unsafe_allow_html=True,
     )
+
+
+def tonight(workshop: Workshop) -> pd.DataFrame:
+    """The afspraken made in this werksessie."""
+    found = agenda_store().query(data.info.gemeentecode)
+    return found[
+        (found["origin"] == "werksessie")
+        & found["origin_ref"].str.startswith(workshop.id)
+    ]
+
+
+@st.fragment(run_every=LIVE_EVERY)
+def together(workshop: Workshop) -> None:
+    """Samen verder, on the projector: tonight's afspraken with their next contact moment,
+    the dreams with the most dots, and how many people joined each werkgroep (counts only,
+    never names)."""
+    _, hidden = privacy_view(workshop)
+    counts = sign_up_counts(agenda_store().engine, data.info.gemeentecode)
+    made = tonight(workshop)
+    areas = area_names(data)
+    lines = [
+        f"<li><b>{esc(a['what'])}</b> · {esc(areas.get(a['area'], a['area']))} · "
+        f"volgend contact {esc(day(a['contact_date']))} · "
+        f"{joined(counts.get(a['id'], 0))}</li>"
+        for a in made.to_dict("records")
+    ]
+    dreams = rank_dreams(store.entries(workshop.id)).head(5)
+    wishes = [
+        f"<li><b>{esc(d['title'] or d['text'][:80])}</b> · "
+        f"{esc(buurt_label(d['buurtcode'], hidden))} · {joined(counts.get(d['id'], 0))}</li>"
+        for d in dreams.to_dict("records")
+    ]
+    st.markdown(
+        '<div class="ws-big"><h2>Samen verder</h2>'
+        + (f"<h3>Wat spraken we vanavond af?</h3><ul>{''.join(lines)}</ul>" if lines
+           else "<p>Nog geen afspraken vanavond. Leg ze hieronder vast.</p>")
+        + (f"<h3>Dromen met de meeste stippen</h3><ul>{''.join(wishes)}</ul>" if wishes
+           else "")
+        + "<p>Doe mee in een werkgroep: kies <i>Meedoen</i> op je telefoon.</p></div>",
+        unsafe_allow_html=True,
+    )  # fmt: skip
+
+
+def joined(n: int) -> str:
+    return f"{n} {'persoon doet' if n == 1 else 'mensen doen'} mee"
+
+
+def plan_tonight(workshop: Workshop) -> None:
+    """For the facilitator: an afspraak for tonight, or a chosen dream onto the agenda."""
+    agenda, areas = agenda_store(), area_names(data)
+    planned = agenda.query(data.info.gemeentecode)
+    initiatives = dict(zip(*cached_initiatives(data)[["id", "name"]].T.to_numpy()))
+    chosen = store.entries(workshop.id)
+    chosen = chosen[chosen["initiative_id"].notna()]
+    for dream in chosen.to_dict("records"):
+        said, act = st.columns([5, 1], vertical_alignment="center")
+        said.markdown(
+            f"Gekozen droom: **{plain(dream['title'] or dream['text'][:80])}** "
+            f"(initiatief '{plain(initiatives.get(dream['initiative_id'], ''))}')"
+        )
+        raw = proposed(
+            dream["buurtcode"], (dream["themes"] or ["ontmoeting"])[0],
+            dream["title"] or dream["text"][:300],
+            f"Droom uit {workshop.name}, {int(dream['votes'])} stippen", "werksessie",
+            f"{workshop.id}:{dream['id']}", data.years[-1],
+        )  # fmt: skip
+        with act:
+            agenda_button(agenda, data, areas, planned,
+                          {**raw, "themes": dream["themes"] or ["ontmoeting"],
+                           "initiative_id": dream["initiative_id"]},
+                          f"ws_agenda_{dream['id']}")  # fmt: skip
+    with st.expander("Afspraak voor vanavond vastleggen", icon=":material/event_note:"):
+        afspraak_form(
+            "ws_afspraak", data, cat, agenda, areas, initiatives,
+            origin={"origin": "werksessie", "origin_ref": workshop.id,
+                    "year": data.years[-1]},
+        )  # fmt: skip
 
 
 def facilitator(workshop: Workshop, url: str) -> None:

@@ -9,6 +9,7 @@ says what happened since; a log line marked as a success is what the *Vieren* vi
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -341,3 +342,94 @@ def successes(entries: pd.DataFrame, afspraken: pd.DataFrame) -> pd.DataFrame:
     wins = entries[entries["kind"] == "succes"]
     about = afspraken.set_index("id")[["area", "themes", "what"]]
     return wins.join(about, on="agenda_id", how="inner")
+
+
+# --- werkgroepen: who signs up for an afspraak or a dream --------------------------------------
+
+werkgroep = sa.table(
+    "werkgroep",
+    *(
+        sa.column(c, sa.DateTime() if c == "created" else sa.String())
+        for c in (
+            "id",
+            "dataset",
+            "workshop_id",
+            "target_kind",
+            "target_id",
+            "first_name",
+            "contact",
+            "created",
+        )
+    ),  # fmt: skip
+)
+TARGETS = ("afspraak", "droom")
+PHONE = re.compile(r"^(\+31|0031|0)[1-9][0-9]{8}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+
+
+@dataclass
+class SignUp:
+    """One person in a werkgroep: a first name, and a way to reach them only with consent."""
+
+    target_kind: str
+    target_id: str
+    first_name: str
+    contact: str = ""
+
+
+def validate_sign_up(raw: dict) -> tuple[SignUp | None, list[str]]:
+    """(sign-up, []) or (None, Dutch messages). The contact (06-nummer or e-mail) is kept
+    only with explicit consent; without it, none is asked for and none is stored."""
+    errors: list[str] = []
+    name = _text(raw.get("first_name"))
+    if not name:
+        errors.append("Vul je voornaam in.")
+    elif len(name) > 40 or not re.fullmatch(r"[^\W\d_]([^\W\d_]|['\- .])*", name):
+        errors.append(
+            "Alleen je voornaam, zonder cijfers of tekens (hooguit 40 letters)."
+        )
+    contact = re.sub(r"[\s\-()]", "", _text(raw.get("contact")))
+    if raw.get("consent"):
+        if not contact:
+            errors.append(
+                "Vul een telefoonnummer of e-mailadres in, of vink de toestemming uit."
+            )
+        elif not (PHONE.match(contact) or EMAIL.match(contact)):
+            errors.append(
+                "Dit is geen telefoonnummer (zoals 0612345678) of e-mailadres."
+            )
+    else:
+        contact = ""  # no consent: nothing to reach them by is kept
+    kind = _text(raw.get("target_kind"))
+    if kind not in TARGETS or not _text(raw.get("target_id")):
+        errors.append("Kies de afspraak of droom waarvoor je je aanmeldt.")
+    if errors:
+        return None, errors
+    return SignUp(kind, _text(raw.get("target_id")), name, contact), []
+
+
+def sign_up_counts(engine, dataset: str) -> dict[str, int]:
+    """How many people signed up per afspraak or dream (no names: the projector shows
+    these)."""
+    q = (
+        sa.select(werkgroep.c.target_id, sa.func.count())
+        .where(werkgroep.c.dataset == dataset)
+        .group_by(werkgroep.c.target_id)
+    )
+    with engine.connect() as conn:
+        return {target: int(n) for target, n in conn.execute(q)}
+
+
+def sign_ups(engine, dataset: str, target_id: str) -> pd.DataFrame:
+    """The people in one werkgroep, first names and contacts: personal data. The page that
+    shows them checks the role and logs the view."""
+    q = (
+        sa.select(werkgroep.c.first_name, werkgroep.c.contact, werkgroep.c.created)
+        .where(werkgroep.c.dataset == dataset, werkgroep.c.target_id == target_id)
+        .order_by(werkgroep.c.created)
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame(
+            conn.execute(q).mappings().all(),
+            columns=["first_name", "contact", "created"],
+        )

@@ -42,6 +42,7 @@ KINDS = {
     "agreements": "afspraken uit het focusgesprek",
     "agenda": "afspraken op de buurtagenda",
     "agenda_log": "regels in het verloop van afspraken",
+    "werkgroep": "aanmeldingen voor werkgroepen",
     "workshops": "werksessies",
     "workshop_entries": "werksessie-inbreng",
     "workshop_votes": "stippen",

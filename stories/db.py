@@ -330,6 +330,26 @@ def _009_agenda(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _010_werkgroep(conn: Connection) -> None:
+    """Sign-ups for the werkgroep of an afspraak or a dream, from a werksessie phone: a first
+    name and, with explicit consent, a phone number or e-mail address (personal data: only
+    medewerkers read it, every view is logged, the bewaartermijn removes it)."""
+    meta = sa.MetaData()
+    sa.Table(
+        "werkgroep",
+        meta,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("dataset", sa.String(16), nullable=False, index=True),
+        sa.Column("workshop_id", sa.String(36), index=True),
+        sa.Column("target_kind", sa.String(10), nullable=False),  # afspraak or droom
+        sa.Column("target_id", sa.String(36), nullable=False, index=True),
+        sa.Column("first_name", sa.String(40), nullable=False),
+        sa.Column("contact", sa.String(254), nullable=False, server_default=""),
+        sa.Column("created", sa.DateTime, nullable=False, index=True),
+    )
+    meta.create_all(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "verhalen", _001_stories),
     (2, "verhalen van de voorbeeldgemeente", _002_demo_stories),
@@ -340,6 +360,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (7, "toegang: deelnamecodes, logboek, bewaartermijn", _007_access),
     (8, "gemeenten in de database", _008_datasets),
     (9, "buurtagenda", _009_agenda),
+    (10, "aanmeldingen voor werkgroepen", _010_werkgroep),
 ]
 
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from analysis.datasets import DEMO_INFO
+from stories.agenda import werkgroep
 from stories.audit import Actor, record
 from stories.errors import StoreError
 from stories.store import saving, stories, writer
@@ -113,7 +114,8 @@ class Retention:
         return RetentionPlan(dataset, months, edge, int(due), int(coming))
 
     def apply(self, dataset: str, today: date, actor: Actor) -> int:
-        """Anonymise the stories past the term, with one audit line; returns how many."""
+        """Anonymise the stories past the term and remove the sign-ups for werkgroepen made
+        before it, each with one audit line; returns how many records were touched."""
         writer(actor, "set_retention")
         edge = cutoff(today, self.months(dataset))
         now = datetime.now().replace(microsecond=0)
@@ -137,7 +139,19 @@ class Retention:
                     conn, actor, "anonymised", dataset, len(past),
                     f"bewaartermijn: verhalen van voor {edge:%d-%m-%Y}",
                 )  # fmt: skip
-        return len(past)
+            # Sign-ups for a werkgroep (a first name, perhaps a phone number): removed whole.
+            gone = conn.execute(
+                sa.delete(werkgroep).where(
+                    werkgroep.c.dataset == dataset,
+                    werkgroep.c.created < datetime.combine(edge, datetime.min.time()),
+                )
+            ).rowcount
+            if gone:
+                record(
+                    conn, actor, "deleted", dataset, gone,
+                    f"bewaartermijn: aanmeldingen voor werkgroepen van voor {edge:%d-%m-%Y}",
+                )  # fmt: skip
+        return len(past) + gone
 
     def apply_everywhere(self, today: date, actor: Actor) -> dict[str, int]:
         """At start-up: every gemeente that has stories (but the fictional one)."""

@@ -19,6 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from stories.agenda import SignUp, agenda, werkgroep
 from stories.audit import Actor, record
 from stories.errors import StoreError
 from stories.initiatives import InitiativeIn, InitiativeStore
@@ -439,6 +440,45 @@ class WorkshopStore:
         return initiative_id
 
     # --- helpers ------------------------------------------------------------------------
+
+    def sign_up(self, workshop: Workshop, person: SignUp) -> str:
+        """Someone joins the werkgroep of one of tonight's afspraken or dreams, from their
+        phone (no account: the open werksessie is the check). The audit line names the
+        werkgroep, never the person."""
+        actor = self._writer(None)
+        signup_id = str(uuid.uuid4())
+        with saving(self.engine) as conn:
+            self._refuse_if_closed(conn, workshop)
+            if person.target_kind == "droom":
+                known = conn.execute(
+                    sa.select(entries.c.story_id).where(
+                        entries.c.workshop_id == workshop.id,
+                        entries.c.story_id == person.target_id,
+                    )
+                ).first()
+            else:
+                known = conn.execute(
+                    sa.select(agenda.c.id).where(
+                        agenda.c.id == person.target_id,
+                        agenda.c.dataset == workshop.dataset,
+                        agenda.c.origin_ref.like(f"{workshop.id}%"),
+                    )
+                ).first()
+            if known is None:
+                raise StoreError(
+                    "Deze afspraak of droom hoort niet bij deze werksessie."
+                )
+            conn.execute(
+                sa.insert(werkgroep).values(
+                    id=signup_id, dataset=workshop.dataset, workshop_id=workshop.id,
+                    target_kind=person.target_kind, target_id=person.target_id,
+                    first_name=person.first_name, contact=person.contact,
+                    created=datetime.now().replace(microsecond=0),
+                )
+            )  # fmt: skip
+            record(conn, actor, "added", workshop.dataset, 1,
+                   f"aanmelding werkgroep {person.target_kind} {person.target_id}")  # fmt: skip
+        return signup_id
 
     def _refuse_if_closed(self, conn, workshop: Workshop) -> None:
         """Entries and dots only while the werksessie is open with the code the participant

@@ -3,7 +3,7 @@ audit, import/export (also by the CLI), what needs doing, and the page."""
 
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -14,17 +14,24 @@ from stories.agenda import (
     AfspraakIn,
     AgendaStore,
     EntryIn,
+    SignUp,
     as_input,
     due,
+    sign_up_counts,
+    sign_ups,
     successes,
     unnamed,
     validate_afspraak,
     validate_entry,
+    validate_sign_up,
 )
 from stories.audit import Actor, AuditLog
 from stories.db import make_engine
 from stories.errors import StoreError
 from stories.exchange import AGENDA, export_agenda, import_records
+from stories.retention import Retention
+from stories.validation import StoryIn
+from stories.workshop import WorkshopStore
 from tests.conftest import ROOT, TESTER
 
 AREAS = {"BU99990201", "BU99990202", "WK999902"}
@@ -429,3 +436,125 @@ def test_a_boundary_change_gets_no_change_verdict_but_says_why():
     assert pd.isna(table.at["A", "verdict"])
     assert table.at["A", "why"] == "grens gewijzigd in 2023"
     assert table["verdict"].notna().tolist() == [False, True, True]
+
+
+# --- Samen verder in the werksessie: werkgroepen ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ({"first_name": ""}, "Vul je voornaam in."),
+        ({"first_name": "Jan 06"}, "Alleen je voornaam"),
+        ({"consent": True, "contact": ""}, "Vul een telefoonnummer of e-mailadres in"),
+        ({"consent": True, "contact": "bel me"}, "geen telefoonnummer"),
+        ({"target_id": ""}, "Kies de afspraak of droom"),
+    ],
+)
+def test_a_sign_up_is_checked(raw, message):
+    base = {"target_kind": "droom", "target_id": "x", "first_name": "Fatima"}
+    person, errors = validate_sign_up({**base, **raw})
+    assert person is None and any(message in e for e in errors), errors
+
+
+def test_a_contact_is_kept_only_with_consent():
+    base = {"target_kind": "droom", "target_id": "x", "first_name": "Fatima",
+            "contact": "06-1234 5678"}  # fmt: skip
+    assert validate_sign_up(base)[0].contact == ""  # no consent: not kept
+    assert validate_sign_up({**base, "consent": True})[0].contact == "0612345678"
+    mail = {**base, "consent": True, "contact": "f@example.nl"}
+    assert validate_sign_up(mail)[0].contact == "f@example.nl"
+
+
+def test_sign_ups_on_both_databases_counted_retained_and_audited(database_url):
+    engine = make_engine(database_url)
+    workshops = WorkshopStore(engine, TESTER)
+    made = workshops.create("GM9999", "Buurtavond")
+    dream = workshops.add_entry(made, StoryIn(
+        "BU99990301", "droom", ["jeugd"], "Een speeltuin", "werksessie", "bewoner",
+        date.today(), "Speeltuin", consent=True,
+    ))  # fmt: skip
+    agenda = AgendaStore(engine, TESTER)
+    planned = agenda.add("GM9999", AfspraakIn(
+        "BU99990301", ["jeugd"], "Speeltuin opknappen", origin="werksessie",
+        origin_ref=made.id,
+    ))  # fmt: skip
+    elsewhere = agenda.add("GM9999", AfspraakIn("BU99990301", ["jeugd"], "Iets anders"))
+    phone = WorkshopStore(engine, Actor("deelnemer", "deelnemer"))
+    phone.sign_up(made, SignUp("droom", dream, "Fatima", "0612345678"))
+    phone.sign_up(made, SignUp("afspraak", planned, "Kees"))
+    with pytest.raises(StoreError, match="hoort niet bij deze werksessie"):
+        phone.sign_up(made, SignUp("afspraak", elsewhere, "Piet"))
+    assert sign_up_counts(engine, "GM9999") == {dream: 1, planned: 1}
+    assert sign_ups(engine, "GM9999", dream)["contact"].tolist() == ["0612345678"]
+    log = AuditLog(engine).entries("GM9999")
+    added = log[log["toelichting"].str.startswith("aanmelding werkgroep")]
+    assert len(added) == 2 and not added["toelichting"].str.contains("Fatima").any()
+    workshops.end(made.id)
+    with pytest.raises(StoreError, match="afgelopen"):
+        phone.sign_up(made, SignUp("droom", dream, "Laat"))
+    # The bewaartermijn removes sign-ups made before it, names and numbers with them.
+    retention = Retention(engine)
+    later = date.today() + timedelta(days=31 * (retention.months("GM9999") + 1))
+    retention.apply("GM9999", later, TESTER)
+    assert sign_up_counts(engine, "GM9999") == {}
+    engine.dispose()
+
+
+def test_the_phone_signs_up_and_the_projector_counts_without_names(app, signed_in_as):
+    from tests.test_pages import join, werksessie_with_a_dream
+
+    store, made, dream = werksessie_with_a_dream(privacy_safe=False)
+    signed_in_as("deelnemer", "deelnemer")
+    at = join(app, made.code_display)
+    at.segmented_control(key="ws_doen").set_value("meedoen").run()
+    assert not at.exception
+    at.radio(key="ws_werkgroep").set_value(("droom", dream))
+    at.text_input(key="ws_voornaam").input("Fatima")
+    at.checkbox(key="ws_contact_ok").check().run()
+    at.text_input(key="ws_contact").input("06 1234 5678")
+    at.button(key="ws_aanmelden").click().run()
+    assert not at.error and "Je doet mee" in at.success[0].value
+    assert at.text_input(key="ws_voornaam").value == ""  # ready for the next person
+    assert sign_ups(store.engine, "GM9999", dream)["first_name"].tolist() == ["Fatima"]
+    # The projector: how many, never who.
+    signed_in_as("medewerker", "m@voorbeeldstad.nl")
+    screen = app.run()
+    screen.query_params["sessie"] = made.id
+    screen.switch_page("pages/werksessie.py").run()
+    screen.segmented_control(key="ws_weergave").set_value("samen").run()
+    assert not screen.exception
+    shown = " ".join(m.value for m in screen.markdown)
+    assert (
+        "1 persoon doet mee" in shown
+        and "Fatima" not in shown
+        and "0612345678" not in shown
+    )
+
+
+def test_a_medewerker_sees_who_joined_and_the_view_is_logged(app, signed_in_as):
+    engine = make_engine()
+    workshops = WorkshopStore(engine, TESTER)
+    made = workshops.create("GM9999", "Buurtavond")
+    planned = AgendaStore(engine, TESTER).add("GM9999", AfspraakIn(
+        "BU99990301", ["jeugd"], "Speeltuin opknappen", origin="werksessie",
+        origin_ref=made.id,
+    ))  # fmt: skip
+    WorkshopStore(engine, Actor("deelnemer", "d")).sign_up(
+        made, SignUp("afspraak", planned, "Fatima", "f@example.nl")
+    )
+    for role, sees in (("lezer", False), ("medewerker", True)):
+        signed_in_as(role, f"{role}@voorbeeldstad.nl")
+        at = app.run()
+        at.switch_page("pages/agenda.py").run()
+        at.selectbox(key="agenda_kies").set_value(planned).run()
+        assert "**Werkgroep:** 1 aanmelding" in [m.value for m in at.markdown]
+        switch = [t for t in at.toggle if t.key == f"agenda_{planned}_werkgroep"]
+        assert bool(switch) == sees
+        if sees:
+            switch[0].set_value(True).run()
+            names = [d.value for d in at.dataframe if "Voornaam" in d.value.columns]
+            assert names[0]["Voornaam"].tolist() == ["Fatima"]
+    log = AuditLog(engine).entries("GM9999")
+    viewed = log[log["toelichting"] == f"werkgroep {planned}: aanmeldingen"]
+    assert viewed["wie"].tolist() == ["medewerker@voorbeeldstad.nl"]

@@ -105,6 +105,8 @@ def afspraak_view(
             mark = "**Succes** · " if entry.kind == "succes" else ""
             whom = f" (met {plain(entry.with_whom)})" if entry.with_whom else ""
             st.markdown(f"{day(entry.at)} · {mark}{plain(entry.text)}{whom}")
+        werkgroep_view(store.engine, item["dataset"], item["id"], user,
+                       f"agenda_{item['id']}")  # fmt: skip
         if not user.can("edit_records"):
             return
         key = f"agenda_{item['id']}"
@@ -178,9 +180,11 @@ def afspraak_form(
     names: dict[str, str],
     initiatives: dict,
     current: dict | None = None,
+    origin: dict | None = None,
 ) -> None:
-    """Add (no `current`) or edit an afspraak; Dutch messages for every problem."""
-    current = current or {}
+    """Add (no `current`) or edit an afspraak; Dutch messages for every problem. `origin`
+    (origin, origin_ref, year) says where a new one comes from, such as a werksessie."""
+    current = current or dict(origin or {})
     areas = list(names)
     with st.form(key):
         what = st.text_input(
@@ -235,6 +239,33 @@ def afspraak_form(
             }  # fmt: skip
             if save_afspraak(store, data, raw, names, current.get("id")):
                 st.rerun()
+
+
+def werkgroep_view(engine, dataset: str, target_id: str, user: User, key: str) -> None:
+    """How many signed up for this werkgroep; for a medewerker who asks, who they are and
+    how to reach them (personal data: the view is logged)."""
+    from stories.agenda import sign_up_counts, sign_ups
+    from ui.access import log_view
+
+    count = sign_up_counts(engine, dataset).get(target_id, 0)
+    if not count:
+        st.caption("Nog niemand aangemeld voor de werkgroep.")
+        return
+    st.markdown(
+        f"**Werkgroep:** {count} {'aanmelding' if count == 1 else 'aanmeldingen'}"
+    )
+    if not user.can("read_stories"):
+        return
+    if st.toggle("Toon wie meedoen (persoonsgegevens)", key=f"{key}_werkgroep"):
+        people = sign_ups(engine, dataset, target_id)
+        log_view(user, dataset, len(people), f"werkgroep {target_id}: aanmeldingen")
+        st.dataframe(
+            pd.DataFrame({
+                "Voornaam": people["first_name"],
+                "Contact (met toestemming)": people["contact"].replace("", "–"),
+                "Aangemeld": people["created"].map(lambda t: f"{t:%d-%m-%Y}"),
+            }), hide_index=True, width="stretch",
+        )  # fmt: skip
 
 
 def save_afspraak(
