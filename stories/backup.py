@@ -32,6 +32,9 @@ from stories.errors import StoreError
 
 FORMAT = 1
 DEMO_GEMEENTE = "GM9999"  # the fictional gemeente whose stories the migrations bring
+# The tables the migrations seed with that gemeente's rows: those alone do not make a
+# database 'not empty'.
+DEMO_SEEDED = ("stories", "initiatives", "agenda", "agenda_log")
 # Kept apart: the schema itself, and the gemeenten (written through the dataset store, so
 # that they land in files or in the database, whichever the target uses).
 SKIPPED = {"schema_version", "datasets", "dataset_parts"}
@@ -136,7 +139,7 @@ def holds_data(engine: Engine) -> bool:
     with engine.connect() as conn:
         for table in _tables(conn):
             query = sa.select(sa.func.count()).select_from(table)
-            if table.name in ("stories", "initiatives"):
+            if table.name in DEMO_SEEDED:
                 query = query.where(table.c.dataset != DEMO_GEMEENTE)
             if conn.execute(query).scalar():
                 return True

@@ -350,6 +350,35 @@ def _010_werkgroep(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def _011_demo_agenda(conn: Connection) -> None:
+    """The fictional demo gemeente's buurtagenda, so Vieren and Terugblik show something."""
+    from stories.demo import demo_agenda
+
+    afspraken, log = demo_agenda()
+
+    def day(text: str) -> date | None:
+        return date.fromisoformat(text) if text else None
+
+    rows = [
+        {
+            **a, "dataset": "GM9999", "themes": ";" + a["themes"] + ";",
+            "start_date": day(a["start_date"]), "contact_date": day(a["contact_date"]),
+            "year": int(a["year"]), "created": datetime.fromisoformat(a["created"]),
+            "updated": datetime.fromisoformat(a["created"]),
+        }
+        for a in afspraken.to_dict("records")
+    ]  # fmt: skip
+    conn.execute(sa.insert(sa.table("agenda", *(sa.column(c) for c in rows[0]))), rows)
+    lines = [
+        {**e, "dataset": "GM9999", "at": day(e["at"]),
+         "created": datetime.combine(day(e["at"]), datetime.min.time())}
+        for e in log.to_dict("records")
+    ]  # fmt: skip
+    conn.execute(
+        sa.insert(sa.table("agenda_log", *(sa.column(c) for c in lines[0]))), lines
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "verhalen", _001_stories),
     (2, "verhalen van de voorbeeldgemeente", _002_demo_stories),
@@ -361,6 +390,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (8, "gemeenten in de database", _008_datasets),
     (9, "buurtagenda", _009_agenda),
     (10, "aanmeldingen voor werkgroepen", _010_werkgroep),
+    (11, "buurtagenda van de voorbeeldgemeente", _011_demo_agenda),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Read the demo gemeente's stories and initiatives from `data/demo/` (read-only).
+"""Read the demo gemeente's stories, initiatives and buurtagenda from `data/demo/` (read-only).
 
 Lists (themes, buurtcodes, support) are stored ';'-separated and returned as Python lists.
 """
@@ -37,3 +37,10 @@ def demo_initiatives() -> pd.DataFrame:
         lambda s: [int(p) for p in s.split(";")] if s else None
     )
     return frame
+
+
+def demo_agenda() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The buurtagenda of the demo gemeente: (afspraken, their log lines), as stored."""
+    afspraken = pd.read_csv(DEMO_DIR / "agenda.csv", dtype=str, keep_default_na=False)
+    log = pd.read_csv(DEMO_DIR / "agenda_log.csv", dtype=str, keep_default_na=False)
+    return afspraken, log

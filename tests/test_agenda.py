@@ -85,6 +85,18 @@ def test_a_log_line_needs_a_date_and_words():
     assert "Schrijf kort op wat er gebeurde." in errors
 
 
+@pytest.fixture(autouse=True)
+def empty_demo_agenda(request):
+    """The demo gemeente's agenda emptied (the migrations seed it), so a test sees exactly
+    what it made; a test marked `seeded` looks at the seed itself."""
+    from stories.agenda import agenda
+
+    if request.node.get_closest_marker("seeded"):
+        return
+    with make_engine().begin() as conn:
+        conn.execute(agenda.delete().where(agenda.c.dataset == "GM9999"))
+
+
 @pytest.fixture
 def store(database_url):
     engine = make_engine(database_url)
@@ -94,39 +106,39 @@ def store(database_url):
 
 def test_add_log_status_and_delete_with_the_audit(store):
     item, _ = validate_afspraak(GOOD, AREAS)
-    new_id = store.add("GM9999", item)
-    row = store.query("GM9999").iloc[0].to_dict()
+    new_id = store.add("GM0001", item)
+    row = store.query("GM0001").iloc[0].to_dict()
     assert as_input(row) == item  # the round trip loses nothing
     store.add_entry(new_id, EntryIn(date(2026, 10, 1), "Eerste avond", "verloop"))
     store.add_entry(
         new_id, EntryIn(date(2026, 11, 5), "Twintig kinderen", "succes", "de school")
     )
     store.set_status(new_id, "gelukt")
-    assert store.query("GM9999").iloc[0]["status"] == "gelukt"
-    log = store.entries("GM9999")
+    assert store.query("GM0001").iloc[0]["status"] == "gelukt"
+    log = store.entries("GM0001")
     assert list(log["kind"]) == ["succes", "verloop"]  # newest first
-    wins = successes(log, store.query("GM9999"))
+    wins = successes(log, store.query("GM0001"))
     assert (
         list(wins["text"]) == ["Twintig kinderen"] and wins.iloc[0]["area"] == item.area
     )
-    lines = AuditLog(store.engine).entries("GM9999")
+    lines = AuditLog(store.engine).entries("GM0001")
     assert len(lines) == 4 and set(lines["toelichting"]) >= {
         f"afspraak {new_id}", f"succes bij afspraak {new_id}",
         f"afspraak {new_id}: status gelukt",
     }  # fmt: skip
     store.delete(new_id)  # the log goes with it
-    assert store.count("GM9999") == 0 and store.entries("GM9999").empty
+    assert store.count("GM0001") == 0 and store.entries("GM0001").empty
     with pytest.raises(StoreError, match="afspraak bestaat niet"):
         store.add_entry(new_id, EntryIn(date(2026, 11, 6), "Te laat"))
 
 
 def test_a_lezer_reads_a_medewerker_edits_only_a_beheerder_deletes(store):
     item, _ = validate_afspraak(GOOD, AREAS)
-    new_id = store.add("GM9999", item)
+    new_id = store.add("GM0001", item)
     as_lezer = AgendaStore(store.engine, Actor("lezer", "lezer@voorbeeldstad.nl"))
-    assert len(as_lezer.query("GM9999")) == 1
+    assert len(as_lezer.query("GM0001")) == 1
     for write in (
-        lambda s: s.add("GM9999", item),
+        lambda s: s.add("GM0001", item),
         lambda s: s.add_entry(new_id, EntryIn(date(2026, 10, 1), "x")),
         lambda s: s.set_status(new_id, "gestopt"),
     ):
@@ -136,7 +148,7 @@ def test_a_lezer_reads_a_medewerker_edits_only_a_beheerder_deletes(store):
     as_medewerker.set_status(new_id, "gestopt")
     with pytest.raises(StoreError, match="mag je niet"):
         as_medewerker.delete(new_id)
-    assert store.count("GM9999") == 1
+    assert store.count("GM0001") == 1
 
 
 def test_import_all_or_nothing_and_export_round_trip(store):
@@ -146,12 +158,12 @@ def test_import_all_or_nothing_and_export_round_trip(store):
         "WK999902;bestaanszekerheid;Budgetcafé;;01-10-2026;28-02-2027;gepland\n"
     )
     bad = good + "BU99990202;jeugd;Speeltuin;;2026-09-01;31-02-2027;gepland\n"
-    result = import_records(store, "GM9999", bad.encode(), "a.csv", AGENDA, AREAS)
-    assert result.written == 0 and store.count("GM9999") == 0
+    result = import_records(store, "GM0001", bad.encode(), "a.csv", AGENDA, AREAS)
+    assert result.written == 0 and store.count("GM0001") == 0
     assert result.problems[0][0] == 4 and "31-02-2027" in result.problems[0][1][0]
-    result = import_records(store, "GM9999", good.encode(), "a.csv", AGENDA, AREAS)
+    result = import_records(store, "GM0001", good.encode(), "a.csv", AGENDA, AREAS)
     assert result.written == 2
-    first = store.query("GM9999")
+    first = store.query("GM0001")
     for fmt, name in (("csv", "b.csv"), ("xlsx", "b.xlsx")):
         again = import_records(
             store, "GM0002", export_agenda(first, fmt), name, AGENDA, AREAS
@@ -558,3 +570,27 @@ def test_a_medewerker_sees_who_joined_and_the_view_is_logged(app, signed_in_as):
     log = AuditLog(engine).entries("GM9999")
     viewed = log[log["toelichting"] == f"werkgroep {planned}: aanmeldingen"]
     assert viewed["wie"].tolist() == ["medewerker@voorbeeldstad.nl"]
+
+
+@pytest.mark.seeded
+def test_the_demo_has_a_believable_agenda(app):
+    """The seeded agenda, with successes to celebrate and afspraken made on 2022 figures, so
+    Vieren and Terugblik show something from the start."""
+    from stories.demo import demo_agenda
+
+    seeded, log = demo_agenda()
+    store = AgendaStore(make_engine(), TESTER)
+    stored = store.query("GM9999")
+    assert len(stored) == len(seeded) >= 6 and set(stored["status"]) >= {
+        "gepland",
+        "bezig",
+        "gelukt",
+    }
+    wins = successes(store.entries("GM9999"), stored)
+    assert len(wins) == (log["kind"] == "succes").sum() >= 3
+    at = app.run()
+    at.switch_page("pages/agenda.py").run()
+    at.segmented_control(key="agenda_weergave").set_value("terugblik").run()
+    at.date_input(key="agenda_terugblik_vanaf").set_value(date(2023, 1, 1)).run()
+    assert not at.exception
+    assert len(at.table) >= 4  # figures 2022 → 2023 for most afspraken
