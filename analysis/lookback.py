@@ -91,8 +91,8 @@ def change_verdicts(
     elif usable.sum() >= 2:
         gap = change[usable] - gemeente
         spread = float(change[usable].std())
-        if spread > 0:
-            score[usable] = gap / spread
+        # Every area changed alike (often: not at all): none stands out.
+        score[usable] = gap / spread if spread > 0 else 0.0
     why[why.isna() & score.isna()] = (
         "geen gemeentecijfer in een van beide jaren"
         if pd.isna(gemeente)

@@ -187,9 +187,10 @@ elif view == "vieren":
             "Nog geen successen vastgelegd. Leg er een vast bij een afspraak: vink *Een "
             "succes om te vieren* aan."
         )
-    for line in success_lines(wins, names, cat):
+    for title, detail in success_lines(wins, names, cat):
         with st.container(border=True):
-            st.markdown(f"### {line.splitlines()[0]}\n{line.splitlines()[1]}")
+            st.markdown(f"### {title}")
+            st.markdown(detail)
 else:
     filters = st.columns(3)
     chosen_areas = filters[0].multiselect(

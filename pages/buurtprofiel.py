@@ -62,7 +62,15 @@ st.markdown(
     "beginnen. Download het als PDF (A4) of als HTML-bestand."
 )
 fictional_banner(data)
-pick, across = st.columns([4, 1], vertical_alignment="bottom")
+years = [str(y) for y in sorted(data.years, reverse=True)]
+synced_choice("jaar", years, years[0], "profiel_jaar")
+pick, when, across = st.columns([4, 1, 1], vertical_alignment="bottom")
+when.selectbox(
+    "Cijfers van", years, key="profiel_jaar",
+    help="Een eerder jaar: het profiel zoals het er toen uitzag, bijvoorbeeld voor het "
+    "focusgesprek van vorig jaar. Een afspraak die je hier maakt, onthoudt dat jaar.",
+)  # fmt: skip
+year = int(st.session_state["profiel_jaar"])
 across.radio(
     "Profiel van een", list(LEVELS), format_func=lambda v: v, key="profiel_niveau",
     horizontal=True, help="Een wijkprofiel: de cijfers per wijk (van CBS waar gepubliceerd, "
@@ -82,12 +90,14 @@ else:
         gemeente, cached_stories(gemeente), cached_initiatives(gemeente)
     )
     signals_for = None  # a handful of wijken: computed, not cached
-keep_in_address(buurt=code, niveau=level)
+keep_in_address(
+    buurt=code, niveau=level, jaar=str(year) if year != data.years[-1] else None
+)
 
 agreements = agreement_store()
 agreed = agreements.get(data.info.gemeentecode, code)
 profile = assemble_profile(
-    data, code, cat, stories, initiatives, find_identifiers,
+    data, code, cat, stories, initiatives, find_identifiers, year,
     agreement={"focus_themes": agreed.focus_themes, "ambition": agreed.ambition,
                "activities": agreed.activities},
     signals_for=signals_for, level=level,

@@ -208,8 +208,8 @@ names = area_names(data)
 left, right = st.columns(2)
 with left:
     st.markdown("**Laatste successen**")
-    for line in success_lines(wins.head(3), names, cat):
-        st.markdown(line)
+    for title, detail in success_lines(wins.head(3), names, cat):
+        st.markdown(f"**{title}** · {detail}")
     if wins.empty:
         st.caption("Nog geen successen vastgelegd op de buurtagenda.")
 with right:

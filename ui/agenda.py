@@ -301,13 +301,17 @@ def edit_current(item: dict) -> dict:
 
 def success_lines(
     wins: pd.DataFrame, names: dict[str, str], cat: Catalogue
-) -> list[str]:
-    """Each success in one sentence, for Vieren and Overzicht."""
+) -> list[tuple[str, str]]:
+    """Each success as (what went well, where · themes · when · with whom · its afspraak),
+    for Vieren and Overzicht."""
     return [
-        f"**{plain(w.text)}** · {plain(names.get(w.area, w.area))}, "
-        f"{', '.join(cat.themes.get(t, t) for t in w.themes).lower()} · {day(w.at)}"
-        + (f" · met {plain(w.with_whom)}" if w.with_whom else "")
-        + f"  \nbij de afspraak: {plain(w.what)}"
+        (
+            plain(w.text),
+            f"{plain(names.get(w.area, w.area))} · "
+            f"{', '.join(cat.themes.get(t, t) for t in w.themes).lower()} · {day(w.at)}"
+            + (f" · met {plain(w.with_whom)}" if w.with_whom else "")
+            + f"  \nbij de afspraak: {plain(w.what)}",
+        )
         for w in wins.itertuples()
     ]
 

@@ -149,6 +149,8 @@ ENGLISH = re.compile(
         ("tellen?buurt=BU99990201", "Tellen"),
         ("vertellen", "Vertellen"),
         ("initiatieven", "Initiatieven"),
+        ("agenda", "Buurtagenda"),
+        ("agenda?weergave=terugblik", "Buurtagenda"),
         ("buurtprofiel?buurt=BU99990201", "Buurtprofiel"),
         ("werksessie", "Werksessie"),
         ("data", "Data"),

@@ -264,3 +264,51 @@ def test_the_room_views_keep_their_own_spacing(browser: Browser, room, projector
     page = phone(browser, join_link(projector, room))
     page.wait_for_function(f"{top} === '19.2px'", timeout=TIMEOUT)
     page.context.close()
+
+
+def test_samen_verder_in_the_werksessie(
+    browser: Browser, room, projector: Page, screenshots
+):
+    choose(projector, "Samen verder")
+    expect(projector.get_by_text("Nog geen afspraken vanavond")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    projector.get_by_text("Afspraak voor vanavond vastleggen").click()
+    projector.get_by_label("Wat gaat er gebeuren?").fill("Moestuin bij de school")
+    box = projector.get_by_role("combobox", name="Buurt of wijk")
+    box.click()
+    box.type("Rozenbuurt")
+    box.press("Enter")
+    themes = projector.get_by_role("combobox", name="Thema's")
+    themes.click()
+    themes.type("Ontmoeting")
+    themes.press("Enter")
+    projector.keyboard.press("Escape")
+    projector.get_by_role("button", name="Afspraak opslaan").click()
+    tonight = projector.locator(".ws-big li").filter(has_text="Moestuin bij de school")
+    expect(tonight).to_contain_text("0 mensen doen mee", timeout=TIMEOUT)
+
+    mobile = phone(browser, join_link(projector, room))
+    choose(mobile, "Meedoen")
+    mobile.get_by_text(re.compile("^Afspraak: Moestuin bij de school")).click()
+    mobile.get_by_label("Je voornaam").fill("Fatima")
+    mobile.get_by_text("Het wijkteam mag me bellen of mailen").click()
+    mobile.get_by_role("textbox", name="Telefoonnummer of e-mailadres").fill(
+        "06 1234 5678"
+    )
+    mobile.get_by_role("button", name="Aanmelden").click()
+    expect(mobile.get_by_text("Je doet mee!")).to_be_visible(timeout=TIMEOUT)
+    # Ready for the next person at this phone: no name, no consent carried over.
+    expect(mobile.get_by_label("Je voornaam")).to_have_value("")
+    expect(
+        mobile.get_by_role("checkbox", name=re.compile("^Het wijkteam mag"))
+    ).not_to_be_checked()
+    mobile.screenshot(path=screenshots / "werksessie-telefoon-meedoen.png")
+    mobile.context.close()
+
+    # The projector counts it by itself, and shows no name or number.
+    expect(tonight).to_contain_text("1 persoon doet mee", timeout=LIVE)
+    shown = projector.locator("[data-testid=stMain]").inner_text()
+    assert "Fatima" not in shown and "0612345678" not in shown
+    assert_accessible(projector, "Werksessie, Samen verder")
+    projector.screenshot(path=screenshots / "werksessie-samen-verder.png")
