@@ -17,6 +17,7 @@ from ui.agenda import (
     agenda_table,
     area_names,
     edit_current,
+    in_areas,
     look_words,
     render_lookback,
     success_lines,
@@ -76,25 +77,21 @@ keep_in_address(weergave=view)
 
 if view == "nu":
     today = date.today()
-    now_due, nobody = due(afspraken, today), unnamed(afspraken)
-    st.subheader(f"Contactmoment deze maand of verstreken ({len(now_due)})")
-    if now_due.empty:
-        st.caption(
-            "Geen open afspraak met een contactmoment tot het eind van deze maand."
-        )
-    else:
-        st.dataframe(
-            agenda_table(now_due, names, cat, initiatives), hide_index=True,
-            width="stretch", key="agenda_nu_tabel",
-        )  # fmt: skip
-    st.subheader(f"Nog niemand genoemd ({len(nobody)})")
-    if nobody.empty:
-        st.caption("Bij elke open afspraak staat wie haar draagt.")
-    else:
-        st.dataframe(
-            agenda_table(nobody, names, cat, initiatives), hide_index=True,
-            width="stretch", key="agenda_niemand_tabel",
-        )  # fmt: skip
+    for title, rows, none, key in (
+        ("Contactmoment deze maand of verstreken", due(afspraken, today),
+         "Geen open afspraak met een contactmoment tot het eind van deze maand.",
+         "agenda_nu_tabel"),
+        ("Nog niemand genoemd", unnamed(afspraken),
+         "Bij elke open afspraak staat wie haar draagt.", "agenda_niemand_tabel"),
+    ):  # fmt: skip
+        st.subheader(f"{title} ({len(rows)})")
+        if rows.empty:
+            st.caption(none)
+        else:
+            st.dataframe(
+                agenda_table(rows, names, cat, initiatives), hide_index=True,
+                width="stretch", key=key,
+            )  # fmt: skip
     st.caption(
         "Open: gepland of bezig. Niemand genoemd: geen partner, geen initiatief en geen rol "
         "voor het wijkteam."
@@ -119,10 +116,7 @@ elif view == "terugblik":
     st.caption(CAUTION)
     chosen = afspraken
     if place:
-        wijk_of = dict(zip(data.buurten["buurtcode"], data.buurten["wijkcode"]))
-        chosen = chosen[
-            (chosen["area"] == place) | (chosen["area"].map(wijk_of) == place)
-        ]
+        chosen = in_areas(chosen, [place], data)
     wijk_data = cached_wijk_dataset(data)
     members = data.buurten.groupby("wijkcode")["buurtcode"].apply(list).to_dict()
     looks = look_back(
@@ -206,12 +200,7 @@ else:
     )  # fmt: skip
     shown = afspraken
     if chosen_areas:
-        # A wijk's agenda includes its buurten's afspraken.
-        wijk_of = dict(zip(data.buurten["buurtcode"], data.buurten["wijkcode"]))
-        shown = shown[
-            shown["area"].isin(chosen_areas)
-            | shown["area"].map(wijk_of).isin(chosen_areas)
-        ]
+        shown = in_areas(shown, chosen_areas, data)
     if chosen_status:
         shown = shown[shown["status"].isin(chosen_status)]
     if chosen_themes:

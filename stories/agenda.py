@@ -23,7 +23,7 @@ from stories.errors import StoreError
 from stories.model import ROLES
 from stories.privacy import describe, find_identifiers
 from stories.store import RecordStore, saving
-from stories.validation import parse_date, parse_themes
+from stories.validation import joined, parse_date, parse_themes
 
 STATUSES = ("gepland", "bezig", "gelukt", "gestopt")
 OPEN = ("gepland", "bezig")
@@ -211,10 +211,6 @@ def validate_entry(raw: dict) -> tuple[EntryIn | None, list[str]]:
     return EntryIn(at, text, kind, with_whom), []
 
 
-def _joined(items: list[str]) -> str:
-    return ";" + ";".join(items) + ";" if items else ""
-
-
 class AgendaStore(RecordStore):
     """Every gemeente's afspraken and their logs, in the stories' database."""
 
@@ -227,7 +223,7 @@ class AgendaStore(RecordStore):
     ) -> dict:
         return {
             "id": record_id, "dataset": dataset, "area": item.area,
-            "themes": _joined(item.themes), "what": item.what, "why": item.why,
+            "themes": joined(item.themes), "what": item.what, "why": item.why,
             "grounds": item.grounds, "who": item.who, "initiative_id": item.initiative_id,
             "wijkteam_role": item.wijkteam_role, "start_date": item.start_date,
             "contact_date": item.contact_date, "status": item.status,

@@ -17,7 +17,7 @@ from analysis.catalogue import load_catalogue
 from stories.model import INITIATORS, LADDER, PHASES, ROLES, SUPPORT, TARGET_GROUPS
 from stories.privacy import describe, find_identifiers
 from stories.store import RecordStore
-from stories.validation import location_errors, parse_date, parse_themes
+from stories.validation import joined, location_errors, parse_date, parse_themes
 
 MAX_NAME, MAX_DESCRIPTION = 120, 2000
 INITIATIVE_COLUMNS = [
@@ -172,10 +172,6 @@ def validate_initiative(
     )
 
 
-def _joined(items: list[str]) -> str:
-    return ";" + ";".join(items) + ";" if items else ""
-
-
 class InitiativeStore(RecordStore):
     """All initiatives of all datasets, in the stories' database."""
 
@@ -191,13 +187,13 @@ class InitiativeStore(RecordStore):
             "dataset": dataset,
             "name": item.name,
             "description": item.description,
-            "buurtcodes": _joined(item.buurtcodes),
-            "themes": _joined(item.themes),
-            "target_groups": _joined(item.target_groups),
+            "buurtcodes": joined(item.buurtcodes),
+            "themes": joined(item.themes),
+            "target_groups": joined(item.target_groups),
             "phase": item.phase,
             "initiator": item.initiator,
             "wijkteam_role": item.wijkteam_role,
-            "support": _joined(item.support),
+            "support": joined(item.support),
             "ladder": ";".join(map(str, item.ladder)) if item.ladder else "",
             "lon": item.lon,
             "lat": item.lat,

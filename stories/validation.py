@@ -61,6 +61,11 @@ def parse_date(value: object) -> date | None:
     return None
 
 
+def joined(items: list[str]) -> str:
+    """A list as stored: ';a;b;' (so a LIKE '%;a;%' finds one item), '' when empty."""
+    return ";" + ";".join(items) + ";" if items else ""
+
+
 def parse_themes(value: object) -> list[str]:
     """Themes from a list or a text with ';', ',' or '|' between them."""
     if isinstance(value, list | tuple):

@@ -21,6 +21,7 @@ from stories.agenda import (
 )
 from stories.errors import StoreError
 from stories.model import ROLES as WIJKTEAM_ROLES
+from ui.records import delete_button
 from ui.text import plain
 
 
@@ -134,17 +135,11 @@ def afspraak_view(
         ):
             st.session_state["agenda_edit"] = item["id"]
         if user.can("delete_records"):
-            with delete.popover("Verwijderen", icon=":material/delete:"):
-                st.markdown("Deze afspraak en haar verloop echt verwijderen?")
-                if st.button("Ja, verwijderen", key=f"{key}_weg", type="primary"):
-                    try:
-                        store.delete(item["id"])
-                    except StoreError as exc:
-                        st.error(str(exc))
-                    else:
-                        st.session_state.pop("agenda_kies", None)
-                        st.toast("De afspraak is verwijderd.")
-                        st.rerun()
+            delete_button(
+                delete, store, item["id"],
+                "Deze afspraak en haar verloop echt verwijderen? Dat kan niet ongedaan "
+                "worden.", "De afspraak is verwijderd.", f"{key}_weg", "agenda_kies",
+            )  # fmt: skip
 
 
 def _save_entry(store, item, at, text, success, with_whom, status) -> None:
@@ -360,16 +355,21 @@ def agenda_button(
             st.rerun()
 
 
+def in_areas(afspraken: pd.DataFrame, chosen: list[str], data: Dataset) -> pd.DataFrame:
+    """The afspraken of the chosen buurten and wijken; a wijk's include its buurten's."""
+    wijk_of = dict(zip(data.buurten["buurtcode"], data.buurten["wijkcode"]))
+    area = afspraken["area"]
+    return afspraken[area.isin(chosen) | area.map(wijk_of).isin(chosen)]
+
+
 def agenda_for(
     afspraken: pd.DataFrame, code: str, data: Dataset, level: str = "buurt"
 ) -> pd.DataFrame:
     """The afspraken a profile shows: a buurt's own and its wijk's; a wijk's own and all of
     its buurten's."""
-    wijk_of = dict(zip(data.buurten["buurtcode"], data.buurten["wijkcode"]))
     if level == "wijk":
-        return afspraken[
-            (afspraken["area"] == code) | (afspraken["area"].map(wijk_of) == code)
-        ]
+        return in_areas(afspraken, [code], data)
+    wijk_of = dict(zip(data.buurten["buurtcode"], data.buurten["wijkcode"]))
     return afspraken[afspraken["area"].isin([code, wijk_of.get(code)])]
 
 

@@ -22,7 +22,7 @@ from stories.model import ROLES as WIJKTEAM_ROLES
 from stories.workshop import Workshop, WorkshopStore
 from ui.access import log_export
 from ui.charts import chart_config
-from ui.records import export_buttons, import_panel
+from ui.records import delete_button, export_buttons, import_panel
 from ui.text import plain
 
 
@@ -98,21 +98,11 @@ def register_view(
             ):
                 st.session_state["initiatieven_edit"] = picked
             if user.can("delete_records"):
-                with delete.popover("Verwijderen", icon=":material/delete:"):
-                    st.markdown(
-                        "Dit initiatief echt verwijderen? Dat kan niet ongedaan worden."
-                    )
-                    if st.button(
-                        "Ja, verwijderen", key="initiatieven_weg", type="primary"
-                    ):
-                        try:
-                            store.delete(picked)
-                        except StoreError as exc:
-                            st.error(str(exc))
-                        else:
-                            st.session_state.pop("initiatieven_kies", None)
-                            st.toast("Het initiatief is verwijderd.")
-                            st.rerun()
+                delete_button(
+                    delete, store, picked,
+                    "Dit initiatief echt verwijderen? Dat kan niet ongedaan worden.",
+                    "Het initiatief is verwijderd.", "initiatieven_weg", "initiatieven_kies",
+                )  # fmt: skip
             if st.session_state.get("initiatieven_edit") == picked:
                 stored = as_input(item)
                 current = {**item, **vars(stored), "id": picked}

@@ -101,3 +101,22 @@ def identifier_warning(key: str) -> None:
         st.session_state[key] = redact(st.session_state[key])
 
     st.button("Haal deze gegevens uit de tekst", on_click=_remove, key=f"{key}_redact")
+
+
+def delete_button(
+    where, store: RecordStore, record_id: str, question: str, done: str, key: str,
+    picker: str,
+) -> None:  # fmt: skip
+    """A *Verwijderen* popover in `where` (a column) that asks `question` first, deletes the
+    record, says `done` and clears the `picker` that had it chosen."""
+    with where.popover("Verwijderen", icon=":material/delete:"):
+        st.markdown(question)
+        if st.button("Ja, verwijderen", key=key, type="primary"):
+            try:
+                store.delete(record_id)
+            except StoreError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state.pop(picker, None)
+                st.toast(done)
+                st.rerun()

@@ -43,9 +43,12 @@ def test_roles_coverage_and_conversation(page: Page, server, screenshots):
     page.screenshot(path=screenshots / "initiatieven-dekking.png", full_page=True)
 
     page.get_by_test_id("stButtonGroup").get_by_text("Tellen × vertellen").click()
+    # Where figures and stories disagree, in words (which disagreement depends on the data).
     expect(
         page.get_by_text(
-            "De cijfers zeggen aandacht, bewoners vertellen vooral krachten"
+            re.compile(
+                r"De cijfers (zeggen \w+|zijn gemiddeld), bewoners vertellen vooral"
+            )
         ).first
     ).to_be_visible(timeout=TIMEOUT)
     page.screenshot(path=screenshots / "initiatieven-gesprek.png")
