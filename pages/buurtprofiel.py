@@ -1,6 +1,7 @@
 """Buurtprofiel: one buurt on one page for the focusgesprek, with PDF and HTML export."""
 
 from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,6 +11,7 @@ from analysis.expected import focus_question, outcomes
 from analysis.profile import assemble_profile
 from analysis.reference import NEDERLAND_HINT, NOT_LOADED
 from analysis.wijken import LEVELS, per_wijk
+from stories.agenda import due, unnamed
 from stories.agreements import Agreement, check_agreement
 from stories.errors import StoreError
 from stories.privacy import find_identifiers
@@ -308,6 +310,11 @@ else:
         agenda_table(here, areas, cat, initiative_names), hide_index=True,
         width="stretch", key="profiel_agenda",
     )  # fmt: skip
+    if user.can("edit_records"):  # Wat staat er, for the team
+        st.markdown(
+            f"**Wat staat er?** {len(due(here, date.today()))} met een contactmoment deze "
+            f"maand of eerder, {len(unnamed(here))} zonder iemand die ze draagt."
+        )
 activity_lines = [line.strip(" -•*") for line in agreed.activities.splitlines()]
 activity_lines = [line for line in activity_lines if line]
 if user.can("edit_records") and activity_lines:

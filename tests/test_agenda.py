@@ -328,6 +328,11 @@ def test_one_click_from_the_focusgesprek_and_the_agenda_in_the_profile(app):
     assert made["what"].tolist() == ["Huiswerkklas starten", "Sportavond"]
     assert set(made["origin"]) == {"focusgesprek"} and set(made["area"]) == {code}
     assert made["grounds"].iloc[0].startswith("Ambitie: Jongeren een plek")
+    # Both new afspraken have no contact moment and nobody named yet: the team sees that.
+    assert (
+        "**Wat staat er?** 0 met een contactmoment deze maand of eerder, 2 zonder iemand "
+        "die ze draagt." in [m.value for m in at.markdown]
+    )
     listed = [d.value for d in at.dataframe if "Wat" in d.value.columns]
     assert sorted(listed[0]["Wat"]) == ["Huiswerkklas starten", "Sportavond"]
     # A second click would copy them: the button is gone, the page says why.
@@ -594,3 +599,30 @@ def test_the_demo_has_a_believable_agenda(app):
     at.date_input(key="agenda_terugblik_vanaf").set_value(date(2023, 1, 1)).run()
     assert not at.exception
     assert len(at.table) >= 4  # figures 2022 → 2023 for most afspraken
+
+
+def test_the_terugblik_document_as_html_and_pdf(demo, catalogue):
+    from analysis.lookback import look_back
+    from analysis.signals import dataset_signals
+    from stories.initiatives import InitiativeStore
+    from stories.store import StoryStore
+    from ui.agenda import area_names, look_words, render_lookback
+    from ui.profile_doc import render_pdf
+
+    store = AgendaStore(make_engine(), TESTER)
+    made = store.add("GM9999", AfspraakIn("BU99990205", ["bestaanszekerheid"],
+                                          "Schuldhulpspreekuur", year=2022))  # fmt: skip
+    store.add_entry(
+        made, EntryIn(date.today(), "Veertien huishoudens geholpen", "succes")
+    )
+    signals = {y: dataset_signals(demo, y, catalogue) for y in demo.years}
+    looks = look_back(
+        store.query("GM9999"), store.entries("GM9999"),
+        StoryStore(store.engine).query("GM9999"), InitiativeStore(store.engine).query("GM9999"),
+        date(2020, 1, 1), date.today(), catalogue, {"buurt": (demo, signals.get, {})},
+    )  # fmt: skip
+    words = [look_words(look, area_names(demo), catalogue, {}) for look in looks]
+    page = render_lookback(words, demo, "Zuiderkade", date(2020, 1, 1), date.today())
+    assert "Schuldhulpspreekuur" in page and "Veertien huishoudens geholpen" in page
+    assert "(2022)" in page and "(2023)" in page and "samenhang, geen bewijs" in page
+    assert render_pdf(page).startswith(b"%PDF")
