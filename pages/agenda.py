@@ -33,6 +33,7 @@ from ui.state import (
     catalogue,
     current_dataset,
     fictional_banner,
+    initiative_names,
     keep_in_address,
     require_entry,
     synced_choice,
@@ -47,7 +48,7 @@ names = area_names(data)
 gemeente = data.info.gemeentecode
 afspraken = store.query(gemeente)
 entries = store.entries(gemeente)
-initiatives = dict(zip(*cached_initiatives(data)[["id", "name"]].T.to_numpy()))
+initiatives = initiative_names(data)
 
 st.title("Buurtagenda")
 st.markdown(

@@ -39,6 +39,7 @@ from ui.state import (
     catalogue,
     current_dataset,
     fictional_banner,
+    initiative_names,
     keep_in_address,
     require_entry,
     synced_choice,
@@ -300,14 +301,14 @@ st.subheader("Op de buurtagenda")
 agenda = agenda_store()
 afspraken = agenda.query(gemeente.info.gemeentecode)
 areas = area_names(gemeente)
-initiative_names = dict(zip(*cached_initiatives(gemeente)[["id", "name"]].T.to_numpy()))
+named_initiatives = initiative_names(gemeente)
 here = agenda_for(afspraken, code, gemeente, level)
-profile = replace(profile, agenda=profile_agenda(here, areas, initiative_names))
+profile = replace(profile, agenda=profile_agenda(here, areas, named_initiatives))
 if here.empty:
     st.caption("Nog geen afspraken op de buurtagenda voor deze " + level + ".")
 else:
     st.dataframe(
-        agenda_table(here, areas, cat, initiative_names), hide_index=True,
+        agenda_table(here, areas, cat, named_initiatives), hide_index=True,
         width="stretch", key="profiel_agenda",
     )  # fmt: skip
     if user.can("edit_records"):  # Wat staat er, for the team

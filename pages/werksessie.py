@@ -46,6 +46,7 @@ from ui.state import (
     cached_stories,
     catalogue,
     current_dataset,
+    initiative_names,
     keep_in_address,
     require_entry,
     synced_choice,
@@ -413,7 +414,7 @@ def plan_tonight(workshop: Workshop) -> None:
     """For the facilitator: an afspraak for tonight, or a chosen dream onto the agenda."""
     agenda, areas = agenda_store(), area_names(data)
     planned = agenda.query(data.info.gemeentecode)
-    initiatives = dict(zip(*cached_initiatives(data)[["id", "name"]].T.to_numpy()))
+    initiatives = initiative_names(data)
     chosen = store.entries(workshop.id)
     chosen = chosen[chosen["initiative_id"].notna()]
     for dream in chosen.to_dict("records"):

@@ -105,12 +105,16 @@ def _text(value: object) -> str:
     return str(text).strip()
 
 
-def _personal(label: str, text: str, errors: list[str]) -> None:
-    if findings := find_identifiers(text):
-        errors.append(
-            f"{label}: {describe(findings)} Haal het weg; contactgegevens van bewoners "
-            "horen niet op de agenda."
-        )
+def _check_texts(fields, errors: list[str]) -> None:
+    """Each (label, text, most characters): not too long, and no contact details."""
+    for label, text, most in fields:
+        if len(text) > most:
+            errors.append(f"{label} is te lang ({len(text)} tekens; hooguit {most}).")
+        if findings := find_identifiers(text):
+            errors.append(
+                f"{label}: {describe(findings)} Haal het weg; contactgegevens van bewoners "
+                "horen niet op de agenda."
+            )
 
 
 def validate_afspraak(
@@ -137,13 +141,11 @@ def validate_afspraak(
     )
     if not what:
         errors.append("Zeg wat er gaat gebeuren (het veld 'wat').")
-    for label, text, most in (
-        ("Wat", what, MAX_WHAT), ("Waarom", why, MAX_TEXT),
-        ("Aanleiding", grounds, MAX_TEXT), ("Wie", who, MAX_WHO),
-    ):  # fmt: skip
-        if len(text) > most:
-            errors.append(f"{label} is te lang ({len(text)} tekens; hooguit {most}).")
-        _personal(label, text, errors)
+    _check_texts(
+        (("Wat", what, MAX_WHAT), ("Waarom", why, MAX_TEXT),
+         ("Aanleiding", grounds, MAX_TEXT), ("Wie", who, MAX_WHO)),
+        errors,
+    )  # fmt: skip
     status = _text(raw.get("status")).lower() or "gepland"
     if status not in STATUSES:
         errors.append(f"Status '{status}' onbekend. Kies uit: {', '.join(STATUSES)}.")
@@ -196,13 +198,7 @@ def validate_entry(raw: dict) -> tuple[EntryIn | None, list[str]]:
     text, with_whom = _text(raw.get("text")), _text(raw.get("with_whom"))
     if not text:
         errors.append("Schrijf kort op wat er gebeurde.")
-    for label, value, most in (
-        ("Wat", text, MAX_TEXT),
-        ("Met wie", with_whom, MAX_WHO),
-    ):
-        if len(value) > most:
-            errors.append(f"{label} is te lang ({len(value)} tekens; hooguit {most}).")
-        _personal(label, value, errors)
+    _check_texts((("Wat", text, MAX_TEXT), ("Met wie", with_whom, MAX_WHO)), errors)
     kind = _text(raw.get("kind")).lower() or "verloop"
     if kind not in ENTRY_KINDS:
         errors.append(f"Soort '{kind}' onbekend. Kies uit: {', '.join(ENTRY_KINDS)}.")

@@ -287,6 +287,12 @@ def cached_initiatives(data: Dataset):
     return initiative_store().query(data.info.gemeentecode)
 
 
+def initiative_names(data: Dataset) -> dict[str, str]:
+    """The gemeente's initiatives by id: their names, for the buurtagenda's 'wie'."""
+    found = cached_initiatives(data)
+    return dict(zip(found["id"], found["name"]))
+
+
 @st.cache_resource(max_entries=16)
 def _present(dataset_id: str, version: str, level: str) -> tuple[list[str], str]:
     """The indicators with at least one figure, in picker order, and the one to start with.
