@@ -177,9 +177,10 @@ def cmd_signals(args: argparse.Namespace) -> int:
 
 
 def cmd_records(args: argparse.Namespace) -> int:
-    """Import stories, initiatives or afspraken from CSV/XLSX (all-or-nothing), or export
-    them."""
+    """Import stories, initiatives, afspraken or the network from CSV/XLSX (all-or-nothing),
+    or export them."""
     from analysis.datasets import load_dataset
+    from analysis.network import locator
     from stories.agenda import AgendaStore
     from stories.db import make_engine
     from stories.exchange import (
@@ -188,10 +189,13 @@ def cmd_records(args: argparse.Namespace) -> int:
         STORIES,
         export_agenda,
         export_initiatives,
+        export_network,
         export_stories,
         import_records,
+        network_kind,
     )
     from stories.initiatives import InitiativeStore
+    from stories.network import NetworkStore
     from stories.store import StoryStore
 
     kind, noun, store_class, export = {
@@ -203,8 +207,11 @@ def cmd_records(args: argparse.Namespace) -> int:
             export_initiatives,
         ),
         "agenda": (AGENDA, "afspraken", AgendaStore, export_agenda),
+        "network": (None, "partners en vindplaatsen", NetworkStore, export_network),
     }[args.command]
     data = load_dataset(find_dataset(args.gemeente))
+    if args.command == "network":  # points land in the buurt they lie in
+        kind = network_kind(locator(data.buurten))
     store = store_class(make_engine(), COMMAND_LINE)
     dataset = data.info.gemeentecode
     if args.action == "import":
@@ -614,6 +621,10 @@ def build_parser() -> argparse.ArgumentParser:
         ("stories", "verhalen"),
         ("initiatives", "initiatieven"),
         ("agenda", "afspraken van de buurtagenda"),
+        (
+            "network",
+            "partners en vindplaatsen (ook een sociale kaart met lat/lon of RD x/y)",
+        ),
     ):
         sub = commands.add_parser(
             command, help=f"{noun} inlezen (CSV/XLSX) of uitvoeren"

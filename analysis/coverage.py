@@ -5,6 +5,8 @@
   people are engaged (the bindingsladder).
 - **Rolwijzer**: the role the wijkteam could take (NJi, *Burgerinitiatieven en wijkteams*):
   *initiëren*, *stimuleren*, *versterken*, or *kans* where residents dream and nobody acts yet.
+- **Verbinden**: what is already there to connect to a need (`analysis.network`): partners
+  with an offer on the theme in or near the buurt, residents' talents, vindplaatsen.
 - **Tellen × vertellen**: whether figures and stories agree; disagreements start conversations.
 
 Every rule is a pure function of one row of the table built by `coverage_table`, so each can be
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.catalogue import Catalogue, format_number
+from analysis.network import connect_phrase
 
 PHASE_WEIGHT = {"idee": 0.25, "opstart": 0.5, "actief": 1.0, "gestopt": 0.0}
 DEEP_RUNG = 3  # kartrekker: from this rung of the bindingsladder up, people carry it
@@ -40,7 +43,7 @@ ROLE_EXPLANATIONS = {
 }
 COUNT_COLUMNS = [
     "aandacht", "kracht_cijfers", "cijfers", "zonder_signaal", "zorg", "kracht_verhalen",
-    "droom",
+    "droom", "talent",
 ]  # fmt: skip
 
 
@@ -86,6 +89,7 @@ def coverage_table(
     initiatives: pd.DataFrame,
     catalogue: Catalogue,
     rule: CoverageRule = CoverageRule(),
+    links: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per buurt × theme with need, supply, suggested role and agreement.
 
@@ -94,6 +98,7 @@ def coverage_table(
     signals : `buurt_signals` output (signal None where suppressed or too few inhabitants).
     stories : story rows with `buurtcode`, `kind`, `themes` (list).
     initiatives : initiative rows with `name`, `buurtcodes`, `themes` (lists), `phase`, `ladder`.
+    links : `analysis.network.links` output (partners and vindplaatsen per buurt × theme).
     """
     index = pd.MultiIndex.from_product(
         [buurtcodes, themes], names=["buurtcode", "theme"]
@@ -121,11 +126,12 @@ def coverage_table(
     told = told[told["buurtcode"].isin(buurtcodes)]
     kinds = told.pivot_table(
         index=["buurtcode", "themes"], columns="kind", aggfunc="size", fill_value=0
-    ).reindex(columns=["zorg", "kracht", "droom"], fill_value=0)
+    ).reindex(columns=["zorg", "kracht", "droom", "talent"], fill_value=0)
     kinds.index = kinds.index.set_names(["buurtcode", "theme"])
     table["zorg"] = kinds["zorg"]
     table["kracht_verhalen"] = kinds["kracht"]
     table["droom"] = kinds["droom"]
+    table["talent"] = kinds["talent"]
     table[COUNT_COLUMNS] = table[COUNT_COLUMNS].fillna(0).astype(int)
 
     served = initiatives.explode("buurtcodes").explode("themes")
@@ -144,9 +150,12 @@ def coverage_table(
     for group, by_cell in names.items():
         table[f"initiatieven_{group}"] = pd.Series(by_cell, dtype=object)
     table["aanbod"] = pd.Series(supply, dtype=float).reindex(index).fillna(0.0)
+    for col in ("partners", "vindplaatsen"):
+        table[col] = links[col] if links is not None else None
     for col in ("aandacht_namen", "initiatieven_actief", "initiatieven_starting",
-                "initiatieven_gestopt"):  # fmt: skip
+                "initiatieven_gestopt", "partners", "vindplaatsen"):  # fmt: skip
         table[col] = table[col].map(lambda v: v if isinstance(v, list) else [])
+    table["verbinden"] = [connect_phrase(r) for r in table.to_dict("records")]
 
     table["behoefte"] = [has_need(r, rule) for r in table.to_dict("records")]
     roles = [suggest_role(r, rule) for r in table.to_dict("records")]
@@ -196,12 +205,20 @@ def _names(names: list[str], singular: str, plural: str) -> str:
 def suggest_role(
     cell: dict, rule: CoverageRule = CoverageRule()
 ) -> tuple[str | None, str]:
-    """The wijkteam's suggested role for one buurt × theme, and why (one Dutch sentence).
+    """The wijkteam's suggested role for one buurt × theme, and why (Dutch sentences).
 
     Need without a running initiative → initiëren; need with one in idee/opstart only →
     stimuleren; need with an active one → versterken; dreams, no need and no initiative → kans.
     A stopped initiative counts as none (and is named). Otherwise: no suggestion (None, "").
+    What can be connected there (partners, talents, vindplaatsen) follows as a second sentence.
     """
+    role, why = _role(cell, rule)
+    if role and (connect := connect_phrase(cell)):
+        why += f" {connect[0].upper()}{connect[1:]}."
+    return role, why
+
+
+def _role(cell: dict, rule: CoverageRule) -> tuple[str | None, str]:
     active = cell.get("initiatieven_actief") or []
     starting = cell.get("initiatieven_starting") or []
     stopped = cell.get("initiatieven_gestopt") or []

@@ -3,7 +3,8 @@
 Pure assembly from the dataset, the stories and the initiatives: figures per theme against
 gemeente and Nederland with their signal, the trend, the strongest krachten and zorgen, a few
 representative quotes (never one that trips the privacy checks), the initiatives serving the
-buurt, the rolwijzer, where figures and stories disagree, and questions to start the talk.
+buurt, who and what is there to connect (partners, vindplaatsen, talents), the rolwijzer, where
+figures and stories disagree, and questions to start the talk.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from analysis.catalogue import Catalogue
 from analysis.compare import verdict_words
 from analysis.coverage import ROLES, coverage_table, serving
 from analysis.datasets import Dataset
+from analysis.network import distances, links, metres_words
 from analysis.peers import peer_question
 from analysis.reference import nederland_text
 from analysis.signals import SignalRule, dataset_signals
 from analysis.trend import breaks, buurt_trend
 
 MAX_QUOTE = 320  # characters: a quote on paper is a sentence or three, not a page
-KIND_ORDER = ("zorg", "kracht", "droom")
+KIND_ORDER = ("zorg", "kracht", "droom", "talent")
 
 
 @dataclass
@@ -85,6 +87,8 @@ class Profile:
     agreement: dict = field(default_factory=dict)  # focus_themes, ambition, activities
     # The buurtagenda's afspraken for this area: what, area, who, status, contact (text).
     agenda: list[dict] = field(default_factory=list)
+    # Wie en wat is er: partners (name, what, offers, how far), vindplaatsen, talents per theme
+    network: dict = field(default_factory=dict)
     level: str = (
         "buurt"  # or "wijk": the same profile of a wijk (analysis/wijken.wijk_dataset)
     )
@@ -238,6 +242,52 @@ def focus_questions(
     return list(dict.fromkeys(questions))[:6]
 
 
+def who_is_there(
+    buurtcode: str,
+    buurten: pd.DataFrame,
+    network: pd.DataFrame,
+    stories: pd.DataFrame,
+    catalogue: Catalogue,
+) -> dict:
+    """'Wie en wat is er' for one buurt: the partners serving it or within reach (nearest
+    first), the vindplaatsen in it, and how many residents offer a talent, per theme."""
+    partners, places = [], []
+    if not network.empty:
+        near = distances(buurten, network)
+        near = near[near["buurtcode"] == buurtcode].merge(network, on="id")
+        for item in near.sort_values(["metres", "name"]).to_dict("records"):
+            if item["soort"] == "vindplaats":
+                places.append(
+                    {"name": item["name"], "description": item["description"]}
+                )
+                continue
+            partners.append({
+                "name": item["name"], "category": item["category"],
+                "offers": ", ".join(item["offers"]) or "–",
+                "themes": ", ".join(catalogue.themes.get(t, t) for t in item["themes"]),
+                "where": metres_words(item["metres"]),
+            })  # fmt: skip
+    talents = (
+        stories[stories["kind"] == "talent"].explode("themes")["themes"].value_counts()
+    )
+    return {
+        "partners": partners,
+        "vindplaatsen": places,
+        "talents": {catalogue.themes.get(t, t): int(n) for t, n in talents.items()},
+    }
+
+
+def network_question(name: str, table: pd.DataFrame, themes) -> str | None:
+    """A question from what can be connected to a need here (the first rolwijzer line with a
+    partner or a talent), None when the buurt has nothing to connect yet."""
+    for row in table[table["rol"].notna() & table["verbinden"].ne("")].itertuples():
+        return (
+            f"{themes[row.theme]}: {row.verbinden}. Wie legt in {name} die verbinding, "
+            "en wat is daarvoor nodig?"
+        )
+    return None
+
+
 def assemble_profile(
     data: Dataset,
     buurtcode: str,
@@ -249,13 +299,15 @@ def assemble_profile(
     agreement: dict | None = None,
     signals_for: Callable[[int], tuple[pd.DataFrame, pd.DataFrame]] | None = None,
     level: str = "buurt",
+    network: pd.DataFrame | None = None,
 ) -> Profile:
     """The profile of one buurt; `stories` and `initiatives` are the gemeente's (store rows);
     `private` flags a story text that may not be quoted (stories.privacy.find_identifiers);
     `agreement` is what was agreed earlier (focus_themes, ambition, activities).
 
     `signals_for(year)` gives (reference values, signals) as `dataset_signals` does; the app
-    passes its cached copy, so a profile does not compute them again.
+    passes its cached copy, so a profile does not compute them again. `network` holds the
+    gemeente's partners and vindplaatsen (stories.network rows).
     """
     buurten = data.buurten.set_index("buurtcode")
     if buurtcode not in buurten.index:
@@ -308,9 +360,12 @@ def assemble_profile(
 
     own_stories = stories[stories["buurtcode"] == buurtcode]
     serves = serving(initiatives, [buurtcode])
+    network = network if network is not None else pd.DataFrame()
+    area = data.buurten[data.buurten["buurtcode"] == buurtcode]
     table = coverage_table(
-        [buurtcode], theme_order, signals, stories, initiatives, catalogue
-    )
+        [buurtcode], theme_order, signals, stories, initiatives, catalogue,
+        links=links(area, network, theme_order) if not network.empty else None,
+    )  # fmt: skip
     roles = table[table["rol"].notna()]
     talk = table[table["overeenstemming"].isin(["oneens", "stil"])]
     names = buurten["buurtnaam"].to_dict()
@@ -368,13 +423,14 @@ def assemble_profile(
                 *filter(
                     None,
                     [
+                        network_question(row["buurtnaam"], table, catalogue.themes),
                         peer_question(
                             wide,
                             buurtcode,
                             row["buurtnaam"],
                             catalogue,
                             areas="wijken" if level == "wijk" else "buurten",
-                        )
+                        ),
                     ],
                 ),
             ],
@@ -382,6 +438,7 @@ def assemble_profile(
         sources=_sources(data, year, fictional),
         agreement=agreement or {},
         level=level,
+        network=who_is_there(buurtcode, area, network, own_stories, catalogue),
     )
 
 

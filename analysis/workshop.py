@@ -136,10 +136,25 @@ def buurt_summary(
 
 def rank_dreams(entries: pd.DataFrame) -> pd.DataFrame:
     """The werksessie's dreams by dots, most first; equal dots share a place (1, 2, 2, 4),
-    and among equals the earliest dream comes first."""
+    and among equals the earliest dream comes first. `helpers`: how many talents offered
+    in the werksessie help with the dream."""
     dreams = entries[entries["kind"] == "droom"].sort_values(
         ["votes", "created", "id"], ascending=[False, True, True]
     )
+    talents = entries[entries["kind"] == "talent"]
+    offered = talents.get("helps", pd.Series(dtype=str)).value_counts()
     return dreams.assign(
-        place=dreams["votes"].rank(method="min", ascending=False).astype(int)
+        place=dreams["votes"].rank(method="min", ascending=False).astype(int),
+        helpers=dreams["id"].map(offered).fillna(0).astype(int),
     )
+
+
+def helpers_words(n: int) -> str:
+    """'12 mensen willen helpen', '' for none.
+
+    >>> helpers_words(1), helpers_words(12), helpers_words(0)
+    ('1 persoon wil helpen', '12 mensen willen helpen', '')
+    """
+    if not n:
+        return ""
+    return f"{n} {'persoon wil' if n == 1 else 'mensen willen'} helpen"

@@ -33,6 +33,7 @@ from ui.state import (
     agreement_store,
     cached_expected,
     cached_initiatives,
+    cached_network,
     cached_signals,
     cached_stories,
     cached_wijk_dataset,
@@ -103,7 +104,7 @@ profile = assemble_profile(
     data, code, cat, stories, initiatives, find_identifiers, year,
     agreement={"focus_themes": agreed.focus_themes, "ambition": agreed.ambition,
                "activities": agreed.activities},
-    signals_for=signals_for, level=level,
+    signals_for=signals_for, level=level, network=cached_network(gemeente),
 )  # fmt: skip
 if not reader:
     profile = replace(profile, quotes=[])
@@ -223,6 +224,31 @@ with right:
         )
     if not profile.initiatives:
         st.caption("Geen initiatieven vastgelegd voor deze buurt.")
+    st.subheader("Wie en wat is er")
+    there = profile.network
+    for partner in there["partners"][:6]:
+        st.markdown(
+            f"**{plain(partner['name'])}** ({partner['category']}, {partner['where']}) · "
+            f"biedt {plain(partner['offers'])} · {plain(partner['themes'])}"
+        )
+    if len(there["partners"]) > 6:
+        st.caption(
+            f"En nog {len(there['partners']) - 6} partners binnen een kilometer."
+        )
+    if there["vindplaatsen"]:
+        st.markdown(
+            "**Vindplaatsen:** "
+            + plain("; ".join(v["name"] for v in there["vindplaatsen"]))
+        )
+    if there["talents"]:
+        st.markdown(
+            "**Talenten van bewoners:** "
+            + plain(
+                ", ".join(f"{n} voor {t.lower()}" for t, n in there["talents"].items())
+            )
+        )
+    if not any(there.values()):
+        st.caption("Nog geen partners, vindplaatsen of talenten vastgelegd.")
     st.subheader("Rolwijzer")
     for r in profile.roles:
         st.markdown(f"**{r['role']}** · {plain(r['theme'])}: {plain(r['reason'])}")

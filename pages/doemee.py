@@ -142,6 +142,7 @@ def capture_form(workshop: Workshop) -> None:
             "ws_tekst": "",
             "ws_themas": [],
             "ws_toestemming": False,
+            "ws_helpt": None,
         }
         st.session_state.update(blank)
         st.success(
@@ -150,10 +151,24 @@ def capture_form(workshop: Workshop) -> None:
     if st.session_state.get("ws_buurt") not in codes:
         st.session_state["ws_buurt"] = workshop.current_buurt
     kind = st.segmented_control(
-        "Wat is het?", ["droom", "kracht", "zorg"], format_func=KINDS.get,
+        "Wat is het?", ["droom", "kracht", "zorg", "talent"], format_func=KINDS.get,
         default="droom", key="ws_soort", width="stretch",
     )  # fmt: skip
-    st.caption("Droom: wat je wenst · Kracht: wat goed gaat · Zorg: wat beter moet")
+    st.caption(
+        "Droom: wat je wenst · Kracht: wat goed gaat · Zorg: wat beter moet · "
+        "Talent: wat jij kunt of wilt inbrengen"
+    )
+    helps = None
+    if kind == "talent":
+        dreams = rank_dreams(store.entries(workshop.id))
+        labels = {
+            d["id"]: d["title"] or d["text"][:60] for d in dreams.to_dict("records")
+        }
+        helps = st.selectbox(
+            "Ik help mee met de droom (mag leeg blijven)", list(labels), index=None,
+            format_func=labels.get, placeholder="Kies een droom van vanavond",
+            key="ws_helpt",
+        )  # fmt: skip
     buurt = st.selectbox(
         "Over welke buurt?", sorted(codes, key=names.get), format_func=names.get,
         index=None, placeholder="Kies de buurt", key="ws_buurt",
@@ -164,7 +179,9 @@ def capture_form(workshop: Workshop) -> None:
     )  # fmt: skip
     title = st.text_input(
         "In een paar woorden", max_chars=80, key="ws_titel",
-        placeholder="Bijvoorbeeld: een moestuin bij de school",
+        placeholder="Bijvoorbeeld: ik kan koken voor een groep"
+        if kind == "talent"
+        else "Bijvoorbeeld: een moestuin bij de school",
     )  # fmt: skip
     st.text_area("Vertel er meer over (mag leeg blijven)", height=100, key="ws_tekst")
     identifier_warning("ws_tekst")
@@ -180,6 +197,7 @@ def capture_form(workshop: Workshop) -> None:
             "buurtcode": buurt, "kind": kind, "themes": themes or [],
             "title": title, "text": more or title, "source": "werksessie",
             "voice": voice, "date": date.today(), "consent": consent,
+            "helps": helps or "",
         }  # fmt: skip
         valid, errors = validate_story(raw, set(codes))
         if not (title or "").strip():

@@ -1,4 +1,5 @@
-"""Initiatieven: the register, coverage of needs, the rolwijzer and tellen × vertellen."""
+"""Initiatieven: the register, the network (partners and vindplaatsen), coverage of needs,
+the rolwijzer (with what can be connected) and tellen × vertellen."""
 
 import streamlit as st
 
@@ -26,9 +27,12 @@ from ui.maps import (
     inline_legend,
     map_table,
 )
+from ui.network import network_view
 from ui.state import (
     agenda_store,
+    buurt_locator,
     cached_initiatives,
+    cached_network,
     cached_shapes,
     cached_signals,
     cached_stories,
@@ -37,6 +41,8 @@ from ui.state import (
     fictional_banner,
     initiative_store,
     keep_in_address,
+    network_links,
+    network_store,
     require_entry,
     synced_choice,
 )
@@ -99,7 +105,10 @@ if group:
 
 _, signals = cached_signals(data.info.id, year)
 rule = CoverageRule()
-table = coverage_table(codes, themes, signals, cached_stories(data), shown, cat, rule)
+table = coverage_table(
+    codes, themes, signals, cached_stories(data), shown, cat, rule,
+    links=network_links(data),
+)  # fmt: skip
 table["buurt"] = table["buurtcode"].map(names)
 table["thema"] = table["theme"].map(cat.themes)
 
@@ -111,6 +120,8 @@ VIEWS = {
 }
 if user.can("read_stories"):  # the register is for medewerkers
     VIEWS["register"] = f"Register ({len(shown)})"
+    network = cached_network(data)
+    VIEWS["netwerk"] = f"Netwerk ({len(network)})"
 synced_choice("weergave", list(VIEWS), "rolwijzer", "initiatieven_weergave")
 view = (
     st.segmented_control(
@@ -290,3 +301,9 @@ if view == "gesprek":
 
 if view == "register":
     register_view(shown, data, cat, store, user)
+
+if view == "netwerk":
+    network_view(
+        network, data, cat, network_store(), user,
+        buurt_locator(data.info.id, data.version),
+    )  # fmt: skip

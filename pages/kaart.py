@@ -28,6 +28,8 @@ from ui.maps import (
     initiative_points,
     legend_items,
     map_table,
+    network_icon,
+    network_points,
     quantile_classes,
     quantile_colours,
     quantile_words,
@@ -39,6 +41,7 @@ from ui.state import (
     available_indicators,
     cached_expected,
     cached_initiatives,
+    cached_network,
     cached_shapes,
     cached_signals,
     cached_stories,
@@ -105,6 +108,7 @@ def map_view() -> None:
     colouring = st.session_state["kaart_kleur"]
     basemap = st.session_state.get("kaart_achtergrond", False)
     show_stories = reader and st.session_state.get("kaart_verhalen", False)
+    show_network = reader and st.session_state.get("kaart_netwerk", False)
     hide_exact = st.session_state.get("kaart_verbergen", False)
     highlighted = st.session_state["kaart_initiatief"]
     keep_in_address(
@@ -225,6 +229,9 @@ def map_view() -> None:
             )
             if show_initiatives
             else None,
+            network=network_points(cached_network(data), data.map_geometry, cat.themes)
+            if show_network
+            else None,
             basemap=basemap,
             on_click=choose_buurt,
         )
@@ -282,6 +289,11 @@ def map_view() -> None:
                 "Initiatieven op de kaart", key="kaart_initiatieven",
                 help="Initiatieven van bewoners als ruitjes, in de kleur van hun thema.",
             )  # fmt: skip
+            st.toggle(
+                "Partners en vindplaatsen", key="kaart_netwerk",
+                help="Partners (vierkantjes) met wat ze bieden, en vindplaatsen (driehoekjes): "
+                "waar bewoners te vinden zijn.",
+            )  # fmt: skip
         st.toggle(
             "Straatkaart", key="kaart_achtergrond",
             help="Een straatkaart onder de buurten. Heeft internet nodig; zonder internet "
@@ -327,6 +339,18 @@ def map_view() -> None:
             st.markdown(
                 f'Initiatieven, naar hun eerste thema:<div style="display:flex;flex-wrap:wrap;'
                 f'gap:.3rem 1rem;margin:.3rem 0 .6rem .2rem">{diamonds}</div>',
+                unsafe_allow_html=True,
+            )
+        if show_network:
+            st.markdown(
+                " ".join(
+                    f'<span style="display:inline-flex;align-items:center;gap:.4rem;'
+                    f'margin-right:1rem">{network_icon(soort, 13)}{label}</span>'
+                    for soort, label in (
+                        ("partner", "Partner"),
+                        ("vindplaats", "Vindplaats"),
+                    )
+                ),
                 unsafe_allow_html=True,
             )
         if highlighted:

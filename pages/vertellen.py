@@ -9,12 +9,13 @@ import streamlit as st
 from stories.access import whole_months
 from stories.errors import StoreError
 from stories.exchange import STORIES, export_stories
-from stories.model import KINDS, SOURCES, VOICES
+from stories.model import KIND_QUESTIONS, KINDS, SOURCES, VOICES
 from stories.store import StoryFilter
 from stories.themes import suggest_themes
 from stories.validation import validate_story
 from ui.access import log_export, log_view
 from ui.charts import chart_config
+from ui.maps import KIND_COLOURS
 from ui.records import export_buttons, identifier_warning, import_panel
 from ui.state import (
     cached_stories,
@@ -26,7 +27,6 @@ from ui.state import (
 )
 from ui.text import KIND_MARKS, plain
 
-KIND_COLOURS = {"kracht": "#0571b0", "zorg": "#ca0020", "droom": "#7b3294"}
 PAGE = 15
 
 user = require_entry()
@@ -262,8 +262,22 @@ with add_tab:
     buurt = st.selectbox("Buurt", sorted(codes, key=names.get), format_func=names.get, index=None,
                          placeholder="Kies de buurt", key="nieuw_buurt")  # fmt: skip
     kind = st.radio(
-        "Soort", list(KINDS), format_func=KINDS.get, horizontal=True, key="nieuw_soort"
-    )
+        "Soort", list(KINDS), format_func=KINDS.get, horizontal=True, key="nieuw_soort",
+        help=" · ".join(f"{KINDS[k]}: {q}" for k, q in KIND_QUESTIONS.items()),
+    )  # fmt: skip
+    helps = None
+    if kind == "talent" and buurt:
+        dreams = store.query(
+            data.info.gemeentecode, StoryFilter(buurtcodes=[buurt], kinds=["droom"])
+        )
+        labels = {
+            d["id"]: d["title"] or d["text"][:70] for d in dreams.to_dict("records")
+        }
+        helps = st.selectbox(
+            "Helpt bij de droom (mag leeg blijven)", list(labels), index=None,
+            format_func=labels.get, placeholder="Kies een droom uit deze buurt",
+            key="nieuw_helpt",
+        )  # fmt: skip
     title = st.text_input("Titel (mag leeg blijven)", key="nieuw_titel")
     story_text = st.text_area("Het verhaal", height=140, key="nieuw_tekst")
     identifier_warning("nieuw_tekst")
@@ -291,6 +305,7 @@ with add_tab:
         raw = {
             "buurtcode": buurt, "kind": kind, "themes": chosen_themes, "text": story_text,
             "title": title, "source": source, "voice": voice, "date": when, "consent": consent,
+            "helps": helps or "",
         }  # fmt: skip
         valid, errors = validate_story(raw, codes)
         if errors:

@@ -16,6 +16,7 @@ from analysis.profile import select_quotes
 from analysis.signals import deviation_classes
 from analysis.workshop import (
     buurt_summary,
+    helpers_words,
     hidden_buurten,
     rank_dreams,
     step,
@@ -392,7 +393,9 @@ def together(workshop: Workshop) -> None:
     dreams = rank_dreams(store.entries(workshop.id)).head(5)
     wishes = [
         f"<li><b>{esc(d['title'] or d['text'][:80])}</b> · "
-        f"{esc(buurt_label(d['buurtcode'], hidden))} · {joined(counts.get(d['id'], 0))}</li>"
+        f"{esc(buurt_label(d['buurtcode'], hidden))} · {joined(counts.get(d['id'], 0))}"
+        + (f" · {helpers_words(d['helpers'])}" if d["helpers"] else "")
+        + "</li>"
         for d in dreams.to_dict("records")
     ]
     st.markdown(

@@ -34,7 +34,7 @@ FORMAT = 1
 DEMO_GEMEENTE = "GM9999"  # the fictional gemeente whose stories the migrations bring
 # The tables the migrations seed with that gemeente's rows: those alone do not make a
 # database 'not empty'.
-DEMO_SEEDED = ("stories", "initiatives", "agenda", "agenda_log")
+DEMO_SEEDED = ("stories", "initiatives", "agenda", "agenda_log", "network")
 # Kept apart: the schema itself, and the gemeenten (written through the dataset store, so
 # that they land in files or in the database, whichever the target uses).
 SKIPPED = {"schema_version", "datasets", "dataset_parts"}
@@ -42,6 +42,7 @@ KINDS = {
     "gemeenten": "gemeenten",
     "stories": "verhalen",
     "initiatives": "initiatieven",
+    "network": "partners en vindplaatsen",
     "agreements": "afspraken uit het focusgesprek",
     "agenda": "afspraken op de buurtagenda",
     "agenda_log": "regels in het verloop van afspraken",

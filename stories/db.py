@@ -379,6 +379,66 @@ def _011_demo_agenda(conn: Connection) -> None:
     )
 
 
+def _012_network(conn: Connection) -> None:
+    """The buurt's network (partners and vindplaatsen as points), and on a story of kind
+    talent the dream it offers to help with (`helps`, a story id; empty when none)."""
+    meta = sa.MetaData()
+    sa.Table(
+        "network",
+        meta,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("dataset", sa.String(16), nullable=False, index=True),
+        sa.Column("soort", sa.String(12), nullable=False),  # partner or vindplaats
+        sa.Column("name", sa.String(120), nullable=False),
+        sa.Column("category", sa.String(30), nullable=False),
+        sa.Column("description", sa.Text, nullable=False, server_default=""),
+        sa.Column("offers", sa.String(200), nullable=False, server_default=""),
+        sa.Column("themes", sa.String(200), nullable=False, server_default=""),
+        sa.Column("buurtcodes", sa.Text, nullable=False),  # ";BU…;BU…;"
+        sa.Column("address", sa.String(200), nullable=False, server_default=""),
+        sa.Column("postcode", sa.String(6), nullable=False, server_default=""),
+        sa.Column("contact", sa.String(120), nullable=False, server_default=""),
+        sa.Column("lon", sa.Float),
+        sa.Column("lat", sa.Float),
+        sa.Column("created", sa.DateTime, nullable=False),
+        sa.Column("updated", sa.DateTime, nullable=False),
+    )
+    meta.create_all(conn)
+    conn.execute(
+        sa.text("ALTER TABLE stories ADD COLUMN helps VARCHAR(36) NOT NULL DEFAULT ''")
+    )
+
+
+def _013_demo_network(conn: Connection) -> None:
+    """The demo gemeente's network, and the talents its werksessies brought."""
+    from stories.demo import demo_network, demo_talents
+
+    now = datetime(2025, 5, 1, 9, 0)
+    items = [
+        {
+            **n, "dataset": "GM9999", "created": now, "updated": now,
+            **{c: (";" + ";".join(n[c]) + ";" if n[c] else "") for c in
+               ("offers", "themes", "buurtcodes")},
+        }
+        for n in demo_network().to_dict("records")
+    ]  # fmt: skip
+    conn.execute(
+        sa.insert(sa.table("network", *(sa.column(c) for c in items[0]))), items
+    )
+    talents = [
+        {
+            **t, "dataset": "GM9999", "themes": ";" + ";".join(t["themes"]) + ";",
+            "date": date.fromisoformat(t["date"]), "lon": None, "lat": None,
+            "consent": True, "created": datetime.fromisoformat(t["created"]),
+            "updated": datetime.fromisoformat(t["updated"]),
+        }
+        for t in demo_talents().to_dict("records")
+    ]  # fmt: skip
+    conn.execute(
+        sa.insert(sa.table("stories", *(sa.column(c) for c in talents[0]))), talents
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "verhalen", _001_stories),
     (2, "verhalen van de voorbeeldgemeente", _002_demo_stories),
@@ -391,6 +451,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (9, "buurtagenda", _009_agenda),
     (10, "aanmeldingen voor werkgroepen", _010_werkgroep),
     (11, "buurtagenda van de voorbeeldgemeente", _011_demo_agenda),
+    (12, "netwerk: partners en vindplaatsen; talenten", _012_network),
+    (13, "netwerk en talenten van de voorbeeldgemeente", _013_demo_network),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Read the demo gemeente's stories, initiatives and buurtagenda from `data/demo/` (read-only).
+"""Read the demo gemeente's stories, initiatives, buurtagenda and network from `data/demo/` (read-only).
 
 Lists (themes, buurtcodes, support) are stored ';'-separated and returned as Python lists.
 """
@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis.datasets import DEMO_DIR
 
-LIST_COLUMNS = ("themes", "buurtcodes", "target_groups", "support")
+LIST_COLUMNS = ("themes", "buurtcodes", "target_groups", "support", "offers")
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -44,3 +44,28 @@ def demo_agenda() -> tuple[pd.DataFrame, pd.DataFrame]:
     afspraken = pd.read_csv(DEMO_DIR / "agenda.csv", dtype=str, keep_default_na=False)
     log = pd.read_csv(DEMO_DIR / "agenda_log.csv", dtype=str, keep_default_na=False)
     return afspraken, log
+
+
+# The network file has the columns of a `cli.py network export` (Dutch); the table's are English.
+NETWORK_NAMES = {
+    "naam": "name", "categorie": "category", "aanbod": "offers", "thema": "themes",
+    "adres": "address", "beschrijving": "description",
+}  # fmt: skip
+
+
+def demo_network() -> pd.DataFrame:
+    """One row per partner or vindplaats, as stored (lists as lists, lon/lat as numbers)."""
+    frame = pd.read_csv(DEMO_DIR / "network.csv", dtype=str, keep_default_na=False)
+    frame = frame.rename(columns=NETWORK_NAMES)
+    for col in LIST_COLUMNS:
+        if col in frame:
+            frame[col] = frame[col].map(lambda s: [p for p in s.split(";") if p])
+    for col in ("lon", "lat"):
+        frame[col] = pd.to_numeric(frame[col])
+    return frame
+
+
+def demo_talents() -> pd.DataFrame:
+    """The talents residents offered at the demo's werksessies: stories of kind talent, some
+    with the dream they want to help with (`helps`)."""
+    return _read("talents.csv")

@@ -1,4 +1,4 @@
-"""Import and export stories, initiatives and the buurtagenda as CSV or XLSX.
+"""Import and export stories, initiatives, the buurtagenda and the network as CSV or XLSX.
 
 Import: columns found by Dutch or English name, separator and encoding detected, every row
 checked; all-or-nothing unless the person chooses to skip bad rows. Export: the current
@@ -18,6 +18,7 @@ from analysis.errors import AnalysisError
 from stories.agenda import validate_afspraak
 from stories.errors import StoreError
 from stories.initiatives import LIST_COLUMNS, validate_initiative
+from stories.network import Locate, validate_network
 from stories.store import RecordStore, StoryStore
 from stories.validation import validate_story
 
@@ -41,6 +42,7 @@ COLUMNS = {
     "lon": ["lon", "lng", "longitude", "lengtegraad"],
     "lat": ["lat", "latitude", "breedtegraad"],
     "consent": ["consent", "toestemming", "akkoord"],
+    "helps": ["helpt bij droom", "helpt bij", "helps"],
 }
 REQUIRED = ("buurtcode", "kind", "themes", "text", "date", "consent")
 DUTCH = {
@@ -203,6 +205,53 @@ AGENDA = RecordKind(
 )
 
 
+# The network's columns, as `export_network` writes them (Dutch) and a sociale kaart names them.
+NETWORK_DUTCH = {
+    "soort": "soort", "name": "naam", "category": "categorie", "offers": "aanbod",
+    "themes": "thema", "buurtcodes": "buurtcodes", "address": "adres", "postcode": "postcode",
+    "contact": "contact", "description": "beschrijving", "lat": "lat", "lon": "lon",
+}  # fmt: skip
+NETWORK_COLUMNS = {
+    "soort": ["soort", "sort"],
+    "name": ["naam", "name", "organisatie", "organisatienaam", "titel"],
+    "category": ["categorie", "category", "rubriek", "soort organisatie", "branche"],
+    "offers": ["aanbod", "offers", "biedt"],
+    "themes": ["thema", "themas", "thema's", "themes", "theme"],
+    "buurtcodes": ["buurtcodes", "buurtcode", "buurten", "bu_code"],
+    "address": ["adres", "address", "straat", "straat en huisnummer"],
+    "postcode": ["postcode", "zip", "postal code"],
+    "contact": ["contact", "contactrol", "contactpersoon (rol)"],
+    "description": ["beschrijving", "omschrijving", "description", "toelichting"],
+    "lat": COLUMNS["lat"],
+    "lon": COLUMNS["lon"],
+    "x": ["x", "rd_x", "x_rd", "rdx", "x-coördinaat", "x-coordinaat"],
+    "y": ["y", "rd_y", "y_rd", "rdy", "y-coördinaat", "y-coordinaat"],
+}  # fmt: skip
+
+
+def network_kind(locate: Locate | None) -> RecordKind:
+    """How to read partners and vindplaatsen, each placed in its buurt by `locate`."""
+    return RecordKind(
+        NETWORK_COLUMNS,
+        ("name",),
+        {"name": "naam"},
+        lambda raw, codes: validate_network(raw, codes, locate),
+        "Gebruik bijvoorbeeld de kolomnamen soort, naam, categorie, adres, postcode en lat/lon "
+        "(of RD x/y).",
+    )
+
+
+def export_network(items: pd.DataFrame, fmt: str = "csv") -> bytes:
+    """The given partners and vindplaatsen (a query result) as CSV or XLSX that
+    `network_kind` reads back; points as WGS84 lat/lon."""
+    out = items[list(NETWORK_DUTCH)].copy()
+    for col in ("offers", "themes", "buurtcodes"):
+        out[col] = out[col].map(";".join)
+    for col in ("lat", "lon"):
+        out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:.6f}")
+    return spreadsheet(out.rename(columns=NETWORK_DUTCH), fmt)
+
+
 def read_stories(data: bytes, filename: str, buurtcodes: set[str]) -> ImportResult:
     """Read and check every story row; nothing is written here."""
     return read_records(data, filename, STORIES, buurtcodes)
@@ -244,7 +293,7 @@ def export_stories(stories: pd.DataFrame, fmt: str = "csv") -> bytes:
     """The given stories (a query result) as CSV or XLSX, with Dutch headers."""
     columns = [
         "id", "buurtcode", "kind", "themes", "title", "text", "source", "voice", "date",
-        "lon", "lat",
+        "lon", "lat", "helps",
     ]  # fmt: skip
     out = stories[columns].copy()
     out["themes"] = out["themes"].map(";".join)
@@ -258,6 +307,7 @@ def export_stories(stories: pd.DataFrame, fmt: str = "csv") -> bytes:
             "source": "bron",
             "voice": "stem",
             "date": "datum",
+            "helps": "helpt bij droom",
         }  # fmt: skip
     )
     return spreadsheet(out, fmt)

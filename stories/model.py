@@ -3,7 +3,14 @@
 Themes are shared with the indicators and live in the catalogue (`data/indicators.toml`).
 """
 
-KINDS = {"kracht": "Kracht", "zorg": "Zorg", "droom": "Droom"}
+KINDS = {"kracht": "Kracht", "zorg": "Zorg", "droom": "Droom", "talent": "Talent"}
+# What a kind asks of the person telling it.
+KIND_QUESTIONS = {
+    "kracht": "Wat gaat goed in de buurt?",
+    "zorg": "Waar maak je je zorgen over?",
+    "droom": "Wat zou je willen?",
+    "talent": "Wat kun of wil jij inbrengen?",
+}
 SOURCES = (
     "gesprek",
     "werksessie",

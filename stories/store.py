@@ -19,7 +19,7 @@ from stories.validation import StoryIn
 
 STORY_COLUMNS = [
     "id", "dataset", "buurtcode", "kind", "themes", "title", "text", "source", "voice", "date",
-    "lon", "lat", "consent", "created", "updated", "anonymised",
+    "lon", "lat", "consent", "created", "updated", "anonymised", "helps",
 ]  # fmt: skip
 TYPES = {
     "date": sa.Date(), "lon": sa.Float(), "lat": sa.Float(), "consent": sa.Boolean(),
@@ -62,6 +62,7 @@ def _row(dataset: str, story: StoryIn, now: datetime, story_id: str) -> dict:
         "lon": story.lon,
         "lat": story.lat,
         "consent": True,
+        "helps": story.helps,
         "created": now,
         "updated": now,
     }

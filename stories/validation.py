@@ -15,6 +15,7 @@ KIND_WORDS = {
     "kracht": "kracht", "krachten": "kracht", "strength": "kracht", "sterk": "kracht",
     "zorg": "zorg", "zorgen": "zorg", "concern": "zorg", "probleem": "zorg",
     "droom": "droom", "dromen": "droom", "dream": "droom", "wens": "droom",
+    "talent": "talent", "talenten": "talent", "inbreng": "talent",
 }  # fmt: skip
 YES = {"ja", "j", "yes", "y", "true", "waar", "1", "x"}
 NO = {"nee", "n", "no", "false", "onwaar", "0", ""}
@@ -37,6 +38,7 @@ class StoryIn:
     lon: float | None = None
     lat: float | None = None
     consent: bool = False
+    helps: str = ""  # a talent: the id of the dream (a story) it offers to help with
     warnings: list[str] = field(default_factory=list)
 
 
@@ -90,7 +92,7 @@ def validate_story(
     kind = KIND_WORDS.get(str(raw.get("kind") or "").strip().lower())
     if kind is None:
         errors.append(
-            f"Soort '{raw.get('kind') or ''}' onbekend: kies kracht, zorg of droom."
+            f"Soort '{raw.get('kind') or ''}' onbekend: kies kracht, zorg, droom of talent."
         )
     themes = parse_themes(raw.get("themes"))
     unknown = [t for t in themes if t not in themes_known]
@@ -138,10 +140,19 @@ def validate_story(
         errors.append(
             "Toestemming ontbreekt: een verhaal wordt alleen bewaard als de verteller dat goed vindt."
         )
+    helps = str(raw.get("helps") or "").strip()
+    if helps in ("nan", "-"):
+        helps = ""
+    if helps and kind != "talent":
+        errors.append("Alleen een talent kan bij een droom horen ('helpt bij droom').")
+    elif len(helps) > 36:
+        errors.append(f"'Helpt bij droom' is geen verhaal-id: '{helps[:40]}…'.")
     if errors:
         return None, errors
     return (
-        StoryIn(code, kind, themes, text, source, voice, when, title, lon, lat, True),
+        StoryIn(
+            code, kind, themes, text, source, voice, when, title, lon, lat, True, helps
+        ),
         [],
     )
 

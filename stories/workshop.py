@@ -280,6 +280,8 @@ class WorkshopStore:
         )
         with saving(self.engine) as conn:
             self._refuse_if_closed(conn, workshop)
+            if story.helps:  # only a dream of this werksessie, whatever the phone sent
+                self._dream_and_limit(conn, workshop.id, story.helps)
             conn.execute(sa.insert(stories), row)
             conn.execute(
                 sa.insert(entries), {"story_id": story_id, "workshop_id": workshop.id}

@@ -10,7 +10,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.profile_doc
-from stories.demo import demo_initiatives, demo_stories
+from stories.demo import demo_initiatives, demo_stories, demo_talents
+
+# The stories the demo is seeded with: its stories and its werksessies' talents.
+DEMO_TOLD = len(demo_stories()) + len(demo_talents())
 
 APP = "../app.py"
 STAFF_PAGES = [
@@ -239,7 +242,7 @@ def test_a_lezer_cannot_probe_story_text_by_searching(signed_in_as):
     """The search box is disabled for a lezer, and a value forced into it is ignored."""
     at = open_page("lezer", "vertellen", signed_in_as, vertellen_zoek="buren")
     counted = " ".join(m.value for m in at.markdown)
-    assert f"**{len(demo_stories())}** van {len(demo_stories())} verhalen" in counted
+    assert f"**{DEMO_TOLD}** van {DEMO_TOLD} verhalen" in counted
     assert at.text_input(key="vertellen_zoek").disabled
 
 

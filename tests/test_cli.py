@@ -166,7 +166,10 @@ def test_stories_import_is_all_or_nothing_then_export(tmp_path):
     import pandas as pd
 
     texts = pd.read_excel(out)["tekst"].tolist()
-    assert texts.count("Fijne buren") == 1 and len(texts) == 160  # with the demo's 159
+    from stories.demo import demo_stories, demo_talents
+
+    demo_told = len(demo_stories()) + len(demo_talents())
+    assert texts.count("Fijne buren") == 1 and len(texts) == demo_told + 1
 
 
 def test_initiatives_import_is_all_or_nothing_then_export(tmp_path):

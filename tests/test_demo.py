@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from analysis.datasets import DEMO_DIR
-from stories.demo import demo_initiatives, demo_stories
+from stories.demo import demo_initiatives, demo_stories, demo_talents
 from stories.model import KINDS, LADDER, PHASES, ROLES, SOURCES, TARGET_GROUPS, VOICES
 
 SHIPPED = [
@@ -86,7 +86,7 @@ def test_small_buurten_are_suppressed_like_cbs(demo):
 def test_stories_are_rich_varied_and_uneven(demo, catalogue):
     stories = demo_stories()
     assert len(stories) >= 150
-    assert set(stories["kind"]) == set(KINDS)
+    assert set(stories["kind"]) | set(demo_talents()["kind"]) == set(KINDS)
     assert set(stories["themes"].explode()) == set(catalogue.themes)
     assert stories["source"].isin(SOURCES).all() and stories["source"].nunique() >= 4
     assert stories["voice"].isin(VOICES).all() and stories["voice"].nunique() >= 3

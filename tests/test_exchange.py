@@ -104,7 +104,7 @@ def test_missing_columns_are_named():
     "column, value, message",
     [
         (0, "BU12345678", "hoort niet bij deze gemeente"),
-        (1, "mooi", "kies kracht, zorg of droom"),
+        (1, "mooi", "kies kracht, zorg, droom of talent"),
         (2, "sport", "Onbekend thema 'sport'"),
         (2, "", "minstens één thema"),
         (3, "Bel me op 06-12345678", "telefoonnummer"),

@@ -10,12 +10,15 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.catalogue import load_catalogue
 from analysis.overview import where_to_start
-from stories.demo import demo_initiatives, demo_stories
+from stories.demo import demo_initiatives, demo_stories, demo_talents
 from tests.conftest import TESTER
 from ui.assets import PUBLISHED
 from ui.exports import CHOICES
 from ui.maps import CHOSEN, MISSING_COLOUR, OUTLINED
 from ui.state import cached_signals
+
+# The stories the demo is seeded with: its stories and its werksessies' talents.
+DEMO_TOLD = len(demo_stories()) + len(demo_talents())
 
 APP = "../app.py"
 
@@ -72,7 +75,7 @@ def test_overzicht_shows_the_demo_gemeente(app, demo):
         "Inwoners"
     ] == f"{int(demo.wide(2023)['aantal_inwoners'].sum()):,}".replace(",", ".")
     assert metrics["Buurten"] == "40"
-    assert metrics["Verhalen"] == str(len(demo_stories()))
+    assert metrics["Verhalen"] == str(DEMO_TOLD)
     # The metric counts the initiatives that go on; the caption says how many stopped.
     phases = demo_initiatives()["phase"]
     stopped = int((phases == "gestopt").sum())
@@ -479,13 +482,13 @@ def test_vertellen_lists_and_filters(app):
     at.switch_page("pages/vertellen.py").run()
     assert not at.exception
     assert at.title[0].value == "Vertellen"
-    assert "**159** van 159 verhalen." in texts(at)
+    assert f"**{DEMO_TOLD}** van {DEMO_TOLD} verhalen." in texts(at)
     at.multiselect(key="vertellen_soort").select("droom").run()
     at.multiselect(key="vertellen_thema").select("jeugd").run()
     count = int(
-        next(m.value for m in at.markdown if "van 159 verhalen" in m.value).split("**")[
-            1
-        ]
+        next(
+            m.value for m in at.markdown if f"van {DEMO_TOLD} verhalen" in m.value
+        ).split("**")[1]
     )
     from stories.demo import demo_stories
 
@@ -495,7 +498,7 @@ def test_vertellen_lists_and_filters(app):
     ).sum()
     assert count == expected > 0
     at.text_input(key="vertellen_zoek").input("skatebaan").run()
-    assert "**1** van 159 verhalen." in texts(at)
+    assert f"**1** van {DEMO_TOLD} verhalen." in texts(at)
 
 
 def test_vertellen_add_story_with_privacy_check(app):

@@ -157,7 +157,7 @@ def test_a_buurt_without_stories_or_initiatives(demo, catalogue):
     assert (
         p.quotes == []
         and p.initiatives == []
-        and p.story_counts == {"zorg": 0, "kracht": 0, "droom": 0}
+        and p.story_counts == {"zorg": 0, "kracht": 0, "droom": 0, "talent": 0}
     )
     assert any(f.buurt in ("geheim", "niet beschikbaar", "geheim of onbekend") or f.signal is None
                for f in p.figures)  # fmt: skip

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from stories.db import MIGRATIONS, make_engine, migrate
+from stories.demo import demo_stories, demo_talents
 from stories.errors import StoreError
 from stories.store import StoryFilter, StoryStore
 from stories.validation import StoryIn
@@ -38,7 +39,9 @@ def test_migrations_are_applied_once(database_url):
             conn.execute(sa.text("SELECT version FROM schema_version")).scalars().all()
         )
     assert versions == [m[0] for m in MIGRATIONS]
-    assert StoryStore(engine).count("GM9999") == 159  # the demo's stories, seeded once
+    # the demo's stories and its werksessies' talents, seeded once
+    told = len(demo_stories()) + len(demo_talents())
+    assert StoryStore(engine).count("GM9999") == told
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"

@@ -195,8 +195,12 @@ def inline_legend(items: list[tuple[str, str]]) -> None:
     )
 
 
-KIND_COLOURS = {"kracht": "#0571b0", "zorg": "#ca0020", "droom": "#7b3294"}
-KIND_LABELS = {"kracht": "Kracht", "zorg": "Zorg", "droom": "Droom"}
+KIND_COLOURS = {
+    "kracht": "#0571b0", "zorg": "#ca0020", "droom": "#7b3294", "talent": "#1b7837",
+}  # fmt: skip
+KIND_LABELS = {"kracht": "Kracht", "zorg": "Zorg", "droom": "Droom", "talent": "Talent"}
+# The network's own symbols: a square for a partner, a triangle for a vindplaats.
+NETWORK_COLOURS = {"partner": "#00585e", "vindplaats": "#b35c00"}
 
 
 def spread_point(polygon, key: str) -> tuple[float, float]:
@@ -228,6 +232,24 @@ def initiative_icon(colour: str, size: int = 16) -> str:
     return (
         f'<div style="width:{size}px;height:{size}px;background:{colour};'
         f'border:2px solid #ffffff;outline:1.5px solid #1f2a44;transform:rotate(45deg)"></div>'
+    )
+
+
+def network_icon(soort: str, size: int = 16) -> str:
+    """A square (partner) or a triangle (vindplaats), white-edged so it shows on any fill,
+    never round like a story or a diamond like an initiative."""
+    colour = NETWORK_COLOURS[soort]
+    if soort == "partner":
+        return (
+            f'<div style="width:{size - 2}px;height:{size - 2}px;background:{colour};'
+            f'border:2px solid #ffffff;outline:1.5px solid #1f2a44"></div>'
+        )
+    return (
+        f'<svg width="{size + 2}" height="{size + 2}" viewBox="0 0 20 20" aria-hidden="true">'
+        f'<polygon points="10,1 19,18 1,18" fill="{colour}" stroke="#ffffff" '
+        'stroke-width="2.5" paint-order="stroke"/>'
+        '<polygon points="10,1 19,18 1,18" fill="none" stroke="#1f2a44" stroke-width="1"/>'
+        "</svg>"
     )
 
 
@@ -387,6 +409,49 @@ def initiative_points(
     return points
 
 
+def network_points(
+    items: pd.DataFrame, buurten: gpd.GeoDataFrame, theme_labels: dict[str, str]
+) -> list[list]:
+    """Partners and vindplaatsen as [lat, lon, icon, title, popup]: at their own point, or
+    inside the first buurt they serve. User text is HTML-escaped."""
+    shapes = buurten.set_index("buurtcode").geometry
+    names = buurten.set_index("buurtcode")["buurtnaam"]
+    points = []
+    for item in items.to_dict("records"):
+        served = [c for c in item["buurtcodes"] if c in shapes.index]
+        if pd.notna(item["lon"]) and pd.notna(item["lat"]):
+            lon, lat = item["lon"], item["lat"]
+        elif served:
+            lon, lat = spread_point(shapes[served[0]], str(item["id"]))
+        else:
+            continue
+        what = "Partner" if item["soort"] == "partner" else "Vindplaats"
+        details = [f"{what} · {item['category']}"]
+        if item["offers"]:
+            details.append("Biedt: " + ", ".join(item["offers"]))
+        if item["themes"]:
+            details.append(", ".join(theme_labels.get(t, t) for t in item["themes"]))
+        if served:
+            details.append("Voor: " + ", ".join(names[c] for c in served))
+        if item["contact"]:
+            details.append(f"Contact: {item['contact']}")
+        popup = (
+            f"<div style='max-width:20rem'><b>{html.escape(item['name'])}</b><br>"
+            + "<br>".join(html.escape(d) for d in details)
+            + (
+                f"<br><i>{html.escape(item['description'])}</i>"
+                if item["description"]
+                else ""
+            )
+            + "</div>"
+        )
+        title = f"{item['name']} ({what.lower()})"
+        points.append(
+            [round(lat, 6), round(lon, 6), network_icon(item["soort"]), title, popup]
+        )
+    return points
+
+
 # --- the map: folium, drawn by streamlit-folium --------------------------------------------
 
 
@@ -462,6 +527,7 @@ def buurt_map(
     height: int = 580,
     stories: list[list] | None = None,
     initiatives: list[list] | None = None,
+    network: list[list] | None = None,
     basemap: bool = False,
     on_click: Callable[[str], None] | None = None,
 ) -> None:
@@ -486,6 +552,7 @@ def buurt_map(
             "style": style,
             "stories": stories,
             "initiatives": initiatives,
+            "network": network,
             "basemap": basemap,
             "missing": MISSING_COLOUR,
         }

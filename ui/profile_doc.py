@@ -10,6 +10,7 @@ import geopandas as gpd
 import jinja2
 
 from analysis.profile import Profile
+from stories.model import KINDS
 
 TEMPLATES = Path(__file__).parent / "templates"
 ENV = jinja2.Environment(
@@ -80,7 +81,7 @@ def render_html(
         by_theme=by_theme,
         bars=bars(profile),
         locator=locator_svg(buurten, profile.buurtcode),
-        kinds={"kracht": "Kracht", "zorg": "Zorg", "droom": "Droom"},
+        kinds=KINDS,
         themes=themes,
         focus=[themes.get(t, t) for t in agreement.get("focus_themes", [])],
         agreement=agreement,

@@ -31,6 +31,7 @@ from analysis.datasets import (
 )
 from analysis.errors import AnalysisError
 from analysis.expected import Expected, expected_values
+from analysis.network import links, locator
 from analysis.signals import dataset_signals
 from analysis.wijken import WijkFigures, wijk_areas, wijk_dataset, wijk_figures
 from stories.access import User, counts_only
@@ -41,6 +42,7 @@ from stories.dataset_store import DatabaseDatasets, use_database
 from stories.db import database_url, make_engine
 from stories.errors import StoreError
 from stories.initiatives import InitiativeStore
+from stories.network import NetworkStore
 from stories.retention import Retention
 from stories.store import StoryFilter, StoryStore
 from stories.workshop import WorkshopStore
@@ -256,6 +258,11 @@ def initiative_store() -> InitiativeStore:
     return InitiativeStore(_engine_or_stop(), actor(current_user()))
 
 
+def network_store() -> NetworkStore:
+    """Partners and vindplaatsen, in the same database; writes are logged as this user."""
+    return NetworkStore(_engine_or_stop(), actor(current_user()))
+
+
 def agenda_store() -> AgendaStore:
     """The buurtagenda, in the same database; writes are logged as this user."""
     return AgendaStore(_engine_or_stop(), actor(current_user()))
@@ -285,6 +292,22 @@ def cached_stories(data: Dataset, where: StoryFilter | None = None):
 def cached_initiatives(data: Dataset):
     """Initiatives of a gemeente from the store (fresh on every run, like the stories)."""
     return initiative_store().query(data.info.gemeentecode)
+
+
+def cached_network(data: Dataset) -> pd.DataFrame:
+    """Partners and vindplaatsen of a gemeente from the store (fresh on every run)."""
+    return network_store().query(data.info.gemeentecode)
+
+
+def network_links(data: Dataset) -> pd.DataFrame:
+    """What can be connected per buurt × theme (`analysis.network.links`)."""
+    return links(data.buurten, cached_network(data), list(catalogue().themes))
+
+
+@st.cache_resource(max_entries=16)
+def buurt_locator(dataset_id: str, version: float):
+    """(lon, lat) → buurtcode on a gemeente's full geometry, kept per dataset version."""
+    return locator(cached_dataset(dataset_id).buurten)
 
 
 def initiative_names(data: Dataset) -> dict[str, str]:

@@ -7,6 +7,7 @@ KIND_MARKS = {
     "kracht": ":blue[**Kracht**]",
     "zorg": ":red[**Zorg**]",
     "droom": ":violet[**Droom**]",
+    "talent": ":green[**Talent**]",
 }
 
 

@@ -13,7 +13,7 @@ import segno
 import streamlit as st
 
 from analysis.datasets import Dataset
-from analysis.workshop import Summary
+from analysis.workshop import Summary, helpers_words
 from stories.access import JOIN_PATH
 from stories.model import KINDS
 from stories.workshop import Workshop, WorkshopStore
@@ -204,6 +204,8 @@ def ranking_html(dreams: pd.DataFrame, top: int, where: Callable[[str], str]) ->
     rows = []
     for d in dreams.head(top).to_dict("records"):
         chosen = " ✓ gekozen" if pd.notna(d["initiative_id"]) else ""
+        if helping := helpers_words(d.get("helpers", 0)):
+            chosen += f" · {helping}"
         rows.append(
             f'<div class="ws-rank"><span class="ws-place">{d["place"]}.</span>'
             f'<span style="flex:0 0 40%">{esc(d["title"] or d["text"][:60])}'
