@@ -174,6 +174,7 @@ def test_actions_per_role(role, tabs, deletes, register, signed_in_as):
     at = open_page(role, "initiatieven", signed_in_as, initiatieven_weergave="register")
     views = at.segmented_control(key="initiatieven_weergave").options
     assert any("Register" in v for v in views) == register
+    assert any("Netwerk" in v for v in views) == register
 
 
 def test_stories_are_logged_when_a_medewerker_reads_them(signed_in_as):

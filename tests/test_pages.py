@@ -652,6 +652,39 @@ def test_initiatieven_add_edit_delete(app):
     assert "Naaiclub De Draad" not in register["Naam"].tolist() and len(register) == 34
 
 
+def test_netwerk_add_a_partner_see_it_on_the_map_and_in_the_rolwijzer(app, demo):
+    """A team lead adds a partner with an ontwikkelplaats by its point; it lands in the buurt
+    the point lies in, shows as a square on the Kaart, and the rolwijzer names it."""
+    table = demo_coverage(demo)
+    need = table[table["rol"] == "initiëren"].iloc[0]
+    point = demo.buurten.set_index("buurtcode").geometry[need["buurtcode"]]
+    point = point.representative_point()
+    at = open_initiatieven(app, "netwerk")
+    form = "netwerk_nieuw"
+    at.text_input(key=f"{form}_naam").input("Stichting Proef")
+    at.multiselect(key=f"{form}_aanbod").select("stage")
+    at.multiselect(key=f"{form}_themas").select(need["theme"])
+    at.text_input(key=f"{form}_plek").input("52,4 5,8 9")
+    at.button(key=f"{form}_opslaan").click().run()
+    assert "geef twee getallen" in at.error[0].value
+    at.text_input(key=f"{form}_plek").input(f"{point.y:.6f}, {point.x:.6f}")
+    at.button(key=f"{form}_opslaan").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    register = at.dataframe[0].value
+    row = register[register["Naam"] == "Stichting Proef"].iloc[0]
+    names = demo.buurten.set_index("buurtcode")["buurtnaam"]
+    assert row["Buurten"] == names[need["buurtcode"]] and row["Biedt"] == "stage"
+    at.segmented_control(key="initiatieven_weergave").set_value("rolwijzer").run()
+    reasons = texts(at).replace("\\", "")  # shown as plain text: Markdown escaped
+    assert "Stichting Proef (stage; in de buurt)" in reasons
+    at.switch_page("pages/kaart.py").run()
+    at.toggle(key="kaart_netwerk").set_value(True).run()
+    assert not at.exception
+    shown = [p for p in map_data(at)["network"] if p[3] == "Stichting Proef (partner)"]
+    assert len(shown) == 1
+    assert (shown[0][0], shown[0][1]) == (round(point.y, 6), round(point.x, 6))
+
+
 def test_kaart_initiative_layer_and_outline_from_url(app):
     at = app.run()
     at.query_params["initiatief"] = "demo-i01"  # Budgetcafé De Kade: two buurten
