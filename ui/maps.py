@@ -241,7 +241,8 @@ def network_icon(soort: str, size: int = 16) -> str:
     colour = NETWORK_COLOURS[soort]
     if soort == "partner":
         return (
-            f'<div style="width:{size - 2}px;height:{size - 2}px;background:{colour};'
+            f'<div style="display:inline-block;width:{size - 2}px;height:{size - 2}px;'
+            f"background:{colour};"
             f'border:2px solid #ffffff;outline:1.5px solid #1f2a44"></div>'
         )
     return (

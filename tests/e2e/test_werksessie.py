@@ -255,6 +255,43 @@ def test_dots_from_three_phones_rank_the_dreams(
         page.context.close()
 
 
+def test_a_talent_from_a_phone_counts_for_its_dream(
+    browser: Browser, room, projector: Page, screenshots
+):
+    """A participant offers a talent for one of tonight's dreams; the projector's ranking
+    says how many people want to help with it, without a reload."""
+    mobile = phone(browser, join_link(projector, room))
+    choose(mobile, "Iets vertellen")
+    choose(mobile, "Talent")
+    pick(
+        mobile,
+        mobile.get_by_role(
+            "combobox", name="Ik help mee met de droom (mag leeg blijven)"
+        ),
+        "Een jongerenplek",
+    )
+    pick(
+        mobile, mobile.get_by_role("combobox", name="Over welke buurt?"), "Tulpenbuurt"
+    )
+    mobile.get_by_role("button", name="Jeugd & opgroeien").click()
+    mobile.get_by_label("In een paar woorden").fill("Ik kan graffitiles geven")
+    mobile.get_by_text("Ik vind het goed").click()
+    mobile.screenshot(
+        path=screenshots / "werksessie-telefoon-talent.png", full_page=True
+    )
+    mobile.get_by_role("button", name="Versturen").click()
+    expect(mobile.get_by_text("Dank je wel!")).to_be_visible(timeout=TIMEOUT)
+
+    choose(projector, "Dromen kiezen")
+    row = projector.locator(".ws-rank").filter(has_text="Een jongerenplek")
+    expect(row).to_contain_text("1 persoon wil helpen", timeout=LIVE)
+    expect(
+        projector.locator(".ws-rank").filter(has_text="Bankjes in het park")
+    ).not_to_contain_text("helpen")
+    projector.screenshot(path=screenshots / "werksessie-talent-projector.png")
+    mobile.context.close()
+
+
 def test_the_room_views_keep_their_own_spacing(browser: Browser, room, projector: Page):
     """The projector and the phone set their own space above the content (ui/workshop.py);
     the staff pages' title spacing (app.py) does not override it."""
