@@ -144,7 +144,8 @@ if view == "rolwijzer":
             st.caption(ROLE_EXPLANATIONS[role])
     st.caption(
         f"Per buurt en thema. {rule.sentence()} Cijfers: {year}; kracht of aandacht "
-        f"volgens de oordelen van Tellen. {explained('oordeel')}"
+        f"volgens de oordelen van Tellen. {explained('oordeel')} Te verbinden: partners, "
+        f"talenten en vindplaatsen uit het netwerk ({explained('talent')})."
     )
     top = focus_cells(table)
     if not top.empty:

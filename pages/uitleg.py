@@ -3,6 +3,7 @@ pages link here instead of repeating their rules."""
 
 import streamlit as st
 
+from analysis.network import NEAR_M, metres_words
 from analysis.signals import MIN_EXPECTED, SignalRule
 from ui.state import require_entry
 
@@ -74,6 +75,19 @@ TERMS = [
     ("klassen", "Vijf klassen",
      "Op de kaart: vijf kleuren met elk ongeveer evenveel buurten (kwantielen). Het zegt "
      "welke buurten hoog en laag zitten, niet of dat goed of slecht is."),
+    ("netwerk", "Partners, ontwikkelplaatsen en vindplaatsen",
+     "Het **netwerk** is wie en wat er al is in de wijk. Een **partner** is een organisatie "
+     "(vereniging, school, zorg en welzijn, corporatie, ondernemer, kerk of moskee) die iets "
+     "biedt: ruimte, expertise, geld, of een **ontwikkelplaats**: een plek waar bewoners "
+     "kunnen groeien, zoals vrijwilligerswerk, een stage, een leerwerkplek of betaald werk. "
+     "Een **vindplaats** is een plek waar je bewoners treft: het bankje bij de supermarkt, "
+     "het schoolplein, de moskee na het vrijdaggebed."),
+    ("talent", "Talent en verbinden",
+     "Een **talent** is wat een bewoner kan of wil inbrengen, bijvoorbeeld voor een droom "
+     "uit een werksessie (*ik help mee*). **Verbinden** in de rolwijzer noemt bij een zorg "
+     "zonder initiatief de partners die op dat thema iets bieden en in de buurt of binnen "
+     f"{metres_words(NEAR_M)} ervan zitten (dichtstbijzijnde eerst), de bewoners met een "
+     "talent en waar je bewoners vindt. Het is een suggestie om mensen bij elkaar te brengen, geen toewijzing."),
     ("samenhang", "Samenhang",
      "Twee cijfers hangen samen als ze vaak samen hoog of laag zijn (correlatie, van -1 "
      "tot 1). Samenhang zegt niets over oorzaak en gevolg."),

@@ -23,7 +23,7 @@ from stories.network import (
 )
 from ui.access import log_export
 from ui.records import delete_button, export_buttons, import_panel
-from ui.text import plain
+from ui.text import explained, plain
 
 
 def network_view(
@@ -40,7 +40,7 @@ def network_view(
         "**Wie en wat is er al?** Partners met wat ze bieden (een *ontwikkelplaats* zoals "
         "vrijwilligerswerk, een stage of een leerwerkplek, of ruimte, kennis, geld) en "
         "*vindplaatsen*: waar bewoners te vinden zijn. De rolwijzer stelt voor ze te verbinden "
-        "met wat een buurt nodig heeft."
+        f"met wat een buurt nodig heeft. {explained('netwerk')}"
     )
     counts = items["soort"].value_counts()
     st.caption(

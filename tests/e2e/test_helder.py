@@ -149,6 +149,7 @@ ENGLISH = re.compile(
         ("tellen?buurt=BU99990201", "Tellen"),
         ("vertellen", "Vertellen"),
         ("initiatieven", "Initiatieven"),
+        ("initiatieven?weergave=netwerk", "Initiatieven"),
         ("agenda", "Buurtagenda"),
         ("agenda?weergave=terugblik", "Buurtagenda"),
         ("buurtprofiel?buurt=BU99990201", "Buurtprofiel"),
