@@ -6,7 +6,6 @@ import re
 from playwright.sync_api import Page, expect
 
 from stories.demo import demo_stories, demo_talents
-
 from tests.e2e.test_browser import (
     TIMEOUT,
     open_page,
@@ -15,7 +14,9 @@ from tests.e2e.test_browser import (
     wait_for_polygons,
 )
 
-TOLD = len(demo_stories()) + len(demo_talents()) + 1  # the demo's stories and talents, and ours
+TOLD = (
+    len(demo_stories()) + len(demo_talents()) + 1
+)  # the demo's stories and talents, and ours
 STORY = (
     "<script>window.injected = 1; alert(1)</script> De speeltuin aan de kade is kapot."
 )
@@ -51,7 +52,9 @@ def test_add_story_then_see_it_in_list_and_on_map(
     expect(page.get_by_text("Opgeslagen. Dank je wel!")).to_be_visible(timeout=TIMEOUT)
 
     page.get_by_role("tab", name="Verhalen").click()
-    expect(page.get_by_text(f"{TOLD} van {TOLD} verhalen.")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text(f"{TOLD} van {TOLD} verhalen.")).to_be_visible(
+        timeout=TIMEOUT
+    )
     shown = page.get_by_text("De speeltuin aan de kade is kapot.", exact=False).first
     expect(shown).to_be_visible()
     assert "<script>" in shown.inner_text()  # shown as text
