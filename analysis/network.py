@@ -92,14 +92,15 @@ def links(
                     f"{row.name} ({offer}; {metres_words(row.metres)})"
                 )
     places = network[network["soort"] == "vindplaats"].explode("buurtcodes")
-    for row in places.sort_values("name").itertuples():
+    for row in places.itertuples():
         for theme in themes:
-            key = (row.buurtcodes, theme)
-            if key in out.index:
-                cell = out.at[key, "vindplaatsen"]
-                cell.insert(0, row.name) if theme in row.themes else cell.append(
-                    row.name
+            if (row.buurtcodes, theme) in out.index:
+                out.at[(row.buurtcodes, theme), "vindplaatsen"].append(
+                    (theme not in row.themes, row.name)
                 )
+    out["vindplaatsen"] = out["vindplaatsen"].map(  # on the theme first, then by name
+        lambda cell: [name for _, name in sorted(cell)]
+    )
     return out
 
 
@@ -115,9 +116,9 @@ def connect_phrase(cell: dict) -> str:
         parts.append(
             f"{talents} {'bewoner' if talents == 1 else 'bewoners'} met een talent hiervoor"
         )
-    places = list(cell.get("vindplaatsen") or [])[:SHOWN]
     if not parts:
         return ""
+    places = list(cell.get("vindplaatsen") or [])[:SHOWN]
     phrase = "te verbinden: " + (
         parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
     )

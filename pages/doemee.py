@@ -18,7 +18,7 @@ from stories.model import KINDS, VOICES
 from stories.validation import validate_story
 from stories.workshop import Workshop
 from ui.access import participant_id
-from ui.records import identifier_warning
+from ui.records import dream_select, identifier_warning
 from ui.state import (
     agenda_store,
     buurt_names,
@@ -160,15 +160,12 @@ def capture_form(workshop: Workshop) -> None:
     )
     helps = None
     if kind == "talent":
-        dreams = rank_dreams(store.entries(workshop.id))
-        labels = {
-            d["id"]: d["title"] or d["text"][:60] for d in dreams.to_dict("records")
-        }
-        helps = st.selectbox(
-            "Ik help mee met de droom (mag leeg blijven)", list(labels), index=None,
-            format_func=labels.get, placeholder="Kies een droom van vanavond",
-            key="ws_helpt",
-        )  # fmt: skip
+        helps = dream_select(
+            rank_dreams(store.entries(workshop.id)),
+            "Ik help mee met de droom (mag leeg blijven)",
+            "Kies een droom van vanavond",
+            "ws_helpt",
+        )
     buurt = st.selectbox(
         "Over welke buurt?", sorted(codes, key=names.get), format_func=names.get,
         index=None, placeholder="Kies de buurt", key="ws_buurt",

@@ -16,7 +16,7 @@ from stories.validation import validate_story
 from ui.access import log_export, log_view
 from ui.charts import chart_config
 from ui.maps import KIND_COLOURS
-from ui.records import export_buttons, identifier_warning, import_panel
+from ui.records import dream_select, export_buttons, identifier_warning, import_panel
 from ui.state import (
     cached_stories,
     catalogue,
@@ -270,14 +270,12 @@ with add_tab:
         dreams = store.query(
             data.info.gemeentecode, StoryFilter(buurtcodes=[buurt], kinds=["droom"])
         )
-        labels = {
-            d["id"]: d["title"] or d["text"][:70] for d in dreams.to_dict("records")
-        }
-        helps = st.selectbox(
-            "Helpt bij de droom (mag leeg blijven)", list(labels), index=None,
-            format_func=labels.get, placeholder="Kies een droom uit deze buurt",
-            key="nieuw_helpt",
-        )  # fmt: skip
+        helps = dream_select(
+            dreams,
+            "Helpt bij de droom (mag leeg blijven)",
+            "Kies een droom uit deze buurt",
+            "nieuw_helpt",
+        )
     title = st.text_input("Titel (mag leeg blijven)", key="nieuw_titel")
     story_text = st.text_area("Het verhaal", height=140, key="nieuw_tekst")
     identifier_warning("nieuw_tekst")

@@ -217,7 +217,7 @@ def test_a_partner_added_near_a_buurt_enters_its_rolwijzer(
     demo, catalogue, demo_locate
 ):
     """The rolwijzer on the demo: a partner on a theme with an unmet need, placed in the
-    buurt, is named in that cell's suggestion; a kilometre and a half away it is not."""
+    buurt, is named in that cell's suggestion; 20 km away and serving no buurt it is not."""
     _, signals = dataset_signals(demo, demo.years[-1], catalogue)
     stories, initiatives = demo_stories(), demo_initiatives()
     themes = list(catalogue.themes)
@@ -246,6 +246,26 @@ def test_a_partner_added_near_a_buurt_enters_its_rolwijzer(
         assert (
             "Stichting Nieuw (stage; in de buurt)" in row["rol_reden"].iloc[0]
         ) is expected
+
+
+def test_vindplaatsen_on_the_theme_come_first_then_by_name(demo):
+    code = demo.buurten["buurtcode"].iloc[0]
+    network = pd.DataFrame([
+        {"id": i, "soort": "vindplaats", "name": name, "category": "buiten",
+         "offers": [], "themes": themes, "buurtcodes": [code], "lon": None,
+         "lat": None, "description": ""}
+        for i, (name, themes) in enumerate(
+            [("Bankje", []), ("Zwembad", ["jeugd"]), ("Apotheek", ["gezondheid"]),
+             ("Buurthuis", ["jeugd"])]
+        )
+    ])  # fmt: skip
+    found = links(demo.buurten, network, ["jeugd", "gezondheid", "wonen"])
+    jeugd = ["Buurthuis", "Zwembad", "Apotheek", "Bankje"]
+    assert found.at[(code, "jeugd"), "vindplaatsen"] == jeugd
+    assert found.at[(code, "gezondheid"), "vindplaatsen"][0] == "Apotheek"
+    assert found.at[(code, "wonen"), "vindplaatsen"] == sorted(jeugd)
+    other = demo.buurten["buurtcode"].iloc[1]
+    assert found.at[(other, "jeugd"), "vindplaatsen"] == []  # only in its own buurt
 
 
 def test_the_profile_says_who_and_what_is_there(demo, catalogue):

@@ -22,7 +22,7 @@ from stories.model import ROLES as WIJKTEAM_ROLES
 from stories.workshop import Workshop, WorkshopStore
 from ui.access import log_export
 from ui.charts import chart_config
-from ui.records import delete_button, export_buttons, import_panel
+from ui.records import delete_button, export_buttons, import_panel, save_record
 from ui.text import plain
 
 
@@ -218,21 +218,14 @@ def initiative_form(
                 "lon": current.get("lon"), "lat": current.get("lat"),
             }  # fmt: skip
             item, errors = validate_initiative(raw, set(all_codes))
-            if errors:
-                for e in errors:
-                    st.error(e)
-                return
-            try:
-                if current:
-                    store.update(current["id"], item)
-                else:
-                    store.add(data.info.gemeentecode, item)
-            except StoreError as exc:
-                st.error(str(exc))
-                return
-            st.session_state.pop("initiatieven_edit", None)
-            st.toast(f"{item.name} is opgeslagen.")
-            st.rerun()
+            save_record(
+                store,
+                data.info.gemeentecode,
+                current,
+                item,
+                errors,
+                "initiatieven_edit",
+            )
 
 
 def ladder_chart(counts: list[int], key: str) -> None:

@@ -10,7 +10,6 @@ import streamlit as st
 from analysis.catalogue import Catalogue
 from analysis.datasets import Dataset
 from stories.access import User
-from stories.errors import StoreError
 from stories.exchange import export_network, network_kind
 from stories.network import (
     CATEGORIES,
@@ -22,7 +21,7 @@ from stories.network import (
     validate_network,
 )
 from ui.access import log_export
-from ui.records import delete_button, export_buttons, import_panel
+from ui.records import delete_button, export_buttons, import_panel, save_record
 from ui.text import explained, plain
 
 
@@ -211,18 +210,6 @@ def network_form(
                 "postcode": current.get("postcode", ""),
             }  # fmt: skip
             item, errors = validate_network(raw, set(all_codes), locate)
-            if errors:
-                for e in errors:
-                    st.error(e)
-                return
-            try:
-                if current:
-                    store.update(current["id"], item)
-                else:
-                    store.add(data.info.gemeentecode, item)
-            except StoreError as exc:
-                st.error(str(exc))
-                return
-            st.session_state.pop("netwerk_edit", None)
-            st.toast(f"{item.name} is opgeslagen.")
-            st.rerun()
+            save_record(
+                store, data.info.gemeentecode, current, item, errors, "netwerk_edit"
+            )

@@ -1,5 +1,5 @@
 """Panels shared by the pages that take records: import and export (Vertellen and
-Initiatieven), and the warning about identifiers in story text (Vertellen and Werksessie)."""
+Initiatieven), saving a register's form, and the warning about identifiers in story text (Vertellen and Werksessie)."""
 
 from __future__ import annotations
 
@@ -101,6 +101,40 @@ def identifier_warning(key: str) -> None:
         st.session_state[key] = redact(st.session_state[key])
 
     st.button("Haal deze gegevens uit de tekst", on_click=_remove, key=f"{key}_redact")
+
+
+def save_record(
+    store: RecordStore, gemeentecode: str, current: dict, item, errors: list[str],
+    editing: str,
+) -> None:  # fmt: skip
+    """Save a validated form: its Dutch errors if any, else add the record (or update
+    `current`, the one being edited), say so, close the `editing` state and rerun."""
+    for e in errors:
+        st.error(e)
+    if errors:
+        return
+    try:
+        if current:
+            store.update(current["id"], item)
+        else:
+            store.add(gemeentecode, item)
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    st.session_state.pop(editing, None)
+    st.toast(f"{item.name} is opgeslagen.")
+    st.rerun()
+
+
+def dream_select(
+    dreams: pd.DataFrame, label: str, placeholder: str, key: str
+) -> str | None:
+    """A talent's 'helps with' choice among `dreams` (stories of kind droom); empty allowed."""
+    labels = {d["id"]: d["title"] or d["text"][:70] for d in dreams.to_dict("records")}
+    return st.selectbox(
+        label, list(labels), index=None, format_func=labels.get, placeholder=placeholder,
+        key=key,
+    )  # fmt: skip
 
 
 def delete_button(
