@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 SIZES = {"laptop": (1280, 800), "breed": (1440, 900), "projector": (1920, 1080)}
 TIMEOUT = 30_000
@@ -23,33 +24,40 @@ def open_page(page: Page, url: str, size: str = "laptop") -> None:
 
 
 def pick(page: Page, box, typed: str, option: str | None = None) -> None:
-    """Choose in a Streamlit selectbox or multiselect as a person using the keyboard does: open it, type,
-    and press Enter once the highlighted option is the first whose name contains `option`
-    (else `typed`).
+    """Choose in a Streamlit selectbox or multiselect as a person using the keyboard does: open it,
+    then `choose_typed`."""
+    box.click()
+    page.keyboard.press("ControlOrMeta+a")  # a chosen value is typed over, not after
+    choose_typed(page, typed, option)
+
+
+FOCUSED_OPTION = "() => document.querySelector('[role=option][data-focused=true]')?.textContent ?? null"
+
+
+def choose_typed(page: Page, typed: str, option: str | None = None) -> None:
+    """In the box that has the keyboard: type, and press Enter once the highlighted option is the
+    first whose name contains `option` (else `typed`).
 
     Not a click on the option: Chromium 150 and later put the list of a box low on the page
     partly outside the window, where no scrolling reaches it ("outside of the viewport").
     Not Enter straight after typing either: on a busy machine it can reach the box before the
-    list has filtered, and choose the wrong option."""
-    box.click()
-    page.keyboard.press("ControlOrMeta+a")  # a chosen value is typed over, not after
+    list has filtered, and choose the wrong option (or none). The highlighted option is read in
+    one step in the page: the list redraws while it filters, and an element found a moment ago
+    may be gone when it is read (Chromium 156)."""
     page.keyboard.type(typed)
-    options = page.get_by_role("option")
     wanted = page.get_by_role("option", name=option or typed)
     expect(wanted.first).to_be_attached(timeout=TIMEOUT)
+    name = wanted.first.text_content()
     # Filtered: the list starts with a match, highlighted. (A phone's box takes no typing:
     # its list stays whole, and the arrow keys walk down to the option.)
     try:
-        expect(options.first).to_contain_text(typed, ignore_case=True, timeout=3000)
-    except AssertionError:
-        pass
-    wanted_id = wanted.first.get_attribute("id")
-    highlighted = page.locator('[role="option"][data-focused="true"]')
-    for _ in range(options.count() + 1):
-        if highlighted.count() and highlighted.first.get_attribute("id") == wanted_id:
-            break
-        page.keyboard.press("ArrowDown")
-    expect(highlighted).to_have_attribute("id", wanted_id)
+        page.wait_for_function(f"{FOCUSED_OPTION} === {name!r}", timeout=3000)
+    except PlaywrightTimeout:
+        for _ in range(page.get_by_role("option").count() + 1):
+            if page.evaluate(FOCUSED_OPTION) == name:
+                break
+            page.keyboard.press("ArrowDown")
+    assert page.evaluate(FOCUSED_OPTION) == name, f"{name!r} is not highlighted"
     page.keyboard.press("Enter")
     # A selectbox closes its list; a multiselect keeps it open for the next choice. Escape
     # only then: pressed while a selectbox's list is still closing, it undoes the choice.

@@ -13,6 +13,7 @@ from tests.e2e.accessibility import assert_accessible
 from tests.e2e.test_browser import (
     MAP_FRAME,
     TIMEOUT,
+    choose_typed,
     open_page,
     restyles,
     the_map,
@@ -204,8 +205,7 @@ def test_kaart_by_keyboard(page: Page, server):
     page.evaluate("document.activeElement.blur()")  # start at the top of the page
     tab_to(page, "Indicator")
     before = restyles(kaart)
-    page.keyboard.type("Wmo-cliënten per")
-    page.keyboard.press("Enter")
+    choose_typed(page, "Wmo-cliënten per")
     expect(page).to_have_url(re.compile("indicator=wmo_clienten_per_1000"))
     page.wait_for_function(
         f'(b) => document.querySelector("{MAP_FRAME}")'
@@ -224,7 +224,6 @@ def test_kaart_by_keyboard(page: Page, server):
         timeout=TIMEOUT,
     )
     tab_to(page, "Buurt", exact=True)  # not the radio 'Buurten' (level) before it
-    page.keyboard.type("Oude Haven")
-    page.keyboard.press("Enter")
+    choose_typed(page, "Oude Haven")
     heading(page, "Oude Haven")
     assert polygons.count() == 40
