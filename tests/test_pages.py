@@ -626,6 +626,12 @@ def test_initiatieven_add_edit_delete(app):
     assert (
         row["Fase"] == "idee" and row["Buurten"] == "Rozenbuurt" and row["Mensen"] == 7
     )
+    # Said on screen, and the form is empty again: a second click adds no duplicate.
+    assert [s.value for s in at.success] == ["Naaiclub De Draad is opgeslagen."]
+    assert at.text_input(key=f"{form}_naam").value == ""
+    at.button(key=f"{form}_opslaan").click().run()
+    assert "De naam van het initiatief ontbreekt." in [e.value for e in at.error]
+    assert len(at.dataframe[0].value) == 35 and not at.success
 
     from stories.db import make_engine
     from stories.initiatives import InitiativeStore

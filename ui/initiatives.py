@@ -22,7 +22,13 @@ from stories.model import ROLES as WIJKTEAM_ROLES
 from stories.workshop import Workshop, WorkshopStore
 from ui.access import log_export
 from ui.charts import chart_config
-from ui.records import delete_button, export_buttons, import_panel, save_record
+from ui.records import (
+    delete_button,
+    export_buttons,
+    import_panel,
+    save_record,
+    saved_message,
+)
 from ui.text import plain
 
 
@@ -108,6 +114,7 @@ def register_view(
                 current = {**item, **vars(stored), "id": picked}
                 initiative_form(f"form_{picked}", data, cat, store, names, current)
 
+    saved_message()
     with st.expander("Nieuw initiatief vastleggen", icon=":material/add:"):
         initiative_form("initiatieven_nieuw", data, cat, store, names)
     with st.expander("Inlezen en uitvoeren", icon=":material/upload_file:"):
@@ -225,6 +232,7 @@ def initiative_form(
                 item,
                 errors,
                 "initiatieven_edit",
+                key,
             )
 
 

@@ -241,9 +241,9 @@ def network_icon(soort: str, size: int = 16) -> str:
     colour = NETWORK_COLOURS[soort]
     if soort == "partner":
         return (
-            f'<div style="display:inline-block;width:{size - 2}px;height:{size - 2}px;'
-            f"background:{colour};"
-            f'border:2px solid #ffffff;outline:1.5px solid #1f2a44"></div>'
+            f'<span aria-hidden="true" style="display:inline-block;width:{size - 2}px;'
+            f"height:{size - 2}px;background:{colour};"
+            f'border:2px solid #ffffff;outline:1.5px solid #1f2a44"></span>'
         )
     return (
         f'<svg width="{size + 2}" height="{size + 2}" viewBox="0 0 20 20" aria-hidden="true">'

@@ -21,7 +21,13 @@ from stories.network import (
     validate_network,
 )
 from ui.access import log_export
-from ui.records import delete_button, export_buttons, import_panel, save_record
+from ui.records import (
+    delete_button,
+    export_buttons,
+    import_panel,
+    save_record,
+    saved_message,
+)
 from ui.text import explained, plain
 
 
@@ -95,6 +101,7 @@ def network_view(
                     f"netwerk_{picked}", data, cat, store, names, locate,
                     {**item, **vars(as_input(item)), "id": picked},
                 )  # fmt: skip
+    saved_message()
     with st.expander("Partner of vindplaats toevoegen", icon=":material/add:"):
         network_form("netwerk_nieuw", data, cat, store, names, locate)
     with st.expander("Inlezen en uitvoeren", icon=":material/upload_file:"):
@@ -211,5 +218,11 @@ def network_form(
             }  # fmt: skip
             item, errors = validate_network(raw, set(all_codes), locate)
             save_record(
-                store, data.info.gemeentecode, current, item, errors, "netwerk_edit"
+                store,
+                data.info.gemeentecode,
+                current,
+                item,
+                errors,
+                "netwerk_edit",
+                key,
             )

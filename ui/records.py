@@ -1,5 +1,6 @@
 """Panels shared by the pages that take records: import and export (Vertellen and
-Initiatieven), saving a register's form, and the warning about identifiers in story text (Vertellen and Werksessie)."""
+Initiatieven), saving a register's form, and the warning about identifiers in story text
+(Vertellen and Werksessie)."""
 
 from __future__ import annotations
 
@@ -103,12 +104,17 @@ def identifier_warning(key: str) -> None:
     st.button("Haal deze gegevens uit de tekst", on_click=_remove, key=f"{key}_redact")
 
 
+SAVED = "register_opgeslagen"  # the message of the last save, shown until the next run
+
+
 def save_record(
     store: RecordStore, gemeentecode: str, current: dict, item, errors: list[str],
-    editing: str,
+    editing: str, form: str,
 ) -> None:  # fmt: skip
     """Save a validated form: its Dutch errors if any, else add the record (or update
-    `current`, the one being edited), say so, close the `editing` state and rerun."""
+    `current`, the one being edited), close the `editing` state and rerun. A new record empties
+    the `form` (its widgets' keys start with its key), so a second click adds no duplicate;
+    `saved_message` then says what was saved."""
     for e in errors:
         st.error(e)
     if errors:
@@ -122,8 +128,18 @@ def save_record(
         st.error(str(exc))
         return
     st.session_state.pop(editing, None)
-    st.toast(f"{item.name} is opgeslagen.")
+    if not current:
+        for widget in [k for k in st.session_state if str(k).startswith(f"{form}_")]:
+            del st.session_state[widget]
+    st.session_state[SAVED] = f"{item.name} is opgeslagen."
     st.rerun()
+
+
+def saved_message() -> None:
+    """What the last save stored, once: it stays on screen (a toast fades before everyone
+    has read it) and is gone after the next click."""
+    if said := st.session_state.pop(SAVED, None):
+        st.success(said, icon=":material/check_circle:")
 
 
 def dream_select(

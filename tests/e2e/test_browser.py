@@ -26,37 +26,51 @@ def open_page(page: Page, url: str, size: str = "laptop") -> None:
 def pick(page: Page, box, typed: str, option: str | None = None) -> None:
     """Choose in a Streamlit selectbox or multiselect as a person using the keyboard does: open it,
     then `choose_typed`."""
-    box.click()
-    page.keyboard.press("ControlOrMeta+a")  # a chosen value is typed over, not after
-    choose_typed(page, typed, option)
+    choose_typed(page, typed, option, box=box)
 
 
 FOCUSED_OPTION = "() => document.querySelector('[role=option][data-focused=true]')?.textContent ?? null"
 
 
-def choose_typed(page: Page, typed: str, option: str | None = None) -> None:
-    """In the box that has the keyboard: type, and press Enter once the highlighted option is the
-    first whose name contains `option` (else `typed`).
+def choose_typed(page: Page, typed: str, option: str | None = None, box=None) -> None:
+    """In the box that has the keyboard (or `box`, clicked first): type, and press Enter once the
+    highlighted option is the first whose name contains `option` (else `typed`).
 
     Not a click on the option: Chromium 150 and later put the list of a box low on the page
     partly outside the window, where no scrolling reaches it ("outside of the viewport").
     Not Enter straight after typing either: on a busy machine it can reach the box before the
     list has filtered, and choose the wrong option (or none). The highlighted option is read in
     one step in the page: the list redraws while it filters, and an element found a moment ago
-    may be gone when it is read (Chromium 156)."""
-    page.keyboard.type(typed)
+    may be gone when it is read (Chromium 156). A list that did not open (a click that landed
+    while the page was still settling) is opened again, as a person would."""
     wanted = page.get_by_role("option", name=option or typed)
-    expect(wanted.first).to_be_attached(timeout=TIMEOUT)
+    for attempt in range(3 if box is not None else 1):
+        if box is not None:
+            box.click()
+            # A chosen value is typed over, not after. Not with Ctrl+A: in a multiselect that
+            # chooses every option (Streamlit 1.67), and it stops the typing from filtering.
+            if box.input_value():
+                box.select_text()
+        page.keyboard.type(typed)
+        try:
+            expect(wanted.first).to_be_attached(timeout=TIMEOUT // 3)
+            break
+        except AssertionError:
+            if box is None or attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     name = wanted.first.text_content()
     # Filtered: the list starts with a match, highlighted. (A phone's box takes no typing:
     # its list stays whole, and the arrow keys walk down to the option.)
     try:
         page.wait_for_function(f"{FOCUSED_OPTION} === {name!r}", timeout=3000)
-    except PlaywrightTimeout:
-        for _ in range(page.get_by_role("option").count() + 1):
-            if page.evaluate(FOCUSED_OPTION) == name:
-                break
+    except PlaywrightTimeout:  # not filtered (yet): walk down the list, once round
+        seen: set[str | None] = set()
+        while (now := page.evaluate(FOCUSED_OPTION)) != name and now not in seen:
+            seen.add(now)
             page.keyboard.press("ArrowDown")
+            # One step at a time: read again only once the highlight has moved.
+            page.wait_for_function(f"{FOCUSED_OPTION} !== {now!r}", timeout=TIMEOUT)
     assert page.evaluate(FOCUSED_OPTION) == name, f"{name!r} is not highlighted"
     page.keyboard.press("Enter")
     # A selectbox closes its list; a multiselect keeps it open for the next choice. Escape
