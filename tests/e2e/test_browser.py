@@ -41,25 +41,39 @@ def choose_typed(page: Page, typed: str, option: str | None = None, box=None) ->
     Not Enter straight after typing either: on a busy machine it can reach the box before the
     list has filtered, and choose the wrong option (or none). The highlighted option is read in
     one step in the page: the list redraws while it filters, and an element found a moment ago
-    may be gone when it is read (Chromium 156). A list that did not open (a click that landed
-    while the page was still settling) is opened again, as a person would."""
-    wanted = page.get_by_role("option", name=option or typed)
-    for attempt in range(3 if box is not None else 1):
-        if box is not None:
-            box.click()
-            # A chosen value is typed over, not after. Not with Ctrl+A: in a multiselect that
-            # chooses every option (Streamlit 1.67), and it stops the typing from filtering.
-            if box.input_value():
-                box.select_text()
-        page.keyboard.type(typed)
+    may be gone when it is read (Chromium 156). A list that did not open, or closed again
+    before the choice (seen on the werksessie's projector, which refreshes every 3 s), is
+    opened again, as a person would."""
+    tries = 3 if box is not None else 1
+    for attempt in range(tries):
         try:
-            expect(wanted.first).to_be_attached(timeout=TIMEOUT // 3)
+            _highlight(page, typed, option, box)
             break
-        except AssertionError:
-            if box is None or attempt == 2:
+        except (AssertionError, PlaywrightTimeout):
+            if attempt == tries - 1:
                 raise
             page.keyboard.press("Escape")
-    name = wanted.first.text_content()
+    page.keyboard.press("Enter")
+    # A selectbox closes its list; a multiselect keeps it open for the next choice. Escape
+    # only then: pressed while a selectbox's list is still closing, it undoes the choice.
+    try:
+        expect(page.get_by_role("listbox")).to_have_count(0, timeout=2000)
+    except AssertionError:
+        page.keyboard.press("Escape")
+    expect(page.get_by_role("listbox")).to_have_count(0, timeout=TIMEOUT)
+
+
+def _highlight(page: Page, typed: str, option: str | None, box) -> None:
+    """Open the list (if `box`), type, and move the highlight onto the wanted option."""
+    if box is not None:
+        box.click()
+        # A chosen value is typed over, not after. Not with Ctrl+A: in a multiselect that
+        # chooses every option (Streamlit 1.67), and it stops the typing from filtering.
+        if box.input_value():
+            box.select_text()
+    page.keyboard.type(typed)
+    wanted = page.get_by_role("option", name=option or typed).first
+    name = wanted.text_content(timeout=TIMEOUT // 3)
     # Filtered: the list starts with a match, highlighted. (A phone's box takes no typing:
     # its list stays whole, and the arrow keys walk down to the option.)
     try:
@@ -70,16 +84,8 @@ def choose_typed(page: Page, typed: str, option: str | None = None, box=None) ->
             seen.add(now)
             page.keyboard.press("ArrowDown")
             # One step at a time: read again only once the highlight has moved.
-            page.wait_for_function(f"{FOCUSED_OPTION} !== {now!r}", timeout=TIMEOUT)
+            page.wait_for_function(f"{FOCUSED_OPTION} !== {now!r}", timeout=5000)
     assert page.evaluate(FOCUSED_OPTION) == name, f"{name!r} is not highlighted"
-    page.keyboard.press("Enter")
-    # A selectbox closes its list; a multiselect keeps it open for the next choice. Escape
-    # only then: pressed while a selectbox's list is still closing, it undoes the choice.
-    try:
-        expect(page.get_by_role("listbox")).to_have_count(0, timeout=2000)
-    except AssertionError:
-        page.keyboard.press("Escape")
-    expect(page.get_by_role("listbox")).to_have_count(0, timeout=TIMEOUT)
 
 
 MAP_FRAME = "iframe[src*='st_folium']"
