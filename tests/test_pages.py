@@ -628,8 +628,8 @@ def test_initiatieven_add_edit_delete(app):
     )
     # Said on screen, and the form is empty again: a second click adds no duplicate.
     assert [s.value for s in at.success] == ["Naaiclub De Draad is opgeslagen."]
-    assert at.text_input(key=f"{form}_naam").value == ""
-    at.button(key=f"{form}_opslaan").click().run()
+    assert at.text_input(key=f"{form}_1_naam").value == ""  # a new form (form_key)
+    at.button(key=f"{form}_1_opslaan").click().run()
     assert "De naam van het initiatief ontbreekt." in [e.value for e in at.error]
     assert len(at.dataframe[0].value) == 35 and not at.success
 

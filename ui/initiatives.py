@@ -25,6 +25,7 @@ from ui.charts import chart_config
 from ui.records import (
     delete_button,
     export_buttons,
+    form_key,
     import_panel,
     save_record,
     saved_message,
@@ -151,6 +152,7 @@ def initiative_form(
 ) -> None:
     """Add (no `current`) or edit an initiative; Dutch messages for every problem."""
     current = current or {}
+    base, key = key, form_key(key, current)
     all_codes = list(data.buurten["buurtcode"])
     ladder = current.get("ladder")
     with st.form(key):
@@ -232,7 +234,7 @@ def initiative_form(
                 item,
                 errors,
                 "initiatieven_edit",
-                key,
+                base,
             )
 
 

@@ -24,6 +24,7 @@ from ui.access import log_export
 from ui.records import (
     delete_button,
     export_buttons,
+    form_key,
     import_panel,
     save_record,
     saved_message,
@@ -145,6 +146,7 @@ def network_form(
 ) -> None:
     """Add (no `current`) or edit a partner or vindplaats; Dutch messages for every problem."""
     current = current or {}
+    base, key = key, form_key(key, current)
     all_codes = list(data.buurten["buurtcode"])
     soort = st.radio(
         "Soort", list(SORTS), list(SORTS).index(current.get("soort", "partner")),
@@ -224,5 +226,5 @@ def network_form(
                 item,
                 errors,
                 "netwerk_edit",
-                key,
+                base,
             )

@@ -105,6 +105,16 @@ def identifier_warning(key: str) -> None:
 
 
 SAVED = "register_opgeslagen"  # the message of the last save, shown until the next run
+ADDED = "register_toegevoegd"  # per add form: how many records it added this session
+
+
+def form_key(base: str, current: dict) -> str:
+    """The widget keys' prefix of a register's form: an edit form keeps `base`; an add form
+    gets a new one after every record it added. The browser keeps what was typed in a widget
+    whose key stays the same, even when the server forgets it, so only a new key shows the
+    form empty (and a second click cannot add the same record again)."""
+    added = st.session_state.get(ADDED, {}).get(base, 0)
+    return base if current or not added else f"{base}_{added}"
 
 
 def save_record(
@@ -112,8 +122,8 @@ def save_record(
     editing: str, form: str,
 ) -> None:  # fmt: skip
     """Save a validated form: its Dutch errors if any, else add the record (or update
-    `current`, the one being edited), close the `editing` state and rerun. A new record empties
-    the `form` (its widgets' keys start with its key), so a second click adds no duplicate;
+    `current`, the one being edited), close the `editing` state and rerun. A record added
+    by the form with base key `form` gives that form new keys (see `form_key`);
     `saved_message` then says what was saved."""
     for e in errors:
         st.error(e)
@@ -129,8 +139,8 @@ def save_record(
         return
     st.session_state.pop(editing, None)
     if not current:
-        for widget in [k for k in st.session_state if str(k).startswith(f"{form}_")]:
-            del st.session_state[widget]
+        added = st.session_state.setdefault(ADDED, {})
+        added[form] = added.get(form, 0) + 1
     st.session_state[SAVED] = f"{item.name} is opgeslagen."
     st.rerun()
 
@@ -138,8 +148,10 @@ def save_record(
 def saved_message() -> None:
     """What the last save stored, once: it stays on screen (a toast fades before everyone
     has read it) and is gone after the next click."""
+    # Always there, so what follows keeps its place: an open form stays open.
+    place = st.container()
     if said := st.session_state.pop(SAVED, None):
-        st.success(said, icon=":material/check_circle:")
+        place.success(said, icon=":material/check_circle:")
 
 
 def dream_select(
