@@ -5,6 +5,7 @@ Screenshots land in tests/e2e/screenshots/ (git-ignored) to be looked at.
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlparse
 
@@ -29,7 +30,22 @@ def pick(page: Page, box, typed: str, option: str | None = None) -> None:
     choose_typed(page, typed, option, box=box)
 
 
-FOCUSED_OPTION = "() => document.querySelector('[role=option][data-focused=true]')?.textContent ?? null"
+# The highlighted option's text, as one JavaScript expression. In brackets: a comparison written
+# after it must compare the whole (`a ?? null === b` is `a ?? (null === b)`, always true).
+FOCUSED_OPTION = (
+    "(document.querySelector('[role=option][data-focused=true]')?.textContent ?? null)"
+)
+
+
+def _focused(page: Page) -> str | None:
+    return page.evaluate(f"() => {FOCUSED_OPTION}")
+
+
+def _wait_focused(page: Page, test: str, text: str | None, timeout: int) -> None:
+    """Wait until the highlighted option's text `test`s (=== or !==) `text`."""
+    page.wait_for_function(
+        f"() => {FOCUSED_OPTION} {test} {json.dumps(text)}", timeout=timeout
+    )
 
 
 def choose_typed(page: Page, typed: str, option: str | None = None, box=None) -> None:
@@ -77,15 +93,15 @@ def _highlight(page: Page, typed: str, option: str | None, box) -> None:
     # Filtered: the list starts with a match, highlighted. (A phone's box takes no typing:
     # its list stays whole, and the arrow keys walk down to the option.)
     try:
-        page.wait_for_function(f"{FOCUSED_OPTION} === {name!r}", timeout=3000)
+        _wait_focused(page, "===", name, timeout=3000)
     except PlaywrightTimeout:  # not filtered (yet): walk down the list, once round
         seen: set[str | None] = set()
-        while (now := page.evaluate(FOCUSED_OPTION)) != name and now not in seen:
+        while (now := _focused(page)) != name and now not in seen:
             seen.add(now)
             page.keyboard.press("ArrowDown")
             # One step at a time: read again only once the highlight has moved.
-            page.wait_for_function(f"{FOCUSED_OPTION} !== {now!r}", timeout=5000)
-    assert page.evaluate(FOCUSED_OPTION) == name, f"{name!r} is not highlighted"
+            _wait_focused(page, "!==", now, timeout=5000)
+    assert _focused(page) == name, f"{name!r} is not highlighted"
 
 
 MAP_FRAME = "iframe[src*='st_folium']"
