@@ -34,6 +34,19 @@ DENOMINATORS = (
 )
 
 
+# The date or period a figure describes, per kind (an indicator's `period`; `{jaar}` is the
+# year of the figures). CBS's tabeltoelichting of the Kerncijfers wijken en buurten: income
+# "over het verslagjaar", of "de bevolking van Nederland op 1 januari van het verslagjaar";
+# population, households and the housing stock on 1 januari (the definitions say so). Where
+# CBS states its own date per figure only in the toelichting, the text says so, not a guess.
+PERIODS = {
+    "1 januari": "1 januari {jaar}",
+    "inkomen": "inkomen over {jaar}, van wie op 1 januari {jaar} in Nederland woonde",
+    "jaar": "het hele jaar {jaar}",
+    "cbs": "verslagjaar {jaar}; de peildatum staat in de CBS-toelichting bij de tabel",
+    "eigen": "{jaar}, zoals de gemeente het aanleverde",
+}
+
 DUTCH = str.maketrans(",.", ".,")  # 12,345.6 → 12.345,6
 
 
@@ -71,6 +84,11 @@ class Indicator:
     kind: str = "curated"  # see KINDS
     # CBS's own chapter (Bevolking, Wonen, ...) of an overige CBS-cijfer.
     group: str = ""
+    period: str = "cbs"  # see PERIODS
+
+    def reference_period(self, year: int) -> str:
+        """The date or period the figure describes: '1 januari 2022', 'inkomen over 2022, …'."""
+        return PERIODS[self.period].format(jaar=year)
 
     @property
     def is_outcome(self) -> bool:
@@ -190,11 +208,13 @@ def read_cbs_variables(
             raise AnalysisError(f"{where}: komt twee keer voor.")
         if row["thema"] not in themes or row["noemer"] not in DENOMINATORS:
             raise AnalysisError(f"{where}: onbekend thema of onbekende noemer.")
+        if row["periode"] not in PERIODS:
+            raise AnalysisError(f"{where}: onbekende peildatum '{row['periode']}'.")
         found[row["id"]] = Indicator(
             id=row["id"], label=row["label"], theme=row["thema"], unit=row["eenheid"],
             direction=0, denominator=row["noemer"], definition=row["definitie"],
             source="CBS Kerncijfers wijken en buurten", odata=(row["odata"],),
-            kind="cbs", group=row["groep"],
+            kind="cbs", group=row["groep"], period=row["periode"],
         )  # fmt: skip
     return found
 
@@ -231,6 +251,8 @@ def load_catalogue(
             problems.append("richting moet -1, 0 of 1 zijn")
         if ind.denominator not in DENOMINATORS:
             problems.append(f"onbekende noemer '{ind.denominator}'")
+        if ind.period not in PERIODS:
+            problems.append(f"onbekende peildatum '{ind.period}'")
         if problems:
             raise AnalysisError(
                 f"Indicator '{ind.id}' in de catalogus: " + "; ".join(problems)

@@ -88,9 +88,8 @@ def wijk_table(data: Dataset, year: int, catalogue: Catalogue) -> pd.DataFrame:
 
 
 def definitions(data: Dataset, year: int, catalogue: Catalogue) -> pd.DataFrame:
-    """Per exported indicator: its name, theme, unit, direction, definition and source, and
-    the year of the figures (CBS's KWB of a year carries some figures of earlier years: the
-    definition says so where it does)."""
+    """Per exported indicator: its name, theme, unit, direction, definition and source, the
+    year of the figures and the date or period they describe (catalogue.PERIODS)."""
     rows = [
         {
             "indicator": ind.id,
@@ -101,6 +100,7 @@ def definitions(data: Dataset, year: int, catalogue: Catalogue) -> pd.DataFrame:
             "definitie": ind.definition,
             "bron": ind.source,
             "jaar van de cijfers": year,
+            "peildatum of periode": ind.reference_period(year),
         }
         for ind in exported_indicators(data.wide(year), catalogue)
     ]

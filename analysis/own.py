@@ -221,7 +221,7 @@ def describe(
                 unit=str(row["eenheid"]).strip(), direction=direction,
                 denominator=denominator,
                 definition=f"Eigen cijfer van de gemeente (kolom '{column}' in het bestand).",
-                source=str(row["bron"]).strip(), kind="own", labels=(column,),
+                source=str(row["bron"]).strip(), kind="own", labels=(column,), period="eigen",
             )
         )  # fmt: skip
     return indicators, problems

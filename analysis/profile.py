@@ -47,6 +47,7 @@ class Figure:
     position: str | None = (
         None  # graded: 'iets slechter' within the spread (signals.py)
     )
+    period: str = ""  # the date or period the figure describes: '1 januari 2022'
 
     @property
     def verdict(self) -> str:
@@ -353,6 +354,7 @@ def assemble_profile(
                 reference=None if pd.isna(ref) else float(ref),
                 trend=trends.get(ind.id, ""),
                 position=sig.at[ind.id, "position"] if ind.id in sig.index else None,
+                period=ind.reference_period(year),
             )  # fmt: skip
         )
     theme_order = list(catalogue.themes)

@@ -159,6 +159,7 @@ figures = pd.DataFrame(
             f"Sinds {profile.trend_since}"
             if profile.trend_since
             else "Ontwikkeling": f.trend,
+            "Peildatum": f.period,
         }  # fmt: skip
         for f in profile.figures
     ]

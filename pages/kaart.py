@@ -358,7 +358,10 @@ def map_view() -> None:
             st.caption(
                 f"Omlijnd: de buurten van {init_names[highlighted]} ({', '.join(served)})."
             )
-        st.caption(f"{explanation} {ind.definition} Bron: {ind.source}, {year}.")
+        st.caption(
+            f"{explanation} {ind.definition} Bron: {ind.source}, {year}. "
+            f"Peildatum: {ind.reference_period(year)}."
+        )
         # One switch away, like the map as a table: every button is bytes on every restyle.
         if st.toggle(
             "Downloaden", key="kaart_downloaden",

@@ -88,6 +88,12 @@ TERMS = [
      "zonder initiatief de partners die op dat thema iets bieden en in de buurt of binnen "
      f"{metres_words(NEAR_M)} ervan zitten (dichtstbijzijnde eerst), de bewoners met een "
      "talent en waar je bewoners vindt. Het is een suggestie om mensen bij elkaar te brengen, geen toewijzing."),
+    ("peildatum", "Peildatum",
+     "De dag of de periode die een cijfer beschrijft. Inwoners, huishoudens en woningen telt "
+     "CBS op **1 januari**; inkomens gaan over het **hele jaar** (van wie op 1 januari in "
+     "Nederland woonde). Bij andere cijfers noemt CBS de peildatum in de toelichting bij "
+     "de tabel *Kerncijfers wijken en buurten*; het dashboard zegt dan dat, en verzint "
+     "geen eigen datum. Eigen cijfers van de gemeente hebben de datum van haar bestand."),
     ("samenhang", "Samenhang",
      "Twee cijfers hangen samen als ze vaak samen hoog of laag zijn (correlatie, van -1 "
      "tot 1). Samenhang zegt niets over oorzaak en gevolg."),

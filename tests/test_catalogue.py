@@ -75,6 +75,10 @@ source = "s"
         ('theme = "jeugd"\ndirection = 2\ndenominator = "inwoners"', "richting"),
         ('theme = "jeugd"\ndirection = 1\ndenominator = "auto"', "onbekende noemer"),
         (
+            'theme = "jeugd"\ndirection = 1\ndenominator = "som"\nperiod = "2020"',
+            "onbekende peildatum",
+        ),
+        (
             'theme = "jeugd"\ndirection = 1\ndenominator = "inwoners"\ncolour = 1',
             "colour",
         ),
@@ -103,3 +107,32 @@ def test_unreadable_catalogue(tmp_path):
     path.write_text("[themes\n")
     with pytest.raises(AnalysisError, match="niet te lezen"):
         load_catalogue(path)
+
+
+def test_every_figure_says_which_date_or_period_it_describes(catalogue):
+    """Income is of the verslagjaar, counts of 1 januari; a figure whose date only CBS's
+    toelichting states says so, and never a year of its own making."""
+    assert catalogue["pct_huishoudens_laag_inkomen"].reference_period(2022) == (
+        "inkomen over 2022, van wie op 1 januari 2022 in Nederland woonde"
+    )
+    assert catalogue["aantal_inwoners"].reference_period(2023) == "1 januari 2023"
+    assert "CBS-toelichting" in catalogue["gem_woz_waarde"].reference_period(2022)
+    for ind in catalogue.indicators.values():
+        # A definition that names 1 januari and a period that says otherwise contradict.
+        if "op 1 januari" in ind.definition:
+            assert ind.period == "1 januari", ind.id
+        # Every income share and amount (not wealth, a stock) is of the verslagjaar.
+        if ind.group == "Inkomen" or "inkomen" in ind.id:
+            assert ind.period == ("cbs" if "vermogen" in ind.id else "inkomen"), ind.id
+        assert "2022" in ind.reference_period(2022), ind.id
+
+
+def test_a_broken_period_in_the_cbs_list_is_refused(tmp_path):
+    from analysis.catalogue import CBS_PATH, read_cbs_variables
+
+    lines = CBS_PATH.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(",", 1)[0] + ",ooit"
+    path = tmp_path / "cbs_kwb.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(AnalysisError, match="onbekende peildatum 'ooit'"):
+        read_cbs_variables(path, load_catalogue().themes, {})

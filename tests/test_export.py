@@ -79,6 +79,10 @@ def test_xlsx_has_buurten_wijken_and_definitions(demo, catalogue):
         "lager is beter"
     )
     assert set(definitions.index) <= set(sheets["Buurten"].columns)
+    assert definitions.at["pct_huishoudens_laag_inkomen", "peildatum of periode"] == (
+        "inkomen over 2023, van wie op 1 januari 2023 in Nederland woonde"
+    )
+    assert definitions.at["aantal_inwoners", "peildatum of periode"] == "1 januari 2023"
 
 
 def test_export_refuses_a_wrong_format_or_year_in_dutch(demo, catalogue):
@@ -151,6 +155,7 @@ def test_map_image_has_title_legend_and_source(demo, catalogue):
         "Huishoudens met een laag inkomen per buurt, Voorbeeldstad (fictief), 2023",
         "kracht: beter, buiten de gewone",
         "Bron: CBS Kerncijfers wijken en buurten, 2023",
+        "Peildatum: inkomen over 2023, van wie op 1 januari 2023 in Nederland woonde.",
         "Fictieve gegevens",
     ):
         assert text.replace("&", "&amp;") in svg, text

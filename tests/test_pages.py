@@ -327,7 +327,11 @@ def test_own_indicator_on_data_page_and_kaart(app):
         "Ernstig eenzaam (eigen) · Ontmoeting & eenzaamheid"
         in at.selectbox(key="kaart_indicator").options
     )
-    assert any("Bron: GGD Monitor 2022, 2023." in c.value for c in at.caption)
+    assert any(
+        "Bron: GGD Monitor 2022, 2023. Peildatum: 2023, zoals de gemeente het aanleverde."
+        in c.value
+        for c in at.caption
+    )
     assert len(map_data(at)["style"]["fill"]) == 40
 
 
@@ -419,6 +423,11 @@ def test_tellen_one_buurt(app):
         in reasons.loc["Huishoudens met een laag inkomen", "Waarom"]
     )
     assert "(uitleg#oordeel)" in texts(at)
+    # The chosen figure's popover says which year's income it describes, and links the term.
+    assert (
+        "Peildatum: inkomen over 2023, van wie op 1 januari 2023 in Nederland woonde "
+        "([Wat betekent dit?](uitleg#peildatum))." in texts(at)
+    )
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[:4] == [label for label, _ in CHOICES.values()]
     assert [t.label for t in at.tabs] == [

@@ -58,6 +58,10 @@ def test_profile_contents_on_the_demo(demo, catalogue, oude_haven):
     )
     assert low.signal == own.at["pct_huishoudens_laag_inkomen", "signal"] == "gemiddeld"
     assert low.nederland != "–" and low.trend  # NL value and a trend since 2022
+    assert (
+        low.period == "inkomen over 2023, van wie op 1 januari 2023 in Nederland woonde"
+    )
+    assert shown["aantal_inwoners"].period == "1 januari 2023"
     assert p.trend_since == 2022
     # The concerns beyond the spread first, then those on the way to it, said so.
     concerns = int((own["signal"] == "aandacht").sum())
@@ -202,6 +206,7 @@ def test_pdf_has_name_figures_sources_and_at_most_two_pages(
         f for f in oude_haven.figures if f.indicator == "pct_huishoudens_laag_inkomen"
     )
     assert low.buurt in text and low.gemeente in text
+    assert "inkomen over 2023" in text  # each figure's date or period, under its name
     assert oude_haven.questions[0][:40] in " ".join(text.split())
 
 

@@ -135,6 +135,10 @@ def map_image(
             alignment="left",
         )  # fmt: skip
         figure.text(
+            0.02, 0.06, f"Peildatum: {ind.reference_period(year)}.",
+            fontsize=11, color="#333333",
+        )  # fmt: skip
+        figure.text(
             0.02, 0.03,
             f"Bron: {ind.source}, {year}. Grenzen: CBS Wijk- en buurtkaart. "
             f"Gemaakt met Tellen & Vertellen op {date.today().strftime('%d-%m-%Y')}.",

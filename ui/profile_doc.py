@@ -76,9 +76,13 @@ def render_html(
     for f in profile.figures:
         by_theme.setdefault(themes.get(f.theme, f.theme), []).append(f)
     agreement = profile.agreement or {}
+    # Each figure's date or period as a footnote mark: a line each would push the table
+    # onto a third page, and most figures share one of three or four.
+    periods = list(dict.fromkeys(f.period for f in profile.figures if f.period))
     return template.render(
         p=profile,
         by_theme=by_theme,
+        periods=periods,
         bars=bars(profile),
         locator=locator_svg(buurten, profile.buurtcode),
         kinds=KINDS,
