@@ -27,7 +27,13 @@ from ui.agenda import (
 )
 from ui.charts import POSITION_COLOURS, chart_config
 from ui.comparisons import expected_caption, peers_view
-from ui.profile_doc import locator_svg, render_html, render_pdf
+from ui.profile_doc import (
+    locator_svg,
+    period_mark,
+    period_note,
+    render_html,
+    render_pdf,
+)
 from ui.state import (
     agenda_store,
     agreement_store,
@@ -45,7 +51,7 @@ from ui.state import (
     require_entry,
     synced_choice,
 )
-from ui.text import KIND_MARKS, plain
+from ui.text import KIND_MARKS, explained, plain
 
 user = require_entry()
 reader = user.can("read_stories")  # a lezer gets the profile without quotes
@@ -151,7 +157,7 @@ figures = pd.DataFrame(
     [
         {
             "Thema": cat.themes[f.theme],
-            "Indicator": f.label,
+            "Indicator": f"{f.label}{period_mark(profile, f)}",
             "Buurt": f.buurt,
             "Gemeente": f.gemeente,
             "Nederland": f.nederland,
@@ -159,12 +165,13 @@ figures = pd.DataFrame(
             f"Sinds {profile.trend_since}"
             if profile.trend_since
             else "Ontwikkeling": f.trend,
-            "Peildatum": f.period,
         }  # fmt: skip
         for f in profile.figures
     ]
 )
-st.dataframe(figures, hide_index=True, width="stretch")
+# A table that wraps: as a grid its Oordeel and Ontwikkeling were cut off at 1280 px.
+st.table(figures.set_index("Thema"))
+st.caption(f"{period_note(profile)} ({explained('peildatum')}).")
 if (figures["Nederland"] == NOT_LOADED).all():
     st.caption(NEDERLAND_HINT)
 compared = [f for f in profile.figures if f.value is not None and f.reference is not None

@@ -166,7 +166,7 @@ with about.popover("Over dit cijfer", icon=":material/info:"):
     st.markdown(
         f"**{ind.label}** ({ind.unit})\n\n{ind.definition}\n\n{direction[ind.direction]}\n\n"
         f"Gemeentewaarde: {reference.at[indicator_id, 'basis'] if indicator_id in reference.index else '–'}."
-        f"\n\nBron: {ind.source}, {year}. Peildatum: {ind.reference_period(year)} "
+        f"\n\nBron: {ind.source}, {year}.\n\nPeildatum: {ind.reference_period(year)} "
         f"({explained('peildatum')})."
         f"\n\nZonder cijfer (geheim of niet beschikbaar): {missing} "
         f"van {len(codes)} buurten."

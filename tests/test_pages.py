@@ -724,6 +724,13 @@ def test_buurtprofiel_opens_on_the_buurt_in_the_url_and_keeps_agreements(app):
     assert "Rozenbuurt" in [s.value for s in at.subheader]
     assert {m.label for m in at.metric} >= {"Krachten verteld", "Initiatieven"}
     assert "Vragen voor het focusgesprek" in [s.value for s in at.subheader]
+    # Each figure carries the mark of its date or period, told under the table.
+    shown = at.table[0].value["Indicator"].tolist()
+    assert "Inwoners¹" in shown and "Huishoudens met een laag inkomen³" in shown
+    note = next(c.value for c in at.caption if c.value.startswith("Peildatum: "))
+    assert note.startswith("Peildatum: ¹ 1 januari 2023 · ² verslagjaar 2023")
+    assert "³ inkomen over 2023, van wie op 1 januari 2023 in Nederland woonde" in note
+    assert note.endswith("([Wat betekent dit?](uitleg#peildatum)).")
     form = "afspraken_BU99990301"
     at.multiselect(key=f"{form}_themas").select("taal")
     at.text_area(key=f"{form}_ambitie").input("Bel 06-12345678")

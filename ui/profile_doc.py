@@ -67,6 +67,31 @@ def bars(profile: Profile) -> dict[str, tuple[float, float]]:
     return out
 
 
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def periods(profile: Profile) -> list[str]:
+    """The dates or periods the profile's figures describe, in order of first use: each
+    figure carries the number of its own as a footnote mark (a column more, or a line per
+    figure, would clip the table on screen and push the PDF onto a third page)."""
+    return list(dict.fromkeys(f.period for f in profile.figures if f.period))
+
+
+def period_mark(profile: Profile, figure) -> str:
+    """'¹' for the figure whose date is the first of `periods(profile)`."""
+    if not figure.period:
+        return ""
+    return str(periods(profile).index(figure.period) + 1).translate(SUPERSCRIPT)
+
+
+def period_note(profile: Profile) -> str:
+    """'Peildatum: ¹ 1 januari 2023 · ² inkomen over 2023, …'."""
+    return "Peildatum: " + " · ".join(
+        f"{str(i).translate(SUPERSCRIPT)} {p}"
+        for i, p in enumerate(periods(profile), 1)
+    )
+
+
 def render_html(
     profile: Profile, buurten: gpd.GeoDataFrame, themes: dict[str, str]
 ) -> str:
@@ -76,13 +101,11 @@ def render_html(
     for f in profile.figures:
         by_theme.setdefault(themes.get(f.theme, f.theme), []).append(f)
     agreement = profile.agreement or {}
-    # Each figure's date or period as a footnote mark: a line each would push the table
-    # onto a third page, and most figures share one of three or four.
-    periods = list(dict.fromkeys(f.period for f in profile.figures if f.period))
     return template.render(
         p=profile,
         by_theme=by_theme,
-        periods=periods,
+        marks={f.indicator: period_mark(profile, f) for f in profile.figures},
+        period_note=period_note(profile) if periods(profile) else "",
         bars=bars(profile),
         locator=locator_svg(buurten, profile.buurtcode),
         kinds=KINDS,
