@@ -171,7 +171,8 @@ figures = pd.DataFrame(
 )
 # A table that wraps: as a grid its Oordeel and Ontwikkeling were cut off at 1280 px.
 st.table(figures.set_index("Thema"))
-st.caption(f"{period_note(profile)} ({explained('peildatum')}).")
+if note := period_note(profile):
+    st.caption(f"{note} ({explained('peildatum')}).")
 if (figures["Nederland"] == NOT_LOADED).all():
     st.caption(NEDERLAND_HINT)
 compared = [f for f in profile.figures if f.value is not None and f.reference is not None

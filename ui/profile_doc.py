@@ -85,11 +85,12 @@ def period_mark(profile: Profile, figure) -> str:
 
 
 def period_note(profile: Profile) -> str:
-    """'Peildatum: ¹ 1 januari 2023 · ² inkomen over 2023, …'."""
-    return "Peildatum: " + " · ".join(
+    """'Peildatum: ¹ 1 januari 2023 · ² inkomen over 2023, …' ('' without figures)."""
+    marked = [
         f"{str(i).translate(SUPERSCRIPT)} {p}"
         for i, p in enumerate(periods(profile), 1)
-    )
+    ]
+    return "Peildatum: " + " · ".join(marked) if marked else ""
 
 
 def render_html(
@@ -105,7 +106,7 @@ def render_html(
         p=profile,
         by_theme=by_theme,
         marks={f.indicator: period_mark(profile, f) for f in profile.figures},
-        period_note=period_note(profile) if periods(profile) else "",
+        period_note=period_note(profile),
         bars=bars(profile),
         locator=locator_svg(buurten, profile.buurtcode),
         kinds=KINDS,
