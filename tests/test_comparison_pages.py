@@ -25,7 +25,10 @@ def open_page(page: str, **query) -> AppTest:
 
 
 def table_with(at: AppTest, column: str):
-    (table,) = [d.value for d in at.dataframe if column in d.value.columns]
+    """The one grid or (wrapping) table on the page with this column."""
+    (table,) = [
+        t.value for t in [*at.dataframe, *at.table] if column in t.value.columns
+    ]
     return table
 
 
