@@ -21,7 +21,7 @@ from stories.agenda import (
 )
 from stories.errors import StoreError
 from stories.model import ROLES as WIJKTEAM_ROLES
-from ui.records import delete_button
+from ui.records import delete_button, store_record
 from ui.text import plain
 
 
@@ -272,17 +272,7 @@ def save_afspraak(
 ) -> bool:
     """Check and store one afspraak, with Dutch messages on the page; True when stored."""
     item, errors = validate_afspraak(raw, set(names))
-    if errors:
-        for e in errors:
-            st.error(e)
-        return False
-    try:
-        if record_id:
-            store.update(record_id, item)
-        else:
-            store.add(data.info.gemeentecode, item)
-    except StoreError as exc:
-        st.error(str(exc))
+    if not store_record(store, data.info.gemeentecode, record_id, item, errors):
         return False
     st.session_state.pop("agenda_edit", None)
     st.toast(f"Op de agenda: {item.what}")

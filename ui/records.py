@@ -117,6 +117,30 @@ def form_key(base: str, current: dict) -> str:
     return base if current or not added else f"{base}_{added}"
 
 
+def store_record(
+    store: RecordStore,
+    gemeentecode: str,
+    record_id: str | None,
+    item,
+    errors: list[str],
+) -> bool:
+    """Store a validated record: its Dutch errors on the page if any, else add it (or update
+    `record_id`); a store's refusal shown in Dutch too. True when stored."""
+    for e in errors:
+        st.error(e)
+    if errors:
+        return False
+    try:
+        if record_id:
+            store.update(record_id, item)
+        else:
+            store.add(gemeentecode, item)
+    except StoreError as exc:
+        st.error(str(exc))
+        return False
+    return True
+
+
 def save_record(
     store: RecordStore, gemeentecode: str, current: dict, item, errors: list[str],
     editing: str, form: str,
@@ -125,17 +149,7 @@ def save_record(
     `current`, the one being edited), close the `editing` state and rerun. A record added
     by the form with base key `form` gives that form new keys (see `form_key`);
     `saved_message` then says what was saved."""
-    for e in errors:
-        st.error(e)
-    if errors:
-        return
-    try:
-        if current:
-            store.update(current["id"], item)
-        else:
-            store.add(gemeentecode, item)
-    except StoreError as exc:
-        st.error(str(exc))
+    if not store_record(store, gemeentecode, current.get("id"), item, errors):
         return
     st.session_state.pop(editing, None)
     if not current:
